@@ -1,0 +1,353 @@
+"""MNIST on disk and in memory: download, verify, load, scale and batch.
+
+Introduced in notebook 02 (Datasets); every later notebook loads its data through here.
+
+The cache uses torchvision's layout, ``<root>/MNIST/raw/*-ubyte``, so ``torchvision.datasets.MNIST(root)``
+reads the very same files.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import shutil
+import tempfile
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+__all__ = [
+    "PUBLIC_MIRRORS",
+    "MNISTDownloadError",
+    "TensorBatches",
+    "data_root",
+    "download_mnist",
+    "load_mnist",
+    "mean_std",
+    "mirrors",
+    "read_idx",
+    "standardize",
+    "to_unit",
+]
+
+#: Public mirrors, the ones that still answer first. The original site (last) has answered 403/404 since 2024.
+PUBLIC_MIRRORS = [
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+    "https://storage.googleapis.com/cvdf-datasets/mnist/",
+    "http://yann.lecun.com/exdb/mnist/",
+]
+
+USER_AGENT = "mnist-course/0.1 (+https://github.com/mnist-course/mnist-course)"
+TIMEOUT_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class _File:
+    name: str  # the uncompressed file name, as torchvision stores it
+    gz_md5: str  # MD5 of the original .gz (the ones torchvision checks)
+    raw_md5: str  # MD5 of the uncompressed file
+    raw_size: int
+
+
+# Checksums of the original files; the .gz MD5s are the ones torchvision checks.
+FILES = {
+    "train": (
+        _File(
+            "train-images-idx3-ubyte", "f68b3c2dcbeaaa9fbdd348bbdeb94873", "6bbc9ace898e44ae57da46a324031adb", 47040016
+        ),
+        _File("train-labels-idx1-ubyte", "d53e105ee54ea40749a09fcbcd1e9432", "a25bea736e30d166cdddb491f175f624", 60008),
+    ),
+    "test": (
+        _File(
+            "t10k-images-idx3-ubyte", "9fb629c4189551a2d022fa330f9573f3", "2646ac647ad5339dbf082846283269ea", 7840016
+        ),
+        _File("t10k-labels-idx1-ubyte", "ec29112dd5afa0611ce80d1b7f02629c", "27ae3e4e09519cfbb04c329615203637", 10008),
+    ),
+}
+
+_CACHE: dict[tuple[str, str], tuple[torch.Tensor, torch.Tensor]] = {}
+
+
+class MNISTDownloadError(RuntimeError):
+    """Raised when no mirror could deliver a correct copy of an MNIST file."""
+
+
+# ----------------------------------------------------------------------------------------------- where
+
+
+def data_root() -> Path:
+    """The folder that holds ``MNIST/raw`` (notebook 02).
+
+    ``MNIST_COURSE_DATA`` if set; else the repository's ``data/`` when the package runs from a checkout;
+    else a per-user cache folder (``$XDG_CACHE_HOME/mnist-course`` or ``~/.cache/mnist-course``).
+    """
+    env = os.environ.get("MNIST_COURSE_DATA")
+    if env:
+        return Path(env).expanduser()
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "data").is_dir():
+        return checkout / "data"
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "mnist-course"
+
+
+def mirrors() -> list[str]:
+    """Mirrors to try, in order: ``MNIST_COURSE_MIRRORS`` (comma-separated URLs or folders), then the public ones."""
+    extra = [m.strip() for m in os.environ.get("MNIST_COURSE_MIRRORS", "").split(",") if m.strip()]
+    return extra + PUBLIC_MIRRORS
+
+
+# ----------------------------------------------------------------------------------------------- fetch
+
+
+def _md5(path: Path) -> str:
+    h = hashlib.md5()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _is_valid_raw(path: Path, spec: _File) -> bool:
+    return path.is_file() and path.stat().st_size == spec.raw_size and _md5(path) == spec.raw_md5
+
+
+def _fetch(mirror: str, filename: str, dest, progress: bool) -> None:
+    """Copy ``mirror/filename`` into the open binary file ``dest``."""
+    if mirror.startswith(("http://", "https://")):
+        url = mirror.rstrip("/") + "/" + filename
+        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+            total = int(response.headers.get("Content-Length") or 0) or None
+            from tqdm.auto import tqdm
+
+            with tqdm(total=total, unit="B", unit_scale=True, desc=filename, disable=not progress) as bar:
+                for chunk in iter(lambda: response.read(1 << 16), b""):
+                    dest.write(chunk)
+                    bar.update(len(chunk))
+    else:
+        source = Path(mirror.removeprefix("file://")).expanduser() / filename
+        with open(source, "rb") as f:
+            shutil.copyfileobj(f, dest)
+
+
+def _download_one(spec: _File, raw_dir: Path, mirror_list: list[str], progress: bool) -> list[str]:
+    """Fetch and unpack one file; returns the failures seen (empty on success)."""
+    gz_name = spec.name + ".gz"
+    failures = []
+    for mirror in mirror_list:
+        tmp_gz = tmp_raw = None
+        try:
+            with tempfile.NamedTemporaryFile(dir=raw_dir, prefix=".part-", suffix=".gz", delete=False) as f:
+                tmp_gz = Path(f.name)
+                _fetch(mirror, gz_name, f, progress)
+            got = _md5(tmp_gz)
+            if got != spec.gz_md5:
+                raise ValueError(f"MD5 {got} is not the original's {spec.gz_md5}")
+            with tempfile.NamedTemporaryFile(dir=raw_dir, prefix=".part-", delete=False) as f:
+                tmp_raw = Path(f.name)
+                with gzip.open(tmp_gz, "rb") as g:
+                    shutil.copyfileobj(g, f)
+            if not _is_valid_raw(tmp_raw, spec):
+                raise ValueError("the unpacked file does not match the original")
+            # Rename into place only once both files are complete and verified.
+            for tmp, final in ((tmp_gz, raw_dir / gz_name), (tmp_raw, raw_dir / spec.name)):
+                os.chmod(tmp, 0o644)  # temporary files are private; the cache is not
+                os.replace(tmp, final)
+            return []
+        except Exception as e:  # noqa: BLE001 - any failure means: try the next mirror
+            failures.append(f"{mirror}: {type(e).__name__}: {e}")
+        finally:
+            for tmp in (tmp_gz, tmp_raw):
+                if tmp is not None and tmp.exists():
+                    tmp.unlink()
+    return failures
+
+
+def download_mnist(
+    root: str | Path | None = None, splits: tuple[str, ...] = ("train", "test"), progress: bool | None = None
+) -> Path:
+    """Make sure the four MNIST files are in ``<root>/MNIST/raw`` and intact; return that folder (notebook 02).
+
+    ``splits`` limits the work to those splits' files. Files already there are verified (size and MD5) and
+    fetched again when damaged. Each download goes to a temporary file that is renamed into place only after
+    its checksum matches, so an interrupted download never leaves a half file behind.
+    """
+    unknown = [s for s in splits if s not in FILES]
+    if unknown:
+        raise ValueError(f"Unknown split(s) {unknown}: use 'train' or 'test'.")
+    root = Path(root) if root is not None else data_root()
+    raw_dir = root / "MNIST" / "raw"
+    try:
+        raw_dir.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=raw_dir, prefix=".probe-")
+        probe.close()
+    except OSError as e:
+        raise MNISTDownloadError(
+            f"Cannot write the MNIST cache at {raw_dir} ({e.strerror or e}). "
+            "Set MNIST_COURSE_DATA to a folder you can write to."
+        ) from e
+    if progress is None:
+        from mnist_course.train import progress_enabled
+
+        progress = progress_enabled()
+    mirror_list = mirrors()
+    missing = {}
+    for split in splits:
+        for spec in FILES[split]:
+            if _is_valid_raw(raw_dir / spec.name, spec):
+                continue
+            failures = _download_one(spec, raw_dir, mirror_list, progress)
+            if failures:
+                missing[spec.name + ".gz"] = failures
+    if missing:
+        lines = [f"Could not get {len(missing)} MNIST file(s): {', '.join(missing)}."]
+        for name, failures in missing.items():
+            lines.append(f"  {name}:")
+            lines.extend(f"    {f}" for f in failures)
+        lines.append(
+            "Fix: set MNIST_COURSE_MIRRORS to a folder or URL that holds the four original .gz files "
+            "(comma-separated for several), or copy them into " + str(raw_dir) + "."
+        )
+        raise MNISTDownloadError("\n".join(lines))
+    return raw_dir
+
+
+# ----------------------------------------------------------------------------------------------- read
+
+
+def read_idx(path: str | Path) -> np.ndarray:
+    """Read an IDX file (the format MNIST ships in) into a NumPy array (notebook 02).
+
+    The header is two zero bytes, a type code (0x08 = unsigned byte), the number of dimensions, then each
+    dimension as a big-endian 32-bit integer; the data follows.
+    """
+    data = Path(path).read_bytes()
+    if len(data) < 4 or data[0] != 0 or data[1] != 0:
+        raise ValueError(f"{path} is not an IDX file: it must start with two zero bytes")
+    if data[2] != 0x08:
+        raise ValueError(f"{path}: type code 0x{data[2]:02x} is not 0x08 (unsigned byte), the only one MNIST uses")
+    ndim = data[3]
+    dims = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
+    offset = 4 + 4 * ndim
+    expected = int(np.prod(dims))
+    if len(data) - offset != expected:
+        raise ValueError(f"{path}: header says {dims} = {expected} bytes, the file holds {len(data) - offset}")
+    return np.frombuffer(data, dtype=np.uint8, offset=offset).reshape(dims)
+
+
+def load_mnist(split: str = "train", root: str | Path | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """Load an MNIST split as ``(images, labels)`` (notebook 02).
+
+    ``images`` is a uint8 tensor of shape N×28×28 (0 = background, 255 = full ink) and ``labels`` an int64
+    tensor of shape N. ``split`` is ``"train"`` (60,000) or ``"test"`` (10,000). Downloads on first use;
+    later loads in the same process come from memory. The returned tensors are shared: copy before
+    writing into them.
+    """
+    if split not in FILES:
+        raise ValueError(f"Unknown split {split!r}: use 'train' or 'test'.")
+    root = Path(root) if root is not None else data_root()
+    key = (str(root.resolve()), split)
+    if key not in _CACHE:
+        raw_dir = download_mnist(root, splits=(split,))
+        images_spec, labels_spec = FILES[split]
+        images = torch.from_numpy(read_idx(raw_dir / images_spec.name).copy())
+        labels = torch.from_numpy(read_idx(raw_dir / labels_spec.name).astype(np.int64))
+        _CACHE[key] = (images, labels)
+    return _CACHE[key]
+
+
+# ----------------------------------------------------------------------------------------------- scale
+
+
+def _check_images(images: torch.Tensor, name: str = "images") -> None:
+    if not isinstance(images, torch.Tensor):
+        raise ValueError(f"{name} must be a torch.Tensor, got {type(images).__name__}")
+    if images.ndim < 2 or tuple(images.shape[-2:]) != (28, 28):
+        raise ValueError(f"{name} must have shape (..., 28, 28), e.g. N×28×28 or N×1×28×28; got {tuple(images.shape)}")
+
+
+def to_unit(images: torch.Tensor) -> torch.Tensor:
+    """Scale uint8 pixels 0..255 to float32 in [0, 1] (notebook 02). Shape is kept."""
+    _check_images(images)
+    if images.dtype != torch.uint8:
+        raise ValueError(
+            f"images must be uint8 pixels 0..255, got dtype {images.dtype}; float images are already scaled"
+        )
+    return images.float().div_(255.0)
+
+
+def mean_std(images: torch.Tensor) -> tuple[float, float]:
+    """Mean and standard deviation of all pixels after scaling to [0, 1] (notebook 02).
+
+    Compute these on the training set only, and use them for every split.
+    """
+    x = to_unit(images) if images.dtype == torch.uint8 else images.float()
+    return float(x.mean()), float(x.std())
+
+
+def standardize(images: torch.Tensor, mean: float, std: float) -> torch.Tensor:
+    """Scale to [0, 1], then shift and divide so the training pixels have mean 0 and std 1 (notebook 02)."""
+    _check_images(images)
+    if std <= 0:
+        raise ValueError(f"std must be positive, got {std}")
+    x = to_unit(images) if images.dtype == torch.uint8 else images.float()
+    return (x - mean) / std
+
+
+# ----------------------------------------------------------------------------------------------- batch
+
+
+class TensorBatches:
+    """Mini-batches from tensors already in memory: a fast stand-in for ``DataLoader`` (notebook 02).
+
+    Each epoch draws a fresh permutation from a generator seeded with ``seed``, so epoch k is the same on
+    every run. ``x`` and ``y`` are moved to ``device`` once, and batches are slices of one shuffled copy.
+
+    >>> batches = TensorBatches(x, y, batch_size=128, shuffle=True, seed=0)
+    >>> for xb, yb in batches: ...
+    """
+
+    def __init__(
+        self,
+        x: torch.Tensor,
+        y: torch.Tensor,
+        batch_size: int = 128,
+        shuffle: bool = True,
+        seed: int = 0,
+        device: torch.device | str | None = None,
+        drop_last: bool = False,
+    ) -> None:
+        if not isinstance(x, torch.Tensor) or not isinstance(y, torch.Tensor):
+            raise ValueError("x and y must be torch tensors")
+        if x.ndim == 0 or y.ndim == 0 or len(x) != len(y):
+            raise ValueError(
+                f"x and y must have the same first dimension (one label per example): got x {tuple(x.shape)}, "
+                f"y {tuple(y.shape)}"
+            )
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        self.x = x.to(device) if device is not None else x
+        self.y = y.to(device) if device is not None else y
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.drop_last = drop_last
+        self.generator = torch.Generator().manual_seed(seed)
+
+    def __len__(self) -> int:
+        n = len(self.x)
+        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+
+    def __iter__(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        x, y = self.x, self.y
+        if self.shuffle:
+            perm = torch.randperm(len(x), generator=self.generator).to(x.device)
+            x, y = x[perm], y[perm]
+        for i in range(len(self)):
+            sl = slice(i * self.batch_size, (i + 1) * self.batch_size)
+            yield x[sl], y[sl]

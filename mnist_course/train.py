@@ -1,0 +1,207 @@
+"""Seeding, device choice, quick mode and the course's training loop.
+
+``seed_everything`` and ``device`` open every notebook (introduced in notebook 01); ``fit`` and ``evaluate``
+are written out by hand in notebook 05 and used from notebook 06 on.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from mnist_course.data import TensorBatches
+
+__all__ = [
+    "History",
+    "accuracy",
+    "device",
+    "evaluate",
+    "fit",
+    "is_quick",
+    "pick",
+    "predict",
+    "progress_enabled",
+    "seed_everything",
+]
+
+
+def seed_everything(seed: int = 0) -> None:
+    """Seed Python's ``random``, NumPy and PyTorch (CPU and GPU) so a re-run gives the same numbers (notebook 01)."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    if torch.cuda.is_available():
+        torch.cuda.manual_seed_all(seed)
+    torch.backends.cudnn.benchmark = False
+    torch.backends.cudnn.deterministic = True
+
+
+def device() -> torch.device:
+    """The fastest device here: CUDA, then Apple's MPS, then the CPU (notebook 01)."""
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def is_quick() -> bool:
+    """True when ``MNIST_COURSE_QUICK=1``: notebooks then use small subsets and few steps (notebook 01)."""
+    return os.environ.get("MNIST_COURSE_QUICK", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def pick(full: Any, quick: Any) -> Any:
+    """``full`` normally, ``quick`` under ``MNIST_COURSE_QUICK=1`` (notebook 01): ``epochs = pick(5, 1)``."""
+    return quick if is_quick() else full
+
+
+def progress_enabled() -> bool:
+    """Whether progress bars show: off when ``MNIST_COURSE_PROGRESS=0`` or ``CI`` is set, or when nobody watches."""
+    setting = os.environ.get("MNIST_COURSE_PROGRESS", "").strip().lower()
+    if setting in {"0", "false", "no", "off"}:
+        return False
+    if setting in {"1", "true", "yes", "on"}:
+        return True
+    if os.environ.get("CI"):
+        return False
+    return "ipykernel" in sys.modules or sys.stderr.isatty()
+
+
+def _check_batch(x: torch.Tensor, y: torch.Tensor) -> None:
+    if len(x) != len(y):
+        raise ValueError(f"x and y must have the same length, got {len(x)} images and {len(y)} labels")
+
+
+def accuracy(logits: torch.Tensor, labels: torch.Tensor) -> float:
+    """Share of rows whose largest logit is at the true label (notebook 01)."""
+    if logits.ndim != 2 or labels.ndim != 1 or len(logits) != len(labels):
+        raise ValueError(
+            f"logits must be N×C and labels N, got logits {tuple(logits.shape)} and labels {tuple(labels.shape)}"
+        )
+    return (logits.argmax(dim=1) == labels).float().mean().item()
+
+
+@torch.no_grad()
+def predict(model: nn.Module, x: torch.Tensor, batch_size: int = 2000) -> torch.Tensor:
+    """The model's outputs for all of ``x``, in batches, in eval mode, on the CPU (notebook 05)."""
+    was_training = model.training
+    model.eval()
+    dev = next(model.parameters()).device
+    out = torch.cat([model(x[i : i + batch_size].to(dev)).cpu() for i in range(0, len(x), batch_size)])
+    model.train(was_training)
+    return out
+
+
+@torch.no_grad()
+def evaluate(
+    model: nn.Module,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] = F.cross_entropy,
+    batch_size: int = 2000,
+) -> dict[str, float]:
+    """Mean loss and accuracy of a classifier on ``(x, y)`` (notebook 05): ``{"loss": ..., "accuracy": ...}``."""
+    _check_batch(x, y)
+    logits = predict(model, x, batch_size)
+    return {"loss": loss_fn(logits, y.cpu()).item(), "accuracy": accuracy(logits, y.cpu())}
+
+
+class History(list):
+    """One dict per epoch: ``epoch``, ``loss``, ``train_accuracy``, ``test_accuracy``, ``seconds`` (notebook 05)."""
+
+    def column(self, key: str) -> list[float]:
+        """All epochs' values of one key, e.g. ``history.column("test_accuracy")``."""
+        return [row[key] for row in self]
+
+    @property
+    def last(self) -> dict[str, float]:
+        """The final epoch's row."""
+        return self[-1]
+
+    @property
+    def seconds(self) -> float:
+        """Training seconds over all epochs (evaluation excluded)."""
+        return sum(row["seconds"] for row in self)
+
+
+def fit(
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    train: TensorBatches | Iterable[tuple[torch.Tensor, torch.Tensor]],
+    epochs: int = 1,
+    test: tuple[torch.Tensor, torch.Tensor] | None = None,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] = F.cross_entropy,
+    scheduler: Any = None,
+    transform: Callable[[torch.Tensor], torch.Tensor] | None = None,
+    max_steps: int | None = None,
+    progress: bool | None = None,
+    verbose: bool = True,
+) -> History:
+    """Train a classifier for ``epochs`` passes over ``train`` and return its :class:`History` (notebook 05).
+
+    Each step: forward, ``loss_fn``, backward, ``optimizer.step()``, then ``scheduler.step()`` if given
+    (schedulers here step once per batch, like ``OneCycleLR``). ``transform`` is applied to each training
+    batch (data augmentation). ``test`` is an ``(x, y)`` pair evaluated after each epoch. ``max_steps``
+    stops early (a dry run). Training accuracy is the running accuracy over the epoch's batches.
+    """
+    if epochs < 1:
+        raise ValueError(f"epochs must be at least 1, got {epochs}")
+    if progress is None:
+        progress = progress_enabled()
+    from tqdm.auto import tqdm
+
+    dev = next(model.parameters()).device
+    history = History()
+    steps = 0
+    for epoch in range(1, epochs + 1):
+        model.train()
+        start = time.perf_counter()
+        total_loss = total_correct = seen = 0
+        total = len(train) if hasattr(train, "__len__") else None
+        for xb, yb in tqdm(train, total=total, desc=f"epoch {epoch}/{epochs}", leave=False, disable=not progress):
+            xb, yb = xb.to(dev, non_blocking=True), yb.to(dev, non_blocking=True)
+            if transform is not None:
+                xb = transform(xb)
+            logits = model(xb)
+            loss = loss_fn(logits, yb)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            if scheduler is not None:
+                scheduler.step()
+            n = len(yb)
+            total_loss += loss.detach() * n
+            total_correct += (logits.detach().argmax(1) == yb).sum()
+            seen += n
+            steps += 1
+            if max_steps is not None and steps >= max_steps:
+                break
+        seconds = time.perf_counter() - start
+        row = {
+            "epoch": epoch,
+            "loss": float(total_loss) / max(seen, 1),
+            "train_accuracy": float(total_correct) / max(seen, 1),
+            "seconds": seconds,
+        }
+        if test is not None:
+            row["test_accuracy"] = evaluate(model, *test)["accuracy"]
+        history.append(row)
+        if verbose:
+            extra = f"  test acc {row['test_accuracy']:.4f}" if "test_accuracy" in row else ""
+            print(
+                f"epoch {epoch:2d}  loss {row['loss']:.4f}  train acc {row['train_accuracy']:.4f}{extra}"
+                f"  ({seconds:.1f} s)"
+            )
+        if max_steps is not None and steps >= max_steps:
+            break
+    return history
