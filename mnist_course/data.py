@@ -139,7 +139,7 @@ def _fetch(mirror: str, filename: str, dest, progress: bool) -> None:
 def _download_one(spec: _File, raw_dir: Path, mirror_list: list[str], progress: bool) -> list[str]:
     """Fetch and unpack one file; returns the failures seen (empty on success)."""
     gz_name = spec.name + ".gz"
-    failures = []
+    failures = [] if mirror_list else ["no mirror to try (MNIST_COURSE_MIRRORS is empty and there are no public ones)"]
     for mirror in mirror_list:
         tmp_gz = tmp_raw = None
         try:

@@ -28,15 +28,15 @@ NOTEBOOKS = ROOT / "notebooks"
 BUILD = ROOT / "build"
 
 
-def twins(prefixes: list[str]) -> list[Path]:
+def twins(prefixes: list[str], folder: Path = NOTEBOOKS) -> list[Path]:
     """The py:percent sources in course order, optionally only those whose names start with a prefix."""
-    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.py"))
+    paths = sorted(folder.glob("[0-9][0-9]_*.py"))
     if prefixes:
         paths = [p for p in paths if any(p.name.startswith(x) for x in prefixes)]
     return paths
 
 
-def execute(py: Path, out: Path, results_file: Path, timeout: int) -> tuple[float, str | None]:
+def execute(py: Path, out: Path, results_file: Path, timeout: int, build: Path = BUILD) -> tuple[float, str | None]:
     """Run one notebook; write it to ``out`` on success. Returns (seconds, error or None)."""
     nb = jupytext.read(py)
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
@@ -46,7 +46,7 @@ def execute(py: Path, out: Path, results_file: Path, timeout: int) -> tuple[floa
         nb,
         timeout=timeout,
         kernel_name="python3",
-        resources={"metadata": {"path": str(NOTEBOOKS)}},
+        resources={"metadata": {"path": str(py.parent)}},
         record_timing=False,
     )
     start = time.perf_counter()
@@ -60,10 +60,10 @@ def execute(py: Path, out: Path, results_file: Path, timeout: int) -> tuple[floa
         out.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, out)
     else:
-        failed = BUILD / "failed" / out.name
+        failed = build / "failed" / out.name
         failed.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, failed)
-        error += f"  (executed notebook saved to {failed.relative_to(ROOT)})"
+        error += f"  (executed notebook saved to {failed})"
     return seconds, error
 
 
@@ -71,14 +71,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("prefixes", nargs="*", help="run only notebooks whose file names start with these")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds allowed per cell")
+    parser.add_argument("--notebooks", type=Path, default=NOTEBOOKS, help="folder of the py:percent twins")
+    parser.add_argument("--build", type=Path, default=BUILD, help="folder for results and quick-mode outputs")
     args = parser.parse_args()
+    build: Path = args.build
 
     quick = os.environ.get("MNIST_COURSE_QUICK", "") not in ("", "0")
     os.environ.setdefault("MNIST_COURSE_PROGRESS", "0")
-    out_dir = BUILD / "quick" if quick else NOTEBOOKS
-    paths = twins(args.prefixes)
+    out_dir = build / "quick" if quick else args.notebooks
+    paths = twins(args.prefixes, args.notebooks)
     if not paths:
-        print(f"No notebooks matched {args.prefixes} in {NOTEBOOKS.relative_to(ROOT)}/", file=sys.stderr)
+        print(f"No notebooks matched {args.prefixes} in {args.notebooks}/", file=sys.stderr)
         return 1
 
     rows, failures = [], []
@@ -86,7 +89,7 @@ def main() -> int:
         for py in paths:
             results_file = Path(tmp) / f"{py.stem}.jsonl"
             print(f"running {py.name} ...", flush=True)
-            seconds, error = execute(py, out_dir / (py.stem + ".ipynb"), results_file, args.timeout)
+            seconds, error = execute(py, out_dir / (py.stem + ".ipynb"), results_file, args.timeout, build)
             results = []
             if results_file.exists():
                 results = [json.loads(line) for line in results_file.read_text().splitlines() if line.strip()]
@@ -99,9 +102,9 @@ def main() -> int:
                 rows.append(r)
             print(f"  {seconds:6.1f} s  {'FAILED: ' + error if error else 'ok'}", flush=True)
 
-    BUILD.mkdir(exist_ok=True)
+    build.mkdir(parents=True, exist_ok=True)
     name = "results-quick.json" if quick else "results.json"
-    (BUILD / name).write_text(json.dumps(rows, indent=1) + "\n")
+    (build / name).write_text(json.dumps(rows, indent=1) + "\n")
     print_table(rows, quick)
     for f in failures:
         print("FAILED", f, file=sys.stderr)

@@ -1,0 +1,70 @@
+"""tools/run_course.py: executes a py:percent twin into its .ipynb and collects recorded results."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+
+NOTEBOOK = """# %% [markdown]
+# # 01 · Tiny
+
+# %%
+from mnist_course.results import record
+
+print("hello")
+
+# %%
+r = record("answer", 42, 40)
+"""
+
+
+def _run(tmp_path: Path, source: str, quick: bool = False) -> subprocess.CompletedProcess:
+    folder = tmp_path / "nbs"
+    folder.mkdir(exist_ok=True)
+    (folder / "01_tiny.py").write_text(source)
+    env = dict(os.environ, MNIST_COURSE_QUICK="1" if quick else "0")
+    cmd = [
+        sys.executable,
+        str(ROOT / "tools" / "run_course.py"),
+        "--notebooks",
+        str(folder),
+        "--build",
+        str(tmp_path / "build"),
+    ]
+    return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_runner_executes_and_records(tmp_path):
+    proc = _run(tmp_path, NOTEBOOK)
+    assert proc.returncode == 0, proc.stderr
+    nb = nbformat.read(tmp_path / "nbs" / "01_tiny.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert [c.execution_count for c in code] == [1, 2]
+    assert code[0].outputs[0].text == "hello\n"
+    rows = json.loads((tmp_path / "build" / "results.json").read_text())
+    assert rows[0]["notebook"] == "01_tiny" and rows[0]["value"] == 42 and rows[0]["passed"] is True
+    assert rows[0]["seconds"] > 0
+    assert "answer" in proc.stdout and "total" in proc.stdout
+
+
+def test_runner_fails_on_a_missed_target_and_keeps_the_notebook_out(tmp_path):
+    proc = _run(tmp_path, NOTEBOOK.replace('record("answer", 42, 40)', 'record("answer", 1, 40)'))
+    assert proc.returncode == 1
+    assert "TargetMissed" in proc.stderr
+    assert not (tmp_path / "nbs" / "01_tiny.ipynb").exists()
+    assert (tmp_path / "build" / "failed" / "01_tiny.ipynb").exists()
+
+
+def test_quick_run_writes_to_build_not_notebooks(tmp_path):
+    proc = _run(tmp_path, NOTEBOOK, quick=True)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "build" / "quick" / "01_tiny.ipynb").exists()
+    assert not (tmp_path / "nbs" / "01_tiny.ipynb").exists()
+    assert json.loads((tmp_path / "build" / "results-quick.json").read_text())[0]["quick"] is True
