@@ -1,0 +1,59 @@
+"""Benchmark 2: one training epoch in samples per second, the course's `fit` against the pytorch/examples loop.
+
+Same model and same optimizer on both sides; the usual way reads batches of 64 through a DataLoader with
+ToTensor + Normalize, the course uses its in-memory batches at the batch size its notebook uses.
+"""
+
+from __future__ import annotations
+
+import time
+
+import torch
+import torch.nn.functional as F
+
+from bench.common import course_tensors, row, tutorial_loader
+from bench.recipes import CNN_BATCH, MLP_BATCH, make_cnn, make_mlp
+from mnist_course.data import TensorBatches
+from mnist_course.train import fit, seed_everything
+
+
+def usual_epoch(model: torch.nn.Module, optimizer: torch.optim.Optimizer, loader, max_batches: int | None) -> int:
+    """The training loop of pytorch/examples `mnist/main.py`, per batch: zero_grad, forward, loss, backward, step."""
+    model.train()
+    seen = 0
+    for i, (data, target) in enumerate(loader):
+        optimizer.zero_grad()
+        loss = F.cross_entropy(model(data), target)
+        loss.backward()
+        optimizer.step()
+        seen += len(target)
+        if max_batches is not None and i + 1 >= max_batches:
+            break
+    return seen
+
+
+def _compare(name: str, make, batch: int, goal: float, n: int | None, max_batches: int | None) -> tuple[dict, float]:
+    x, y = course_tensors("train", n)
+    seed_everything(0)
+    model, opt = make()
+    start = time.perf_counter()
+    fit(model, opt, TensorBatches(x, y, batch_size=batch, seed=0), epochs=1, verbose=False, progress=False)
+    course = len(x) / (time.perf_counter() - start)
+
+    seed_everything(0)
+    model, opt = make()
+    start = time.perf_counter()
+    seen = usual_epoch(model, opt, tutorial_loader(train=True, batch_size=64, n=n), max_batches)
+    usual = seen / (time.perf_counter() - start)
+    ratio = course / usual
+    print(
+        f"throughput {name}: course {course:,.0f} samples/s (batch {batch}), usual {usual:,.0f} samples/s, {ratio:.1f}×"
+    )
+    return row(f"training throughput: {name}", f"{course:,.0f}/s", f"{usual:,.0f}/s", ratio, goal), ratio
+
+
+def run(tiny: bool = False) -> dict:
+    n = 1024 if tiny else None
+    mlp_row, mlp = _compare("notebook 06 MLP", make_mlp, MLP_BATCH, 5, n, None)
+    cnn_row, cnn = _compare("notebook 10 CNN", make_cnn, CNN_BATCH, 1.5, n, None)
+    return {"numbers": {"fit_ratio_mlp": mlp, "fit_ratio_cnn": cnn}, "rows": [mlp_row, cnn_row]}

@@ -1,0 +1,28 @@
+"""Smoke test: every benchmark runs on a tiny setting and writes the numbers the README reports."""
+
+from __future__ import annotations
+
+import json
+
+from bench.__main__ import main
+
+
+def test_bench_tiny_runs_and_writes_every_number(tmp_path, monkeypatch, mnist_gz, capsys):
+    monkeypatch.setenv("MNIST_COURSE_MIRRORS", str(mnist_gz))
+    out = tmp_path / "bench.json"
+    assert main(["--tiny", "--out", str(out)]) == 0
+    numbers = json.loads(out.read_text())
+    for key in (
+        "data_path_ratio",
+        "fit_ratio_mlp",
+        "fit_ratio_cnn",
+        "time_to_99_ratio",
+        "course_seconds",
+        "threads",
+        "torch",
+    ):
+        assert key in numbers
+    assert numbers["data_path_ratio"] > 1 and numbers["threads"] >= 1
+    assert numbers["fit_ratio_mlp"] > 0 and numbers["fit_ratio_cnn"] > 0
+    text = capsys.readouterr().out
+    assert "data path" in text and "time to 99%" in text and "whole course" in text
