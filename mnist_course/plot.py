@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 __all__ = ["plot_confusion", "plot_embedding", "plot_history", "show_images", "show_weights"]
 
@@ -91,6 +92,7 @@ def plot_history(
             rows = [r for r in h if key in r]
             ax.plot([r.get("epoch", i + 1) for i, r in enumerate(rows)], [r[key] for r in rows], marker="o", label=name)
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(key.replace("_", " "))
         ax.grid(alpha=0.3)
         if len(histories) > 1:

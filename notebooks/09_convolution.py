@@ -1,0 +1,743 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 09 · Convolution
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/09_convolution.ipynb)
+#
+# The networks so far looked at a digit as 784 unrelated numbers: move the digit one pixel to the right and
+# every input changes. Images have structure that such a network ignores: neighbouring pixels belong together,
+# and a stroke is a stroke wherever it sits. **Convolution** is the operation that uses this structure. It is
+# the building block of the convolutional networks of notebooks 10 and 11, and in this notebook we take it
+# apart by hand before any learning happens.
+#
+# **You will learn**
+#
+# - what a **convolution** computes, first on a noisy 1-D signal, then on images, written with plain loops;
+# - **vectorization**: turning the loops into one matrix product with `unfold` (im2col), and how that compares
+#   with PyTorch's `F.conv2d` in agreement and in speed;
+# - what classic kernels do to digits and to a photo (blur, sharpen, Sobel edges), and how kernel size, stride and
+#   padding set the output size;
+# - the difference between convolution and cross-correlation (the flip), and max pooling;
+# - to find a digit inside a large image by template matching, and to read **coordinates** of rows and columns.
+
+# %%
+# Colab only: install the course package (elsewhere it is already installed).
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/mnist-course/mnist-course"], check=True)
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+import torch.nn.functional as F
+from matplotlib import cbook
+from matplotlib.patches import Rectangle
+
+from mnist_course.data import load_mnist, to_unit
+from mnist_course.results import record
+from mnist_course.timing import best_time
+from mnist_course.train import device, seed_everything
+
+seed_everything(0)
+dev = device()  # everything here is small: it all runs on the CPU
+x_test, y_test = load_mnist("test")
+digits = to_unit(x_test)  # 10,000 × 28 × 28 floats in [0, 1]; 0 is background, 1 full ink
+
+# %% [markdown]
+# ## Convolution in 1-D: smoothing a noisy signal
+#
+# Take a signal sampled at 200 points and add noise to it. A simple way to remove much of the noise is to
+# replace every sample by the average of itself and its neighbours. Written out, with a **kernel** `w` of `k`
+# weights (here all equal to 1/k):
+#
+# $$\text{out}[i] = \sum_{j=0}^{k-1} w[j]\; x[i + j], \qquad i = 0, 1, \dots, n - k.$$
+#
+# This sliding weighted sum is a **convolution**: the same small set of weights is applied at every position of
+# the input. (Strictly, the formula above is *cross-correlation*; the difference, a flip of the kernel, is the
+# subject of a later section. For the symmetric kernels used here the two are the same.) Without padding the
+# output is `k − 1` samples shorter than the input: the kernel must fit entirely inside the signal.
+
+# %%
+def conv1d_loop(signal: torch.Tensor, kernel: torch.Tensor) -> torch.Tensor:
+    """Slide `kernel` along `signal`: out[i] = sum_j kernel[j] * signal[i + j] (no padding, stride 1)."""
+    n, k = len(signal), len(kernel)
+    out = torch.empty(n - k + 1)
+    for i in range(n - k + 1):
+        out[i] = (kernel * signal[i : i + k]).sum()
+    return out
+
+
+g = torch.Generator().manual_seed(0)
+t = torch.linspace(0, 4 * torch.pi, 200)
+clean = torch.sin(t) + 0.5 * torch.sin(3 * t)
+noisy = clean + 0.4 * torch.randn(200, generator=g)
+
+box = torch.full((9,), 1 / 9)  # moving average of 9 samples
+offsets = torch.arange(-6, 7, dtype=torch.float32)
+gauss = torch.exp(-0.5 * (offsets / 2.0) ** 2)  # Gaussian bell, 13 weights
+gauss = gauss / gauss.sum()  # weights that sum to 1 keep the signal's level
+
+smooth_box, smooth_gauss = conv1d_loop(noisy, box), conv1d_loop(noisy, gauss)
+
+
+def rms_error(smoothed: torch.Tensor, k: int) -> float:
+    """RMS distance to the clean signal; out[i] is centred on input sample i + k // 2."""
+    return (smoothed - clean[k // 2 : k // 2 + len(smoothed)]).pow(2).mean().sqrt().item()
+
+
+errors = {"noisy": (noisy - clean).pow(2).mean().sqrt().item(), "box, 9": rms_error(smooth_box, 9),
+          "Gaussian, 13": rms_error(smooth_gauss, 13)}
+for name, e in errors.items():
+    print(f"RMS error to the clean signal, {name:12s}: {e:.3f}")
+assert errors["box, 9"] < errors["noisy"] / 2 and errors["Gaussian, 13"] < errors["noisy"] / 2
+
+# NumPy has the same operation built in; 'valid' means no padding.
+assert np.allclose(conv1d_loop(noisy, gauss).numpy(), np.convolve(noisy.numpy(), gauss.numpy(), mode="valid"), atol=1e-5)
+print("our loop agrees with np.convolve:", True)
+
+# %%
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 3.6), gridspec_kw={"width_ratios": [3, 1]})
+ax1.plot(t, noisy, ".", color="0.6", ms=4, label="noisy samples")
+ax1.plot(t, clean, "k--", lw=1, label="clean signal")
+ax1.plot(t[4:-4], smooth_box, lw=2, label="moving average (9)")
+ax1.plot(t[6:-6], smooth_gauss, lw=2, label="Gaussian (13)")
+ax1.set(xlabel="t", ylabel="value", title="Smoothing by convolution: the output is shorter by k − 1 samples")
+ax1.legend(ncol=2, fontsize=8)
+ax2.stem(np.arange(-4, 5), box.numpy(), linefmt="C0-", markerfmt="C0o", basefmt=" ", label="moving average")
+ax2.stem(offsets.numpy(), gauss.numpy(), linefmt="C1-", markerfmt="C1s", basefmt=" ", label="Gaussian")
+ax2.set(xlabel="offset j − k//2", ylabel="weight w[j]", title="The two kernels")
+ax2.legend(fontsize=8)
+fig.tight_layout()
+
+# %% [markdown]
+# Both kernels more than halve the error (the printed numbers). The Gaussian weighs near neighbours more than far
+# ones, the moving average weighs them all the same. Near the ends the outputs stop short: there the kernel would
+# reach past the data.
+#
+# ## Convolution in 2-D, with loops
+#
+# An image is a 2-D signal, so the kernel becomes a small 2-D array, and it slides along both axes. The output
+# at row `i`, column `j` is the sum of the kernel times the image patch whose top-left corner is at `(i, j)`:
+#
+# $$\text{out}[i, j] = \sum_{a=0}^{k_h-1} \sum_{b=0}^{k_w-1} w[a, b]\; x[i + a, j + b].$$
+#
+# Positions in an image are **coordinates** `(row, column)`: the row counts down from the top, the column
+# across from the left, both from 0. (Plotting libraries speak of `(x, y)` instead, where `x` is the column and
+# `y` the row: we will need that swap when we draw boxes.) Here is the formula as two loops, applied with the
+# Sobel kernel, which responds where the brightness changes from left to right.
+
+# %%
+def conv2d_loops(image: torch.Tensor, kernel: torch.Tensor) -> torch.Tensor:
+    """Slide a kh×kw `kernel` over an H×W `image` (no padding, stride 1): one weighted sum per output pixel."""
+    (h, w), (kh, kw) = image.shape, kernel.shape
+    out = torch.empty(h - kh + 1, w - kw + 1)
+    for i in range(h - kh + 1):
+        for j in range(w - kw + 1):
+            out[i, j] = (image[i : i + kh, j : j + kw] * kernel).sum()
+    return out
+
+
+sobel_x = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
+digit = digits[0]
+edges = conv2d_loops(digit, sobel_x)
+i, j = 14, 15  # one output position, to follow by hand
+by_hand = (digit[i : i + 3, j : j + 3] * sobel_x).sum()
+assert edges[i, j] == by_hand
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("image", tuple(digit.shape), "* kernel", tuple(sobel_x.shape), "→ output", tuple(edges.shape))
+
+# %%
+fig, axes = plt.subplots(1, 3, figsize=(11, 3.8))
+axes[0].imshow(digit, cmap="gray_r")
+axes[0].add_patch(Rectangle((j - 0.5, i - 0.5), 3, 3, fill=False, ec="C1", lw=2))
+axes[0].set(title=f"input: patch with top-left corner (row {i}, col {j})", xlabel="column", ylabel="row")
+axes[1].imshow(sobel_x, cmap="bwr", vmin=-2, vmax=2)
+for (a, b), v in np.ndenumerate(sobel_x.numpy()):
+    axes[1].text(b, a, f"{v:g}", ha="center", va="center", fontsize=14)
+axes[1].set(title="kernel (Sobel x)", xlabel="b", ylabel="a", xticks=range(3), yticks=range(3))
+v = edges.abs().max().item()
+im = axes[2].imshow(edges, cmap="bwr", vmin=-v, vmax=v)
+axes[2].add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, ec="C1", lw=2))
+axes[2].set(title=f"output: pixel (row {i}, col {j}) = {by_hand:.2f}", xlabel="column", ylabel="row")
+fig.colorbar(im, ax=axes[2], fraction=0.046, label="response")
+fig.tight_layout()
+
+# %% [markdown]
+# Red marks where ink starts as we move right (the left side of a stroke), blue where it ends. The output is
+# 26×26, two pixels smaller than the input in each direction, for the same reason as in 1-D.
+#
+# ## Vectorization: the convolution as one matrix product (im2col)
+#
+# The loops run 676 tiny Python steps for one small image. **Vectorization** means rewriting a computation so
+# that a few operations on whole arrays replace the Python loop; the work then runs in compiled code. For a
+# convolution the classic trick is called *im2col* ("image to columns"): copy every patch the kernel visits
+# into one column of a matrix. `F.unfold` does exactly that. After it, every output pixel is the dot product of
+# the flattened kernel with one column, so all of them together are a single matrix product.
+
+# %%
+def conv2d_unfold(image: torch.Tensor, kernel: torch.Tensor) -> torch.Tensor:
+    """The same convolution, vectorized: patches as columns (im2col), then one matrix product."""
+    (h, w), (kh, kw) = image.shape, kernel.shape
+    cols = F.unfold(image[None, None], kernel_size=(kh, kw))[0]  # (kh·kw) × (number of patches)
+    return (kernel.reshape(1, -1) @ cols).reshape(h - kh + 1, w - kw + 1)
+
+
+cols = F.unfold(digit[None, None], kernel_size=3)[0]
+# The patch with top-left corner (i, j) is column i · 26 + j: rows of the output are laid end to end.
+assert torch.equal(cols[:, i * 26 + j], digit[i : i + 3, j : j + 3].reshape(-1))
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("im2col matrix:", tuple(cols.shape), "= 3·3 pixels per patch × 26·26 patches")
+print("values stored:", cols.numel(), "for an image of", digit.numel(), "pixels")
+
+# %%
+fig, ax = plt.subplots(figsize=(12, 2.6))
+im = ax.imshow(cols[:, 26 * 8 : 26 * 14], cmap="gray_r", aspect="auto")
+ax.set(title="im2col: each column is one 3×3 patch (output rows 8 to 13 of the digit shown)",
+       xlabel="patch number (output position) − 208", ylabel="pixel within the patch")
+fig.colorbar(im, ax=ax, fraction=0.02, label="ink")
+fig.tight_layout()
+
+# %% [markdown]
+# The price of im2col is memory: every pixel is copied once per kernel position that covers it, here up to nine
+# times. What we get back is speed, because matrix products are the most optimized operation in numerical
+# computing. The same matrix serves many kernels at once: stack K flattened kernels as the rows of a K×9 matrix,
+# and one product gives K output images. That is what a convolutional layer does.
+#
+# ## Three implementations, one answer
+#
+# PyTorch's own `F.conv2d` takes a batch of images N×C×H×W and a stack of kernels (out channels × in channels
+# × kh × kw). We compare all three on a 5×5 random kernel: they must agree to within float rounding, 1e-5.
+
+# %%
+kernel5 = torch.randn(5, 5, generator=torch.Generator().manual_seed(1))
+out_loops = conv2d_loops(digit, kernel5)
+out_unfold = conv2d_unfold(digit, kernel5)
+out_torch = F.conv2d(digit[None, None], kernel5[None, None])[0, 0]
+diffs = {"loops vs unfold": (out_loops - out_unfold).abs().max().item(),
+         "loops vs F.conv2d": (out_loops - out_torch).abs().max().item()}
+assert all(d < 1e-5 for d in diffs.values()), diffs
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("output shape:", tuple(out_torch.shape))
+for name, d in diffs.items():
+    print(f"{name}: max difference < 1e-5: {d < 1e-5}")
+
+# %%
+times = {
+    "Python loops": best_time(lambda: conv2d_loops(digit, kernel5), repeat=3),
+    "unfold + matmul": best_time(lambda: conv2d_unfold(digit, kernel5), repeat=5, number=50),
+    "F.conv2d": best_time(lambda: F.conv2d(digit[None, None], kernel5[None, None]), repeat=5, number=50),
+}
+for name, s in times.items():
+    ratio = "" if name == "Python loops" else f"   ({times['Python loops'] / s:.0f}× faster than the loops)"
+    print(f"one image, {name:16s} {s * 1e6:9.1f} µs{ratio}")
+
+# A more realistic job: 1,000 digits and 16 kernels at once. im2col now gives a batch of matrices.
+batch = digits[:1000, None]  # N × 1 × 28 × 28
+bank = torch.randn(16, 1, 5, 5, generator=torch.Generator().manual_seed(4))
+
+
+def conv_bank_unfold(images: torch.Tensor, kernels: torch.Tensor) -> torch.Tensor:
+    """N×1×28×28 images, K×1×5×5 kernels → N×K×24×24, as (K × 25) @ (N × 25 × 576)."""
+    cols = F.unfold(images, kernel_size=5)
+    return (kernels.reshape(len(kernels), -1) @ cols).reshape(len(images), len(kernels), 24, 24)
+
+
+assert (conv_bank_unfold(batch, bank) - F.conv2d(batch, bank)).abs().max() < 1e-4
+times_batch = {
+    "unfold + matmul": best_time(lambda: conv_bank_unfold(batch, bank), repeat=5),
+    "F.conv2d": best_time(lambda: F.conv2d(batch, bank), repeat=5),
+}
+for name, s in times_batch.items():
+    print(f"1,000 images × 16 kernels, {name:16s} {s * 1e3:7.2f} ms")
+
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 2.8))
+ax1.barh(list(times), [s * 1e6 for s in times.values()], color=["C3", "C0", "C2"])
+ax1.set_xscale("log")
+ax1.invert_yaxis()
+ax1.set(xlabel="microseconds (log scale)", title="one 28×28 image, one 5×5 kernel")
+ax2.barh(list(times_batch), [s * 1e3 for s in times_batch.values()], color=["C0", "C2"])
+ax2.invert_yaxis()
+ax2.set(xlabel="milliseconds", title="1,000 images, 16 kernels of 5×5")
+fig.suptitle("Time per convolution: loops against vectorized code (best of several runs)")
+fig.tight_layout()
+
+# %%
+result = record("im2col speed-up over the loops", times["Python loops"] / times["unfold + matmul"], 20)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+result.passed
+
+# %% [markdown]
+# The vectorized versions are tens to hundreds of times faster than the loops (the exact ratios depend on your
+# machine; they are printed above). On one tiny image, fixed overheads dominate, and our two-line im2col can even
+# beat `F.conv2d`. On a real batch, `F.conv2d` uses carefully optimized code for the processor (it avoids
+# building the large im2col matrix, whose 1,000 × 25 × 576 values must be written and read again) and usually
+# wins; compare the right-hand panel.
+#
+# ## Kernels at work: blur, sharpen, edges
+#
+# Long before neural networks, image processing designed kernels by hand. Four classics:
+#
+# - **blur**: a small Gaussian bell, weights summing to 1 (a weighted local average);
+# - **sharpen**: the pixel times 5 minus its four neighbours, which exaggerates differences (sum 1);
+# - **Sobel x** and **Sobel y**: differences across three columns (rows), smoothed along the other axis (sum 0),
+#   an estimate of the brightness gradient;
+# - **gradient magnitude** $\sqrt{g_x^2 + g_y^2}$: edge strength in any direction.
+#
+# We apply them with padding `k // 2` (zeros around the border), so the output has the input's size, to a digit
+# and to a photograph of the computer scientist Grace Hopper that ships with matplotlib as sample data.
+
+# %%
+ax_ = torch.arange(-2, 3, dtype=torch.float32)
+blur = torch.exp(-0.5 * (ax_[:, None] ** 2 + ax_[None, :] ** 2))
+blur = blur / blur.sum()
+sharpen = torch.tensor([[0.0, -1.0, 0.0], [-1.0, 5.0, -1.0], [0.0, -1.0, 0.0]])
+sobel_y = sobel_x.T  # differences down the rows: responds to horizontal edges
+kernels = {"blur": blur, "sharpen": sharpen, "Sobel x": sobel_x, "Sobel y": sobel_y}
+
+
+def apply(image: torch.Tensor, kernel: torch.Tensor) -> torch.Tensor:
+    """Convolve an H×W image with a kernel, zero padding k // 2 so that the size is kept."""
+    return F.conv2d(image[None, None], kernel[None, None], padding=kernel.shape[-1] // 2)[0, 0]
+
+
+with cbook.get_sample_data("grace_hopper.jpg") as f:
+    photo = torch.from_numpy(plt.imread(f, format="jpg").copy()).float().mean(dim=-1) / 255  # gray, 600×512
+photo = photo[:440, 36:476][::2, ::2]  # head and shoulders, every second row and column
+
+# A kernel whose weights sum to s turns a flat image of brightness c into s·c (away from the border),
+# and the Sobel kernels see a vertical edge only in x.
+flat = torch.full((12, 12), 0.7)
+step = torch.zeros(12, 12)
+step[:, 6:] = 1.0  # dark on the left, bright on the right: a vertical edge
+for k in kernels.values():
+    assert torch.allclose(apply(flat, k)[3:-3, 3:-3], 0.7 * k.sum() * torch.ones(6, 6), atol=1e-6)
+assert apply(step, sobel_x)[3:-3, 5:7].min() == 4 and apply(step, sobel_y)[1:-1].abs().max() == 0
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("kernel sums:", {name: round(k.sum().item(), 4) for name, k in kernels.items()})
+print("photo:", tuple(photo.shape))
+
+# %%
+def kernel_gallery(image: torch.Tensor, axes, cmap: str) -> None:
+    """Original, the four kernels' outputs and the gradient magnitude, on one row of axes."""
+    gx, gy = apply(image, sobel_x), apply(image, sobel_y)
+    panels = [("original", image), ("blur", apply(image, blur)), ("sharpen", apply(image, sharpen)),
+              ("Sobel x (gₓ)", gx), ("Sobel y (g_y)", gy), ("magnitude √(gₓ² + g_y²)", (gx**2 + gy**2).sqrt())]
+    for ax, (title, img) in zip(axes, panels):
+        if title.startswith("Sobel"):
+            v = img.abs().quantile(0.995).item()  # a robust scale: the few strongest edges would wash out the rest
+            im = ax.imshow(img, cmap="bwr", vmin=-v, vmax=v)
+            ax.figure.colorbar(im, ax=ax, fraction=0.046)
+        elif title.startswith("magnitude"):
+            ax.imshow(img, cmap=cmap, vmin=0, vmax=img.quantile(0.995).item())
+        else:
+            ax.imshow(img, cmap=cmap, vmin=0, vmax=1)  # brightness in [0, 1]; sharpening overshoots are clipped
+        ax.set_title(title, fontsize=10)
+        ax.axis("off")
+
+
+fig, axes = plt.subplots(2, 6, figsize=(13, 5))
+kernel_gallery(digit, axes[0], "gray_r")
+kernel_gallery(photo, axes[1], "gray")
+fig.suptitle("Hand-made kernels on a digit (top) and a photo (bottom); Sobel: red = brighter to the right / below")
+fig.tight_layout()
+
+# %% [markdown]
+# Sobel x lights up the vertical parts of the strokes and of the face, Sobel y the horizontal ones; the magnitude
+# outlines both. On the photo the blur is subtle, because 5×5 pixels is small next to the whole photo
+# (its size is printed above), while on the 28×28 digit it smears the strokes.
+#
+# ### Random kernels
+#
+# A convolutional network does not use hand-made kernels: it starts from *random* ones and learns them from data
+# (notebook 10). Here is what eight random 3×3 kernels do to a digit. Some already act as rough edge or blob
+# detectors. Whatever the weights, convolution is **linear**: convolving a sum of images gives the sum of their
+# convolutions, which we check too.
+
+# %%
+gk = torch.Generator().manual_seed(2)
+random_kernels = torch.randn(8, 1, 3, 3, generator=gk)
+responses = F.conv2d(digit[None, None], random_kernels, padding=1)[0]  # 8 kernels at once → 8 × 28 × 28
+
+other = digits[1]
+lhs = F.conv2d((2 * digit - 3 * other)[None, None], random_kernels, padding=1)
+rhs = 2 * F.conv2d(digit[None, None], random_kernels, padding=1) - 3 * F.conv2d(other[None, None], random_kernels, padding=1)
+assert torch.allclose(lhs, rhs, atol=1e-5)
+
+fig, axes = plt.subplots(2, 8, figsize=(12, 3.4))
+for k in range(8):
+    w = random_kernels[k, 0]
+    v = w.abs().max().item()
+    axes[0, k].imshow(w, cmap="bwr", vmin=-v, vmax=v)
+    axes[0, k].set_title(f"kernel {k}", fontsize=9)
+    v = responses[k].abs().max().item()
+    axes[1, k].imshow(responses[k], cmap="bwr", vmin=-v, vmax=v)
+    for ax in axes[:, k]:
+        ax.axis("off")
+fig.suptitle("Random 3×3 kernels (top) and their outputs on the digit (bottom); blue negative, white 0, red positive")
+fig.tight_layout()
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("8 kernels", tuple(random_kernels.shape), "→ responses", tuple(responses.shape))
+print("linear: conv(2a − 3b) == 2·conv(a) − 3·conv(b):", torch.allclose(lhs, rhs, atol=1e-5))
+
+# %% [markdown]
+# ## Output size: kernel, stride and padding
+#
+# Three settings decide how big the output is:
+#
+# - the **kernel size** `k`: the kernel must fit inside the (padded) input;
+# - the **padding** `p`: rows and columns of zeros added on every side;
+# - the **stride** `s`: how many pixels the kernel jumps between positions (stride 2 roughly halves the size).
+#
+# Along each axis, an input of `n` pixels gives
+#
+# $$n_\text{out} = \left\lfloor \frac{n + 2p - k}{s} \right\rfloor + 1.$$
+#
+# The padded input has `n + 2p` pixels, the first position uses `k` of them, and each further position needs
+# `s` more. We check the formula against PyTorch for several settings.
+
+# %%
+def conv_output_size(n: int, k: int, s: int = 1, p: int = 0) -> int:
+    """Output length of a convolution along one axis: input n, kernel k, stride s, padding p."""
+    return (n + 2 * p - k) // s + 1
+
+
+settings = [(28, 3, 1, 0), (28, 3, 1, 1), (28, 5, 1, 2), (28, 5, 1, 0), (28, 3, 2, 1),
+            (28, 5, 2, 0), (28, 4, 3, 1), (28, 2, 2, 0), (7, 3, 2, 0), (14, 7, 1, 3)]
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("   n   k   s   p   formula   PyTorch")
+for n, k, s, p in settings:
+    ours = conv_output_size(n, k, s, p)
+    theirs = F.conv2d(torch.zeros(1, 1, n, n), torch.zeros(1, 1, k, k), stride=s, padding=p).shape[-1]
+    assert ours == theirs
+    print(f"{n:4d}{k:4d}{s:4d}{p:4d}{ours:10d}{theirs:10d}")
+
+# %%
+box3 = torch.full((1, 1, 3, 3), 1 / 9)
+cases = [(1, 0), (1, 1), (2, 1), (3, 0)]
+fig, axes = plt.subplots(1, 4, figsize=(11, 3))
+for ax, (s, p) in zip(axes, cases):
+    out = F.conv2d(digit[None, None], box3, stride=s, padding=p)[0, 0]
+    ax.imshow(out, cmap="gray_r")
+    ax.set(title=f"stride {s}, padding {p}: {out.shape[0]}×{out.shape[1]}", xlabel="column", ylabel="row")
+fig.suptitle("A 3×3 average filter on the 28×28 digit: the output size follows the formula")
+fig.tight_layout()
+
+# %% [markdown]
+# ## Convolution or cross-correlation? The flip
+#
+# Everything so far, `F.conv2d` included, computed $\sum w[a, b]\, x[i + a, j + b]$. In mathematics and
+# signal processing this is called **cross-correlation**. The **convolution** of the textbooks flips the kernel
+# first, upside down and left to right:
+#
+# $$(w * x)[i, j] = \sum_{a, b} w[a, b]\; x[i - a, j - b].$$
+#
+# The flip is easy to see on an *impulse*, an image that is zero except for a single 1: convolution stamps
+# a copy of the kernel around the impulse, cross-correlation stamps it rotated by 180°. Convolution is
+# cross-correlation with a flipped kernel, and we check exactly that.
+
+# %%
+impulse = torch.zeros(7, 7)
+impulse[3, 3] = 1.0
+asym = torch.arange(1.0, 10.0).reshape(3, 3)  # 1 … 9, no symmetry at all
+xcorr = F.conv2d(impulse[None, None], asym[None, None], padding=1)[0, 0]  # what deep learning calls convolution
+conv = F.conv2d(impulse[None, None], asym.flip(0, 1)[None, None], padding=1)[0, 0]  # the textbook convolution
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("convolution of an impulse reproduces the kernel:", torch.equal(conv[2:5, 2:5], asym))
+print("cross-correlation reproduces it rotated by 180°:", torch.equal(xcorr[2:5, 2:5], asym.flip(0, 1)))
+print("np.convolve == np.correlate with the kernel reversed:",
+      np.array_equal(np.convolve([1, 2, 3, 4], [1, 0, 5]), np.correlate([1, 2, 3, 4], [5, 0, 1], mode="full")))
+
+# %%
+fig, axes = plt.subplots(1, 3, figsize=(10, 3.4))
+for ax, (title, img) in zip(axes, [("kernel w", asym), ("cross-correlation of an impulse\n(F.conv2d)", xcorr),
+                                   ("convolution of an impulse\n(F.conv2d with w flipped)", conv)]):
+    ax.imshow(img, cmap="Blues", vmin=0, vmax=9)
+    for (a, b), v in np.ndenumerate(img.numpy()):
+        if v:
+            ax.text(b, a, f"{v:g}", ha="center", va="center", fontsize=11)
+    ax.set(title=title, xlabel="column", ylabel="row", xticks=range(img.shape[1]), yticks=range(img.shape[0]))
+fig.tight_layout()
+
+# %% [markdown]
+# For a network the difference does not matter: its kernels are learned, and learning a kernel or its flipped
+# copy is equally easy. That is why deep-learning libraries compute cross-correlation and call it convolution,
+# and so will we from now on. Convolution has the nicer mathematics (it is commutative, and it is the operation
+# of the convolution theorem for Fourier transforms).
+#
+# ## Max pooling
+#
+# A **max pooling** layer shrinks a feature map by keeping only the largest value in each window, usually 2×2
+# windows with stride 2: the size halves, and a feature that moves by a pixel inside its window gives the same
+# output. It has no weights. Vectorized by hand, it is a reshape that puts every 2×2 window on two axes of its
+# own, followed by a maximum over those two axes; we check it against `F.max_pool2d`.
+
+# %%
+def max_pool_2x2(image: torch.Tensor) -> torch.Tensor:
+    """2×2 max pooling, stride 2, of an H×W image with even H and W."""
+    h, w = image.shape
+    return image.reshape(h // 2, 2, w // 2, 2).amax(dim=(1, 3))
+
+
+gx, gy = apply(digit, sobel_x), apply(digit, sobel_y)
+magnitude = (gx**2 + gy**2).sqrt()
+pooled = [digit, max_pool_2x2(digit), max_pool_2x2(max_pool_2x2(digit))]
+pooled_edges = [magnitude, max_pool_2x2(magnitude), max_pool_2x2(max_pool_2x2(magnitude))]
+assert torch.equal(max_pool_2x2(magnitude), F.max_pool2d(magnitude[None, None], 2)[0, 0])
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("pooling sizes:", [tuple(p.shape) for p in pooled])
+print("matches F.max_pool2d:", torch.equal(max_pool_2x2(digit), F.max_pool2d(digit[None, None], 2)[0, 0]))
+
+# %%
+fig, axes = plt.subplots(2, 3, figsize=(8, 5.4))
+for col in range(3):
+    axes[0, col].imshow(pooled[col], cmap="gray_r")
+    axes[1, col].imshow(pooled_edges[col], cmap="magma")
+    axes[0, col].set_title(f"digit, {pooled[col].shape[0]}×{pooled[col].shape[1]}")
+    axes[1, col].set_title(f"edge magnitude, {pooled_edges[col].shape[0]}×{pooled_edges[col].shape[1]}")
+    for ax in axes[:, col]:
+        ax.axis("off")
+fig.suptitle("2×2 max pooling, applied zero, one and two times")
+fig.tight_layout()
+
+# %% [markdown]
+# After two poolings the 7×7 edge map still says where the strokes are, coarsely. This is the pattern of the
+# convolutional networks of the next notebook: convolutions find local features, pooling shrinks the maps and
+# makes them less sensitive to exact positions, and the next convolution combines features over a larger area.
+#
+# ## Template matching: finding a digit in a larger image
+#
+# Cross-correlation measures how well the kernel matches each patch of the image, so a kernel that *is* an image
+# finds that image. We scatter 24 test digits over a 144×216 canvas, pick one of them as the **template**, and
+# slide it over the whole canvas. The answer we want is a **coordinate**: the (row, column) of the patch's
+# top-left corner, which is exactly the index of the output pixel.
+#
+# The plain score $\sum t \cdot x$ is large wherever there is much ink, so a bold digit can beat the right one.
+# *Normalized* cross-correlation removes this: subtract the means of template and patch and divide by both
+# norms. The score is then the correlation coefficient between template and patch, between −1 and 1, and 1 only
+# for a perfect match. All its parts are convolutions: the template term, and the sums of the pixels and of their
+# squares over each window (a convolution with a kernel of ones).
+
+# %%
+gc = torch.Generator().manual_seed(3)
+rows, cols_, cell = 4, 6, 36
+canvas = torch.zeros(rows * cell, cols_ * cell)
+chosen = torch.randperm(len(digits), generator=gc)[: rows * cols_]
+corners = []  # (row, column) of each digit's top-left corner
+for n, idx in enumerate(chosen.tolist()):
+    r = (n // cols_) * cell + int(torch.randint(0, cell - 28 + 1, (1,), generator=gc))
+    c = (n % cols_) * cell + int(torch.randint(0, cell - 28 + 1, (1,), generator=gc))
+    canvas[r : r + 28, c : c + 28] = digits[idx]
+    corners.append((r, c))
+
+target = 17  # the digit we look for: the 18th one placed
+template = digits[chosen[target]]
+true_corner = corners[target]
+
+
+def normalized_cross_correlation(image: torch.Tensor, template: torch.Tensor) -> torch.Tensor:
+    """Correlation coefficient between `template` and every patch of `image` (no padding), in float64."""
+    image, template = image.double()[None, None], template.double()
+    n = template.numel()
+    t = template - template.mean()
+    t = (t / t.norm())[None, None]
+    ones = torch.ones_like(t)
+    window_sum = F.conv2d(image, ones)
+    window_sq = F.conv2d(image**2, ones)
+    patch_norm = (window_sq - window_sum**2 / n).clamp_min(1e-12).sqrt()  # ‖patch − its mean‖
+    # t sums to zero, so t · (patch − mean) = t · patch: one more convolution.
+    return (F.conv2d(image, t) / patch_norm)[0, 0]
+
+
+def argmax_2d(scores: torch.Tensor) -> tuple[int, int]:
+    """The (row, column) coordinate of the largest value of a 2-D tensor."""
+    flat = int(scores.argmax())
+    return flat // scores.shape[1], flat % scores.shape[1]
+
+
+plain = F.conv2d(canvas[None, None], template[None, None])[0, 0]
+ncc = normalized_cross_correlation(canvas, template)
+found_plain, found = argmax_2d(plain), argmax_2d(ncc)
+assert found == true_corner
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("canvas", tuple(canvas.shape), "template", tuple(template.shape), "→ score map", tuple(ncc.shape))
+print(f"looking for a {int(y_test[chosen[target]])} whose top-left corner is at (row, column) = {true_corner}")
+print("normalized cross-correlation finds", found, "with score", round(ncc.max().item(), 4))
+print("found == true position:", found == true_corner)
+
+# %%
+print("plain cross-correlation's best match:", found_plain,
+      "(the right digit)" if found_plain == true_corner else "(a different place)")
+elsewhere = ncc.clone()
+elsewhere[max(found[0] - 14, 0) : found[0] + 15, max(found[1] - 14, 0) : found[1] + 15] = -1  # hide the true hit
+print(f"normalized score: {ncc.max().item():.3f} at the true position, at most {elsewhere.max().item():.3f} elsewhere")
+
+fig, axes = plt.subplot_mosaic([["canvas", "plain"], ["canvas", "ncc"]], figsize=(12, 6.2),
+                                width_ratios=[1.2, 1])
+ax = axes["canvas"]
+ax.imshow(canvas, cmap="gray_r")
+ax.add_patch(Rectangle((found[1] - 0.5, found[0] - 0.5), 28, 28, fill=False, ec="C2", lw=3,
+                       label=f"normalized: best match at {found}"))
+ax.add_patch(Rectangle((found_plain[1] - 0.5, found_plain[0] - 0.5), 28, 28, fill=False, ec="C3", lw=2,
+                       ls="--", label=f"plain: best match at {found_plain}"))
+ax.set(title=f"canvas of 24 digits; the template is the {int(y_test[chosen[target]])} in the green box",
+       xlabel="column (x)", ylabel="row (y)")
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=9)
+for key, scores, title in [("plain", plain, "plain cross-correlation"), ("ncc", ncc, "normalized cross-correlation")]:
+    im = axes[key].imshow(scores, cmap="viridis")
+    r, c = argmax_2d(scores)
+    axes[key].plot(c, r, "r+", ms=14, mew=2)
+    axes[key].set(title=f"{title}: peak (red +) at {(r, c)}", xlabel="column of the patch's top-left corner",
+                  ylabel="row")
+    fig.colorbar(im, ax=axes[key], fraction=0.035, label="score")
+fig.tight_layout()
+
+# %% [markdown]
+# Note the coordinate swap in the drawing code: a `Rectangle` takes `(x, y) = (column, row)`, the opposite
+# order of the tensor index `[row, column]`. Mixing the two up is one of the most common bugs with images.
+#
+# The normalized score reaches 1 at the template's true position and stays clearly lower everywhere else, even
+# on the other digits of the same class (both printed above). Template matching works here because the template is an exact copy; a
+# different person's handwriting of the same digit matches far less well (exercise 4). A convolutional network
+# does not look for whole digits: it learns many small kernels, stacks them and pools in between, and so
+# becomes tolerant to the variations of handwriting. That is notebook 10.
+#
+# ## Summary
+#
+# - A **convolution** slides a small kernel over a signal or image and takes a weighted sum at every position;
+#   the same weights are used everywhere. In 1-D a kernel with positive weights that sum to 1 smooths a noisy
+#   signal, here more than halving the error.
+# - Written as Python loops it is simple and slow. **Vectorization** with im2col (`F.unfold`) turns it into one
+#   matrix product, and `F.conv2d` is PyTorch's optimized version; all three agreed to within 1e-5, and the
+#   vectorized versions were tens to hundreds of times faster than the loops (the timings printed above).
+# - Hand-made kernels blur, sharpen and find edges (Sobel x and y, gradient magnitude); random kernels already give
+#   feature-like maps, and a network will learn its own.
+# - The output size is ⌊(n + 2p − k)/s⌋ + 1, which matched PyTorch for every setting we tried.
+# - Deep learning's "convolution" is cross-correlation: the textbook convolution flips the kernel. For learned
+#   kernels it makes no difference.
+# - Max pooling keeps the largest value of each window, halving the map and tolerating small shifts.
+# - Normalized cross-correlation found the hidden digit at its exact **coordinate** (row, column), where the plain
+#   score is fooled by heavy ink.
+#
+# ## Exercises
+#
+# 1. Add a `padding` argument to `conv2d_loops` (pad the image with zeros first, e.g. with `F.pad`) and check it
+#    against `F.conv2d(..., padding=p)` for `p = 1` and `p = 2`.
+#
+#    <details><summary>Solution</summary>
+#
+#    ```python
+#    def conv2d_loops_padded(image, kernel, padding=0):
+#        return conv2d_loops(F.pad(image, (padding,) * 4), kernel)
+#
+#    for p in (1, 2):
+#        ours = conv2d_loops_padded(digit, kernel5, p)
+#        theirs = F.conv2d(digit[None, None], kernel5[None, None], padding=p)[0, 0]
+#        print(p, ours.shape, (ours - theirs).abs().max().item() < 1e-5)
+#    ```
+#    `F.pad` takes (left, right, top, bottom) for the last two dimensions.
+#    </details>
+#
+# 2. Make `conv2d_unfold` work with a stride: `F.unfold` accepts `stride=`. Check your version against
+#    `F.conv2d(..., stride=2)` and the output size against `conv_output_size`.
+#
+#    <details><summary>Solution</summary>
+#
+#    ```python
+#    def conv2d_unfold_strided(image, kernel, stride=1):
+#        (h, w), k = image.shape, kernel.shape[0]
+#        cols = F.unfold(image[None, None], kernel_size=k, stride=stride)[0]
+#        n_h, n_w = conv_output_size(h, k, stride), conv_output_size(w, k, stride)
+#        return (kernel.reshape(1, -1) @ cols).reshape(n_h, n_w)
+#
+#    ours = conv2d_unfold_strided(digit, kernel5, stride=2)
+#    theirs = F.conv2d(digit[None, None], kernel5[None, None], stride=2)[0, 0]
+#    print(ours.shape, (ours - theirs).abs().max().item() < 1e-5)  # torch.Size([12, 12]) True
+#    ```
+#    </details>
+#
+# 3. Design a 3×3 kernel that responds to diagonal strokes running from bottom-left to top-right (like the
+#    stroke of a 7 or a 4), with weights summing to 0. Show its output on a few digits.
+#
+#    <details><summary>Solution</summary>
+#
+#    ```python
+#    diag = torch.tensor([[-1.0, -1.0, 2.0], [-1.0, 2.0, -1.0], [2.0, -1.0, -1.0]])
+#    print(diag.sum())  # tensor(0.)
+#    fig, axes = plt.subplots(2, 5, figsize=(10, 4))
+#    for k in range(5):
+#        axes[0, k].imshow(digits[k], cmap="gray_r")
+#        axes[1, k].imshow(apply(digits[k], diag).clamp_min(0), cmap="magma")
+#    ```
+#    The kernel is a line of 2s along the anti-diagonal, and −1 elsewhere: it gives large outputs where a bright
+#    stroke follows that line and zero on flat regions.
+#    </details>
+#
+# 4. Use a *different* handwritten example of the same digit as the template (another test image with the same
+#    label). Does normalized cross-correlation still find a digit of that class? What is its best score now?
+#
+#    <details><summary>Solution</summary>
+#
+#    ```python
+#    label = y_test[chosen[target]]
+#    others = [i for i in range(len(digits)) if y_test[i] == label and i not in chosen.tolist()]
+#    for i in others[:5]:
+#        scores = normalized_cross_correlation(canvas, digits[i])
+#        r, c = argmax_2d(scores)
+#        hit = min(range(len(corners)), key=lambda n: abs(corners[n][0] - r) + abs(corners[n][1] - c))
+#        print(f"best score {scores.max():.2f} at {(r, c)}, on a {int(y_test[chosen[hit]])}")
+#    ```
+#    The best scores drop well below 1, and the best match is sometimes a different digit: one fixed template
+#    cannot cope with the variety of handwriting. This is what learned, layered kernels fix.
+#    </details>
+#
+# 5. The 5×5 Gaussian `blur` is *separable*: it equals a 5×1 kernel followed by a 1×5 kernel (its outer
+#    product). Check that both give the same output, and compare the number of multiplications per pixel.
+#
+#    <details><summary>Solution</summary>
+#
+#    ```python
+#    g1 = torch.exp(-0.5 * ax_**2)
+#    g1 = g1 / g1.sum()
+#    assert torch.allclose(torch.outer(g1, g1), blur)
+#    two_pass = F.conv2d(F.conv2d(digit[None, None], g1.reshape(1, 1, 5, 1), padding=(2, 0)),
+#                        g1.reshape(1, 1, 1, 5), padding=(0, 2))[0, 0]
+#    print((two_pass - apply(digit, blur)).abs().max().item() < 1e-6)  # True
+#    ```
+#    One 5×5 pass costs 25 multiplications per pixel, the two 1-D passes 5 + 5 = 10. For a k×k kernel it is k²
+#    against 2k, which is why large blurs are always done in two passes.
+#    </details>
