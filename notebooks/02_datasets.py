@@ -1,0 +1,667 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 02 · Datasets
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/02_datasets.ipynb)
+#
+# A model learns only what its data shows it, so before we train anything seriously we get to know MNIST:
+# where it comes from, how it sits on disk byte by byte, what the digits look like, which numbers the network
+# should see, which images we may learn from and which we must keep aside, and how to hand them to a model quickly.
+#
+# **You will learn**
+#
+# - what MNIST is and how the IDX format stores it, by reading the raw bytes yourself;
+# - to check that three different readers give *identical* tensors;
+# - **scaling**: normalization to [0, 1] and standardization with the training set's statistics, and why
+#   gradient descent needs it;
+# - to split off a validation set, and why the test set is used only once, at the very end;
+# - how much faster in-memory mini-batches are than a `DataLoader` with per-sample transforms, measured.
+
+# %%
+# Colab only: install the course package (elsewhere it is already installed).
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/mnist-course/mnist-course"], check=True)
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+import torch.nn.functional as F
+import torchvision
+from torch import nn
+from torch.utils.data import DataLoader, Subset
+from torchvision import transforms
+from torchvision.utils import make_grid
+
+from mnist_course.data import TensorBatches, data_root, load_mnist, mean_std, read_idx, standardize, to_unit
+from mnist_course.results import record
+from mnist_course.timing import best_time
+from mnist_course.train import device, pick, seed_everything
+
+seed_everything(0)
+dev = device()
+x_train, y_train = load_mnist("train")  # downloads the files on first use, then reads them from memory
+x_test, y_test = load_mnist("test")
+
+# %% [markdown]
+# ## What MNIST is
+#
+# MNIST (the *Modified NIST* database) holds 70,000 handwritten digits, each a 28×28 grayscale image with its
+# label 0–9: 60,000 for training and 10,000 for testing. Yann LeCun, Corinna Cortes and Christopher J. C. Burges
+# assembled it in the 1990s from two collections of the US National Institute of Standards and Technology (NIST):
+# Special Database 3, digits written by Census Bureau employees, and Special Database 1, written by high-school
+# students. SD-3 is much cleaner than SD-1, and NIST had used one for training and the other for testing, so a
+# model was tested on harder writing than it had learned from. MNIST mixes the two halves and halves in both splits,
+# and no writer appears in both the training and the test set.
+#
+# Each original black-and-white digit was scaled to fit a 20×20 box (keeping its aspect ratio; the anti-aliasing
+# of that step created the gray levels), then placed in a 28×28 field so that its centre of mass sits in the middle.
+# Sources: Y. LeCun, C. Cortes, C. J. C. Burges, *The MNIST database of handwritten digits*
+# (yann.lecun.com/exdb/mnist), and LeCun et al., *Gradient-based learning applied to document recognition*,
+# Proc. IEEE, 1998.
+#
+# `load_mnist` (from `mnist_course.data`) has already loaded both splits above. The sizes, checked:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(f"training set: {len(x_train):,} images, test set: {len(x_test):,} images, {len(x_train) + len(x_test):,} in all")
+
+# %% [markdown]
+# ## The raw files
+#
+# The data lives in four files, one for the images and one for the labels of each split. `data_root()` tells
+# where the course keeps them (the folder layout is torchvision's, `MNIST/raw`); we print names relative to it.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+root = data_root()
+raw_dir = root / "MNIST" / "raw"
+for path in sorted(raw_dir.glob("*-ubyte")):
+    print(f"{path.relative_to(root).as_posix():38s} {path.stat().st_size:>12,} bytes")
+
+# %% [markdown]
+# These files use the **IDX format**, which is simple enough to read by hand:
+#
+# | bytes | meaning |
+# |---|---|
+# | 0–1 | always zero |
+# | 2 | the type of each value: `0x08` means unsigned byte (0–255) |
+# | 3 | the number of dimensions, *d* |
+# | 4 … 4 + 4*d* − 1 | each dimension's size, a 32-bit *big-endian* integer (most significant byte first) |
+# | then | the values, row by row (the last index changes fastest) |
+#
+# The first four bytes read as one integer are the file's *magic number*. Let us look at the first 16 bytes of
+# the training images.
+
+# %%
+raw = (raw_dir / "train-images-idx3-ubyte").read_bytes()
+header = raw[:16]
+print("first 16 bytes:", header.hex(" "))
+magic = int.from_bytes(header[0:4], "big")
+print(f"magic number: {magic} = 0x{magic:08x}  ->  type code 0x{header[2]:02x}, {header[3]} dimensions")
+dims = [int.from_bytes(header[4 + 4 * i : 8 + 4 * i], "big") for i in range(header[3])]
+print("dimensions:", dims)
+
+# %% [markdown]
+# Three dimensions: 60,000 images of 28 rows of 28 pixels (`00 00 ea 60` is 14·16³ + 10·16² + 6·16 = 60,000).
+# The pixels follow the header directly, so NumPy can view the rest of the bytes as an array of that shape.
+# The label file is the same with one dimension (magic number 2049): a header of 8 bytes, then one byte per label.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+assert magic == 2051 and len(raw) == 16 + np.prod(dims), "not the MNIST training images"
+pixels = np.frombuffer(raw, dtype=np.uint8, offset=16).reshape(dims)
+
+raw_labels = (raw_dir / "train-labels-idx1-ubyte").read_bytes()
+print("label header:", raw_labels[:8].hex(" "), "-> magic", int.from_bytes(raw_labels[:4], "big"),
+      "count", int.from_bytes(raw_labels[4:8], "big"))
+labels = np.frombuffer(raw_labels, dtype=np.uint8, offset=8)
+print("pixels:", pixels.shape, pixels.dtype, "  labels:", labels.shape, labels.dtype)
+print("first ten labels:", labels[:10].tolist())
+
+# %% [markdown]
+# No plotting library is needed to see a digit: print a character per pixel, darker characters for more ink.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+shades = " .:-=+*#%@"  # 10 levels, from background to full ink
+print(f"label {labels[0]}")
+for row in pixels[0, 5:25]:  # the top and bottom rows are empty
+    print("".join(shades[int(v) * len(shades) // 256] for v in row))
+
+# %% [markdown]
+# ## Three readers, one dataset
+#
+# Nobody reads IDX files by hand twice. `torchvision.datasets.MNIST(root=data_root())` finds the same files and
+# reads them into its `.data` and `.targets` tensors, and `mnist_course.data.load_mnist` (which calls
+# `read_idx`, our by-hand reading in a function) gives the tensors the rest of the course uses. "Looks the same"
+# is not a check: `torch.equal` is true only when shapes, dtypes and every single value agree.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+tv_train = torchvision.datasets.MNIST(root=data_root(), train=True)  # no download: the files are already there
+tv_test = torchvision.datasets.MNIST(root=data_root(), train=False)
+by_hand = torch.from_numpy(pixels.copy())  # frombuffer's array is read-only; torch wants its own copy
+
+print("by hand     == load_mnist:", torch.equal(by_hand, x_train), torch.equal(torch.from_numpy(labels.astype(np.int64)), y_train))
+print("torchvision == load_mnist:", torch.equal(tv_train.data, x_train), torch.equal(tv_train.targets, y_train))
+print("test split  == load_mnist:", torch.equal(tv_test.data, x_test), torch.equal(tv_test.targets, y_test))
+print("read_idx    == by hand:   ", np.array_equal(read_idx(raw_dir / "train-images-idx3-ubyte"), pixels))
+del raw, raw_labels, pixels, labels, by_hand  # 47 MB each; load_mnist keeps the copy we use
+
+# %% [markdown]
+# One difference matters later: indexing a torchvision dataset, `tv_train[i]`, returns *one* example as a
+# PIL image and a Python int, meant to be passed through per-sample transforms. We come back to that at the end.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+image, label = tv_train[0]
+print(type(image).__name__, image.size, image.mode, "label", label)
+
+# %% [markdown]
+# ## Shapes, dtypes and value ranges
+#
+# The images are stored as `uint8`, one byte per pixel: 0 is background and 255 is full ink. The labels are
+# `int64`, the type PyTorch's loss functions expect for class indices.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+for name, (x, y) in {"train": (x_train, y_train), "test": (x_test, y_test)}.items():
+    print(f"{name:5s} images {tuple(x.shape)} {x.dtype}, pixel values {x.min().item()}..{x.max().item()};"
+          f" labels {tuple(y.shape)} {y.dtype}, classes {y.unique().tolist()}")
+n_bytes = x_train.nelement() * x_train.element_size()
+print(f"training images in memory: {n_bytes / 1e6:.1f} MB as uint8, {4 * n_bytes / 1e6:.1f} MB as float32")
+
+# %% [markdown]
+# The whole training set is smaller than a phone photo album: it fits in memory many times over, which is why
+# this course keeps it there.
+#
+# ## A look at the digits
+#
+# A montage of the first ten training images of each digit, drawn as one picture with torchvision's
+# `make_grid` (notebook 03 shows how to build such a grid yourself): row *d* holds digit *d*. Look at how
+# differently people write the same digit.
+
+# %%
+first_ten = torch.cat([torch.nonzero(y_train == d).flatten()[:10] for d in range(10)])
+montage = make_grid(x_train[first_ten].unsqueeze(1), nrow=10, padding=2, pad_value=255)[0]  # one 302×302 image
+fig, ax = plt.subplots(figsize=(5, 5))
+ax.imshow(montage, cmap="gray_r")
+ax.set_yticks(16 + 30 * np.arange(10), labels=range(10))
+ax.set_xticks(16 + 30 * np.arange(10), labels=range(1, 11))
+ax.set_ylabel("digit")
+ax.set_xlabel("example")
+ax.set_title("The first ten training images of each digit")
+fig.tight_layout()
+
+# %% [markdown]
+# How many of each digit are there? `torch.bincount` counts how often each label occurs.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+counts_train = torch.bincount(y_train, minlength=10)
+counts_test = torch.bincount(y_test, minlength=10)
+print("digit:", list(range(10)))
+print("train:", counts_train.tolist())
+print("test: ", counts_test.tolist())
+print(f"train: least common digit {counts_train.argmin().item()}, most common {counts_train.argmax().item()}")
+
+# %%
+fig, ax = plt.subplots(figsize=(8, 3.5))
+digits = np.arange(10)
+ax.bar(digits - 0.2, 100 * counts_train / counts_train.sum(), width=0.4, label="train (60,000)")
+ax.bar(digits + 0.2, 100 * counts_test / counts_test.sum(), width=0.4, label="test (10,000)")
+ax.axhline(10, color="gray", ls="--", lw=1, label="perfectly balanced")
+ax.set_xticks(digits)
+ax.set_xlabel("digit")
+ax.set_ylabel("share of the split (%)")
+ax.set_title("Class counts: MNIST is nearly balanced")
+ax.legend(loc="lower right")
+fig.tight_layout()
+
+# %% [markdown]
+# Every digit makes up close to a tenth of each split, and the two splits have nearly the same mix. So plain
+# accuracy is a fair headline metric here: no class is so rare that a model could ignore it and still look good.
+#
+# Averaging all images of one digit pixel by pixel gives its **mean image**: a blurry "typical" digit that shows
+# where the ink usually is. The last panel averages all digits together.
+
+# %%
+mean_images = torch.stack([x_train[y_train == d].float().mean(0) for d in range(10)] + [x_train.float().mean(0)])
+fig, axes = plt.subplots(1, 11, figsize=(12, 1.9))
+for d, ax in enumerate(axes):
+    im = ax.imshow(mean_images[d], cmap="gray_r", vmin=0, vmax=255)
+    ax.set_title(str(d) if d < 10 else "all", fontsize=10)
+    ax.axis("off")
+fig.suptitle("The mean image of each digit (training set)")
+_ = fig.colorbar(im, ax=axes, fraction=0.015, label="mean pixel value")
+
+# %%
+mean_ink = mean_images[:10].mean(dim=(1, 2))
+print("mean pixel value per digit:", [round(v, 1) for v in mean_ink.tolist()])
+print(f"most ink: digit {mean_ink.argmax().item()}, least ink: digit {mean_ink.argmin().item()}")
+
+# %% [markdown]
+# ## Scaling
+#
+# **Scaling** changes the range of the numbers a model sees without changing what they say: every pixel goes
+# through the same straight-line map *x* → (*x* − *a*) / *b*, so bright stays bright and dark stays dark.
+# Two kinds are common:
+#
+# - **normalization** to [0, 1]: divide by 255 (`to_unit`);
+# - **standardization**: also subtract the mean pixel value *μ* and divide by the standard deviation *σ*, so
+#   the pixels have mean 0 and standard deviation 1 (`standardize`).
+#
+# *μ* and *σ* are computed **on the training set only**, once, and then used for every split: the test images must
+# go through exactly the same map as the images the model learned from, and the test set must not influence any
+# choice we make. Here we use one *μ* and one *σ* for all pixels (as most MNIST code does).
+
+# %%
+mean, std = mean_std(x_train)  # statistics of the [0, 1] training pixels
+print(f"training pixels in [0, 1]: mean {mean:.4f}, std {std:.4f}")
+
+unit_train = to_unit(x_train)
+std_train = standardize(x_train, mean, std)
+std_test = standardize(x_test, mean, std)  # the TRAINING mean and std, also for the test set
+for name, t in {"normalized train": unit_train, "standardized train": std_train, "standardized test": std_test}.items():
+    print(f"{name:18s}: range {t.min().item():7.4f} .. {t.max().item():.4f}, mean {t.mean().item():7.4f}, std {t.std().item():.4f}")
+
+assert abs(std_train.mean().item()) < 1e-3 and abs(std_train.std().item() - 1) < 1e-3
+print("standardized training pixels have mean 0 and std 1: True")
+
+# %% [markdown]
+# The test set's mean and standard deviation come out close to, but not exactly, 0 and 1: it is a different sample
+# of handwriting. That is expected and correct.
+#
+# The histograms show what scaling does: the *shape* of the distribution is the same in all three panels, only
+# the axis moves and stretches. Note the logarithmic count axis: most pixels are background.
+
+# %%
+zero_share = (x_train == 0).float().mean().item()
+print(f"{100 * zero_share:.1f}% of all training pixels are exactly 0 (background)")
+
+fig, axes = plt.subplots(1, 3, figsize=(12, 3.4))
+panels = [
+    ("raw uint8 pixels", x_train.float(), 255.0 * mean),
+    ("normalized to [0, 1]", unit_train, mean),
+    ("standardized: mean 0, std 1", std_train, 0.0),
+]
+for ax, (title, t, m) in zip(axes, panels):
+    lo, hi = t.min().item(), t.max().item()
+    counts = torch.histc(t, bins=64, min=lo, max=hi)
+    ax.stairs(counts.numpy(), np.linspace(lo, hi, 65), fill=True, alpha=0.8)
+    ax.axvline(m, color="C3", ls="--", label=f"mean = {m:.3g}")
+    ax.set_yscale("log")
+    ax.set_title(title)
+    ax.set_xlabel("pixel value")
+    ax.legend()
+axes[0].set_ylabel("number of pixels (log scale)")
+fig.suptitle("Training pixels before and after scaling")
+fig.tight_layout()
+
+# %% [markdown]
+# ### Why scaling matters for gradient descent
+#
+# Gradient descent (notebook 04 builds it from scratch) improves the weights *W* in small steps:
+# *W* ← *W* − lr · ∂loss/∂*W*, with a learning rate *lr*. For a linear model, scores = *W x* + *b*, the gradient
+# with respect to *W* is proportional to the input *x*. Feed raw pixels (0–255) instead of [0, 1] and every
+# gradient is up to 255 times larger; each step's change of *W* then moves the scores by another factor of up to
+# 255. A learning rate that works for scaled inputs makes steps tens of thousands of times too big for raw ones.
+# Centring the inputs around 0 helps as well: when every input is positive, all weights of one output move in the
+# same direction on each example, and the weights can only zigzag towards their best values (LeCun et al.,
+# *Efficient BackProp*, 1998).
+#
+# First the size of the gradients. The same model, with the same initial weights, on the same 512 images
+# scaled three ways:
+
+# %%
+n_demo = pick(10_000, 2_000)  # a fixed subset of the training set keeps the demo quick
+demo_inputs = {
+    "raw 0..255": x_train[:n_demo].float().flatten(1),
+    "normalized [0, 1]": unit_train[:n_demo].flatten(1),
+    "standardized": std_train[:n_demo].flatten(1),
+}
+demo_labels = y_train[:n_demo]
+
+for name, inputs in demo_inputs.items():
+    torch.manual_seed(0)  # the same initial weights each time
+    model = nn.Linear(784, 10)
+    F.cross_entropy(model(inputs[:512]), demo_labels[:512]).backward()
+    print(f"{name:18s}: size of the gradient of the loss w.r.t. W = {model.weight.grad.norm().item():9.3f}")
+
+# %% [markdown]
+# With raw pixels the gradient is hundreds of times larger than with either scaled version; normalized and
+# standardized inputs give gradients of a similar, modest size.
+#
+# Now train. For each scaling and each learning rate, a fresh linear model takes the same number of plain
+# stochastic gradient descent steps on the same mini-batches (128 images each); we measure the loss on the demo
+# images afterwards. Lower is better; a model that knows nothing scores ln 10 ≈ 2.3.
+
+# %%
+steps = pick(150, 30)
+learning_rates = [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0]
+
+
+def loss_after_training(inputs: torch.Tensor, labels: torch.Tensor, lr: float) -> float:
+    """Train a fresh linear model with plain SGD for `steps` mini-batches; return its loss on all `inputs`."""
+    torch.manual_seed(0)  # the same initial weights for every run
+    model = nn.Linear(784, 10).to(dev)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    batches = TensorBatches(inputs, labels, batch_size=128, seed=0, device=dev)  # the same batches for every run
+    done = 0
+    while done < steps:
+        for xb, yb in batches:
+            loss = F.cross_entropy(model(xb), yb)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            done += 1
+            if done == steps:
+                break
+    with torch.no_grad():
+        return F.cross_entropy(model(batches.x), batches.y).item()
+
+
+final_loss = {name: [loss_after_training(inputs, demo_labels, lr) for lr in learning_rates] for name, inputs in demo_inputs.items()}
+print("learning rate:      " + "".join(f"{lr:>10g}" for lr in learning_rates))
+for name, losses in final_loss.items():
+    print(f"{name:18s}: " + "".join(f"{v:10.3g}" for v in losses))
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 4))
+for name, losses in final_loss.items():
+    ax.plot(learning_rates, losses, marker="o", label=name)
+ax.axhline(np.log(10), color="gray", ls="--", lw=1, label="knows nothing (ln 10)")
+ax.set_xscale("log")
+ax.set_yscale("log")
+ax.set_xlabel("learning rate")
+ax.set_ylabel(f"loss after {steps} SGD steps (log scale)")
+ax.set_title("The same model and steps, three input scalings")
+ax.legend()
+fig.tight_layout()
+
+# %%
+best_lr = {name: learning_rates[int(np.argmin(losses))] for name, losses in final_loss.items()}
+print("best learning rate per scaling:", best_lr)
+at_01 = {name: losses[learning_rates.index(0.1)] for name, losses in final_loss.items()}
+ordered = at_01["standardized"] < at_01["normalized [0, 1]"] < at_01["raw 0..255"]
+assert ordered, at_01
+print("at learning rate 0.1: standardized < normalized < raw:", ordered)
+
+# %% [markdown]
+# The picture tells the story. With raw pixels the loss explodes at every learning rate that suits scaled inputs,
+# and even the best small learning rate leaves it worse off. Normalized inputs need a large learning rate to make
+# progress in so few steps. Standardized inputs do best at an ordinary learning rate, the kind the rest of this
+# course uses, and PyTorch's default weight initializations also assume inputs of about this size. From now on
+# the course feeds standardized pixels to its networks.
+#
+# ## A validation split
+#
+# Training choices (learning rate, model size, number of epochs, …) are made by trying several and keeping the one
+# that scores best *on data the model did not train on*. That data is the **validation set**, here 5,000 images
+# split off the 60,000 training images at random. The split is seeded with its own `torch.Generator`, so it is
+# the same on every run and on every machine: re-running the cell cannot shuffle images between the two parts.
+
+# %%
+def split_indices(n: int, n_val: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """A seeded random split of range(n) into (fit indices, validation indices)."""
+    perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
+    return perm[n_val:], perm[:n_val]
+
+
+fit_idx, val_idx = split_indices(len(x_train), n_val=5_000)
+x_fit, y_fit = x_train[fit_idx], y_train[fit_idx]
+x_val, y_val = x_train[val_idx], y_train[val_idx]
+
+# %%
+# NBVAL_CHECK_OUTPUT
+again_fit, again_val = split_indices(len(x_train), n_val=5_000)
+print("fit:", tuple(x_fit.shape), " validation:", tuple(x_val.shape))
+print("overlap:", torch.isin(val_idx, fit_idx).sum().item(), " images covered:", torch.cat([fit_idx, val_idx]).unique().numel())
+print("same split when re-run:", torch.equal(again_fit, fit_idx) and torch.equal(again_val, val_idx))
+
+# %% [markdown]
+# A random split keeps the class mix: the share of each digit in the validation set is within a fraction of a
+# percentage point of the whole training set's. And the statistics for standardization barely move when computed
+# on the 55,000 fitting images only, so the course keeps using the full training set's values.
+
+# %%
+share_val = torch.bincount(y_val, minlength=10) / len(y_val)
+share_all = counts_train / counts_train.sum()
+print(f"largest difference in a digit's share: {100 * (share_val - share_all).abs().max().item():.2f} percentage points")
+mean_fit, std_fit = mean_std(x_fit)
+print(f"mean/std on all 60,000: {mean:.4f} / {std:.4f};  on the 55,000 fitting images: {mean_fit:.4f} / {std_fit:.4f}")
+
+# %% [markdown]
+# **Why the test set is used only at the end.** Every time we pick the best of several options by their score on
+# a set of images, the winner's score on *that* set is flattered: part of why it won is luck on exactly those
+# images. A score on images that influenced no decision is the only honest estimate of how the model does on new
+# handwriting. So we choose everything with the validation set, and look at the test set once, for the final
+# number. (Later notebooks, to keep things short, report test accuracy after each epoch but never choose anything
+# by it.)
+#
+# A small experiment shows the flattering in its purest form. 200 "models" ignore the image and guess a digit at
+# random, so each is right 10% of the time in the long run, whatever we measure. We pick the one that scores best
+# on 500 validation images, then measure every model on the other 4,500, which played no part in the choice.
+
+# %%
+gen = torch.Generator().manual_seed(1)
+guesses = torch.randint(0, 10, (200, len(y_val)), generator=gen)  # each row: one model's answers
+correct = (guesses == y_val).float()
+acc_choose, acc_fresh = correct[:, :500].mean(1), correct[:, 500:].mean(1)
+winner = acc_choose.argmax().item()
+print(f"the winner on the 500 images it was chosen by: {acc_choose[winner].item():.3f}")
+print(f"the winner on 4,500 images it never saw:       {acc_fresh[winner].item():.3f}")
+print(f"all 200 models on those 4,500, on average:     {acc_fresh.mean().item():.3f}")
+
+# %%
+fig, ax = plt.subplots(figsize=(5.5, 5))
+ax.scatter(acc_choose.numpy(), acc_fresh.numpy(), s=12, alpha=0.6, label="a model that guesses at random")
+ax.scatter([acc_choose[winner].item()], [acc_fresh[winner].item()], s=80, color="C3", label="the winner, chosen by its x value")
+ax.axvline(0.1, color="gray", ls="--", lw=1)
+ax.axhline(0.1, color="gray", ls="--", lw=1, label="chance: 1 in 10")
+lim = (0.05, 0.15)  # the same scale on both axes
+ax.set_xlim(lim)
+ax.set_ylim(lim)
+ax.set_aspect("equal")
+ax.set_xlabel("accuracy on the 500 images used to choose")
+ax.set_ylabel("accuracy on 4,500 fresh images")
+ax.set_title("Choosing by a score flatters that score")
+ax.legend(fontsize=8, loc="upper left")
+fig.tight_layout()
+
+# %% [markdown]
+# On the images it was chosen by, the winner looks as if it had learned something; on fresh images it is back at
+# chance. Trying many learning rates or architectures on one validation set does the same, more mildly: the best
+# validation score is a little optimistic. The untouched test set gives the honest final number.
+#
+# %% [markdown]
+# ## Feeding batches: `DataLoader` against in-memory tensors
+#
+# PyTorch's general tool is the `DataLoader`. It asks a dataset for one example at a time (`dataset[i]`, here a
+# PIL image), runs that example through per-sample transforms (torchvision's `ToTensor` turns it into a float
+# tensor in [0, 1] of shape 1×28×28, `Normalize` standardizes it), and stacks `batch_size` of them into a batch.
+# That flexibility is essential when data lives in files on disk or every example gets a random augmentation.
+#
+# For MNIST, which fits in memory, it is a detour: every image passes through Python code one by one. The
+# alternative, `TensorBatches` from `mnist_course.data`, standardizes all images in one tensor operation and
+# then hands out slices of a shuffled copy. First, both give the same numbers:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((mean,), (std,))])
+tv_train = torchvision.datasets.MNIST(root=data_root(), train=True, transform=transform)
+image, label = tv_train[0]
+print("one sample:", tuple(image.shape), image.dtype, "label", label)
+print("equal to standardize():", torch.equal(image, standardize(x_train[:1], mean, std)))
+
+loader = DataLoader(tv_train, batch_size=128, shuffle=True, generator=torch.Generator().manual_seed(0))
+batches = TensorBatches(std_train.unsqueeze(1), y_train, batch_size=128, seed=0)
+xb_loader, _ = next(iter(loader))
+xb_memory, _ = next(iter(batches))
+print("a batch from each:", tuple(xb_loader.shape), tuple(xb_memory.shape), " batches per epoch:", len(loader), len(batches))
+
+# %% [markdown]
+# Now one epoch of each, timed with `best_time` from `mnist_course.timing`. To keep this notebook quick, the epoch
+# runs over a fixed subset of the training set (the first 20,000 images) for both; a full epoch scales with the size. To be fair, the in-memory version
+# includes standardizing the images each epoch, although in practice that is done once. The `DataLoader` epoch runs
+# once (it is the slow one); the in-memory epoch takes the best of three. Both run in this one process
+# (`num_workers=0`, the default) and on a single core (`torch.set_num_threads(1)`), so the difference comes from
+# the way the data is fed, not from the number of cores.
+
+# %%
+n_time = pick(20_000, 2_000)  # a fixed subset of the training set keeps the notebook quick
+timed_loader = DataLoader(Subset(tv_train, range(n_time)), batch_size=128, shuffle=True,
+                          generator=torch.Generator().manual_seed(0))
+
+
+def epoch_dataloader() -> None:
+    for _batch in timed_loader:
+        pass
+
+
+def epoch_in_memory() -> None:
+    for _batch in TensorBatches(standardize(x_train[:n_time], mean, std).unsqueeze(1), y_train[:n_time], batch_size=128):
+        pass
+
+
+threads = torch.get_num_threads()
+torch.set_num_threads(1)  # one core for both: the DataLoader's Python work uses one, so we compare like with like
+try:
+    seconds_loader = best_time(epoch_dataloader, repeat=1)
+    seconds_memory = best_time(epoch_in_memory, repeat=3)
+finally:
+    torch.set_num_threads(threads)  # back to all cores
+ratio = seconds_loader / seconds_memory
+print(f"one epoch over {n_time:,} images: DataLoader {seconds_loader:.2f} s, in-memory {seconds_memory:.3f} s")
+print(f"in-memory batches are {ratio:.0f}× faster")
+print(f"(at that rate, a DataLoader epoch over all {len(x_train):,} training images takes about {seconds_loader * len(x_train) / n_time:.0f} s)")
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 2.4))
+bars = ax.barh(["in-memory\nTensorBatches", "DataLoader +\nper-sample transforms"], [seconds_memory, seconds_loader], color=["C2", "C1"])
+ax.bar_label(bars, fmt="%.2f s", padding=3)
+ax.set_xlim(0, 1.25 * seconds_loader)
+ax.set_xlabel("seconds per epoch")
+ax.set_title(f"One epoch over {n_time:,} images: {ratio:.0f}× faster in memory")
+fig.tight_layout()
+
+# %%
+result = record("in-memory speed-up", ratio, 5)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+result.passed
+
+# %% [markdown]
+# Seconds spent feeding batches are seconds the model is not learning. With `TensorBatches` the cost of an epoch
+# is almost entirely the model's own work, which is what lets this course train networks in seconds on a laptop.
+# (Worker processes, `num_workers > 0`, can speed a `DataLoader` up, and on a GPU `TensorBatches(..., device=dev)`
+# keeps the whole dataset on the GPU.)
+#
+# ## Summary
+#
+# - MNIST is 70,000 handwritten digits from NIST's two databases, remixed by LeCun, Cortes and Burges into a
+#   60,000-image training set and a 10,000-image test set with disjoint writers. It is nearly balanced.
+# - The IDX format is a magic number, the dimensions as big-endian integers, then raw bytes. Reading it by hand,
+#   through torchvision and through `mnist_course.data` gives identical tensors, checked with `torch.equal`.
+# - **Scaling** maps pixels to a range that suits learning. Normalization divides by 255; standardization uses the
+#   training set's mean and standard deviation for every split. The histograms keep their shape; only the axis
+#   changes. With the same model and steps, raw pixels made the loss explode, and standardized pixels trained best
+#   at an ordinary learning rate.
+# - A seeded validation split is the place to make choices. Choosing by a score flatters it (the best of the
+#   random guessers looked clever on the images that chose it and was back at chance on fresh ones), so the test set
+#   is used only once, at the end.
+# - In-memory mini-batches were many times faster than a `DataLoader` with per-sample transforms over the same
+#   epoch (the ratio is printed above), with identical numbers in the batches.
+#
+# ## Exercises
+#
+# 1. Read the **test** label file by hand: check its magic number and count, and that its labels equal `y_test`.
+#
+#    <details><summary>Solution</summary>
+#
+#    ```python
+#    b = (raw_dir / "t10k-labels-idx1-ubyte").read_bytes()
+#    print(int.from_bytes(b[:4], "big"), int.from_bytes(b[4:8], "big"))  # 2049 10000
+#    test_labels = torch.from_numpy(np.frombuffer(b, dtype=np.uint8, offset=8).astype(np.int64))
+#    print(torch.equal(test_labels, y_test))  # True
+#    ```
+#    </details>
+#
+# 2. The mean images already make a classifier: predict the digit whose mean image is nearest (Euclidean
+#    distance) to the image. Measure its accuracy on the **validation** set, using mean images computed from the
+#    fitting part only.
+#
+#    <details><summary>Solution</summary>
+#
+#    ```python
+#    centres = torch.stack([x_fit[y_fit == d].float().mean(0) for d in range(10)]).flatten(1)
+#    distances = torch.cdist(x_val.float().flatten(1), centres)  # 5,000 × 10
+#    print((distances.argmin(1) == y_val).float().mean().item())
+#    ```
+#    </details>
+#
+# 3. Standardize *per pixel* instead: a mean and a standard deviation for each of the 784 positions, from the
+#    training set. What goes wrong at the border pixels, and how do you fix it?
+#
+#    <details><summary>Solution</summary>
+#
+#    Some border pixels are 0 in every training image, so their standard deviation is 0 and dividing by it gives
+#    NaN (0/0). Clamp the standard deviation from below:
+#
+#    ```python
+#    u = to_unit(x_train)
+#    mu, sigma = u.mean(0), u.std(0)
+#    print((sigma == 0).sum().item(), "pixels never change")
+#    per_pixel = (u - mu) / sigma.clamp(min=1e-2)
+#    print(per_pixel.isnan().any().item())  # False
+#    ```
+#    </details>
+#
+# 4. Make a *stratified* validation split: exactly 500 images of each digit, seeded. Check the counts.
+#
+#    <details><summary>Solution</summary>
+#
+#    ```python
+#    g = torch.Generator().manual_seed(0)
+#    val_idx = torch.cat([
+#        torch.nonzero(y_train == d).flatten()[torch.randperm(int(counts_train[d]), generator=g)[:500]]
+#        for d in range(10)
+#    ])
+#    fit_mask = torch.ones(len(y_train), dtype=torch.bool)
+#    fit_mask[val_idx] = False  # everything not in the validation set is for fitting
+#    print(torch.bincount(y_train[val_idx]).tolist(), fit_mask.sum().item())  # 500 each, 55000
+#    ```
+#    </details>
+#
+# 5. Time the `DataLoader` epoch again with `num_workers=2`. Is it faster here? Why can worker processes not close
+#    the gap to in-memory batches?
+#
+#    <details><summary>Solution</summary>
+#
+#    ```python
+#    loader2 = DataLoader(Subset(tv_train, range(n_time)), batch_size=128, shuffle=True, num_workers=2)
+#    print(best_time(lambda: [None for _ in loader2], repeat=1))
+#    ```
+#
+#    Workers split the per-sample work between processes, so with *k* free cores the loader can approach *k*
+#    times faster, minus the cost of starting the workers and passing batches between processes. But every image
+#    still goes through Python one at a time, while the in-memory version handles all of them in a few large
+#    tensor operations: the gap shrinks, but it does not close.
+#    </details>

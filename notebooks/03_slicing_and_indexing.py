@@ -1,0 +1,697 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 03 · Slicing and Indexing
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/03_slicing_and_indexing.ipynb)
+#
+# Almost every line of deep learning code picks parts of arrays, rearranges them, or combines arrays of different
+# shapes. This notebook is the toolbox: first on a colour photograph, where every mistake is visible at a glance,
+# then on MNIST, where the same moves select, sort, crop, batch and standardize digits.
+#
+# **You will learn**
+#
+# - **slicing and indexing** in NumPy and PyTorch: elements, rows, channels, crops, flips and strides, and
+#   writing into slices;
+# - to select examples with boolean masks and integer ("fancy") indexing, and to sort them by a computed key;
+# - to reshape, flatten and permute, and to tell a *view* (shared memory) from a *copy*;
+# - to compute with pixel **coordinates** and broadcasting;
+# - **vectorization**: replacing Python loops by whole-tensor operations, with the speed-up measured.
+
+# %%
+# Colab only: install the course package (elsewhere it is already installed).
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/mnist-course/mnist-course"], check=True)
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+import torch.nn.functional as F
+from matplotlib import cbook
+
+from mnist_course.data import load_mnist, to_unit
+from mnist_course.plot import show_images
+from mnist_course.results import record
+from mnist_course.timing import best_time
+from mnist_course.train import device, pick, seed_everything
+
+seed_everything(0)
+dev = device()
+x, y = load_mnist("train")  # shared tensors: read from them, never write into them
+
+# %% [markdown]
+# ## A photograph is an array
+#
+# Matplotlib ships a few sample files with its installation, among them a portrait of the computer scientist
+# Grace Hopper. `plt.imread` decodes the JPEG into a NumPy array of bytes. It hands back a read-only array, so we
+# copy it into one we own (`np.array` copies).
+
+# %%
+# NBVAL_CHECK_OUTPUT
+with cbook.get_sample_data("grace_hopper.jpg") as f:
+    photo = np.array(plt.imread(f))
+height, width, channels = photo.shape
+print(type(photo).__name__, photo.shape, photo.dtype)
+print(f"{height} rows × {width} columns × {channels} channels (red, green, blue)")
+
+# %% [markdown]
+# A colour image has three axes: rows, columns and channels. Each pixel sits at a **coordinate** (*r*, *c*): row
+# *r* counted from the **top**, column *c* from the left, both starting at 0. When we draw the image, the column is
+# the horizontal position *x* and the row the vertical position *y*, measured downwards: `photo[r, c]` is drawn at
+# (*x*, *y*) = (*c*, *r*). Mixing up (row, column) with (*x*, *y*) is the most common indexing bug in image code.
+#
+# **Indexing** with one integer per axis picks one value; leaving axes out (or writing `:`) keeps them whole, and
+# `...` stands for "all the axes before".
+
+# %%
+r, c = 100, 420  # a pixel in the blue background, top right
+print("photo[r, c]      ->", photo[r, c], "  one pixel: its red, green and blue values")
+print("photo[r, c, 2]   ->", photo[r, c, 2], "        its blue value alone")
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("photo[r].shape      ->", photo[r].shape, "  one row of pixels")
+print("photo[:, c].shape   ->", photo[:, c].shape, "  one column")
+print("photo[..., 0].shape ->", photo[..., 0].shape, "  the red channel of every pixel")
+
+# %%
+fig, axes = plt.subplots(1, 4, figsize=(12, 3.8), dpi=72)  # a lower resolution keeps the notebook small
+axes[0].imshow(photo)
+axes[0].plot(c, r, "o", mfc="none", mec="yellow", ms=12, mew=2)
+axes[0].annotate(f"photo[{r}, {c}]\n= {photo[r, c].tolist()}", (c, r), xytext=(505, 330), color="yellow", ha="right",
+                 fontsize=8, bbox={"facecolor": "black", "alpha": 0.6}, arrowprops={"color": "yellow", "arrowstyle": "->"})
+axes[0].set_title("photo (rows × columns × RGB)")
+axes[0].set_xlabel("column c (x)")
+axes[0].set_ylabel("row r (y, downwards)")
+for k, (ax, name) in enumerate(zip(axes[1:], ["red", "green", "blue"])):
+    im = ax.imshow(photo[..., k], cmap="gray", vmin=0, vmax=255)
+    ax.set_title(f"photo[..., {k}]: {name}")
+    ax.set_xlabel("column c (x)")
+fig.colorbar(im, ax=axes[1:], fraction=0.02, label="channel value (0 = none, 255 = full)")
+_ = fig.suptitle("One photograph, three channels")
+
+# %% [markdown]
+# The flag's red stripes are bright in the red channel and dark in the blue one; the blue background is the
+# reverse; white stars and the white collar are bright in all three.
+#
+# ## Crops, flips and strides
+#
+# A **slice** `start:stop:step` picks every `step`-th index from `start` up to, but not including, `stop`.
+# Leave out `start` or `stop` to run to the edge; a negative step walks backwards. One slice per axis gives crops
+# (a range of rows and columns), flips (step −1) and strides (step > 1, here keeping one pixel in 16).
+
+# %%
+views = {
+    "photo[120:340, 130:370]": photo[120:340, 130:370],  # the face
+    "photo[::-1]": photo[::-1],  # rows reversed: upside down
+    "photo[:, ::-1]": photo[:, ::-1],  # columns reversed: a mirror image
+    "photo[..., ::-1]": photo[..., ::-1],  # channels reversed: RGB becomes BGR
+    "photo[::16, ::16]": photo[::16, ::16],  # every 16th row and column
+}
+fig, axes = plt.subplots(1, 6, figsize=(12, 2.9), dpi=72)
+axes[0].imshow(photo)
+axes[0].set_title("photo", fontsize=9)
+for ax, (expr, img) in zip(axes[1:], views.items()):
+    ax.imshow(img)
+    ax.set_title(expr, fontsize=9)
+for ax in axes:
+    ax.set_xlabel("column")
+axes[0].set_ylabel("row")
+fig.suptitle("Slicing: crop, flips and a stride")
+fig.tight_layout()
+
+# %% [markdown]
+# Reversing the channels swaps red and blue: the flag turns blue and the sky orange. Libraries disagree on the
+# order (OpenCV, for example, stores BGR), and this one slice converts between them. The stride keeps the picture
+# but loses detail: it is the crudest way to shrink an image.
+#
+# How can a slice be so cheap? The array is one block of bytes, and its `strides` say how many bytes to jump for
+# one step along each axis. A slice changes only the starting point and the strides: no pixel is copied.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+assert (photo[:, ::-1][:, 0] == photo[:, -1]).all() and (photo[::-1][0] == photo[-1]).all()
+print(f"{'photo':24s} shape {str(photo.shape):14s} strides {photo.strides}")
+for expr, img in views.items():
+    print(f"{expr:24s} shape {str(img.shape):14s} strides {img.strides}  shares memory: {np.shares_memory(img, photo)}")
+
+# %% [markdown]
+# One step along a row of `photo` jumps 1,536 bytes (512 pixels × 3 channels), a step to the next pixel 3
+# bytes, a step to the next channel 1 byte. The mirror image simply walks the columns backwards (−3), and the
+# stride jumps 16 times as far. `np.shares_memory` confirms that all five are **views** of the photo's memory.
+#
+# ## The same in PyTorch
+#
+# `torch.from_numpy` wraps the array without copying it. Crops and strides are written exactly as in NumPy.
+# PyTorch convolutions expect channels *first* (C×H×W), which `permute` provides, again as a view. One difference:
+# PyTorch does not allow negative steps, so a flip is `torch.flip`, which makes a copy.
+
+# %%
+t = torch.from_numpy(photo)  # a view of the same memory, no copy
+chw = t.permute(2, 0, 1)  # channels first: 3×600×512, still a view
+try:
+    t[:, ::-1]
+except ValueError as e:
+    print("t[:, ::-1] raises ValueError:", e)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("t:  ", tuple(t.shape), t.dtype, "strides", t.stride())
+print("chw:", tuple(chw.shape), "strides", chw.stride(), "contiguous:", chw.is_contiguous())
+print("same memory as the NumPy array:", np.shares_memory(t.numpy(), photo), t.data_ptr() == chw.data_ptr())
+print("crop equal: ", torch.equal(t[120:340, 130:370], torch.from_numpy(photo[120:340, 130:370].copy())))
+print("stride equal:", torch.equal(t[::16, ::16], torch.from_numpy(photo[::16, ::16].copy())))
+print("flip equal: ", torch.equal(t.flip(1), torch.from_numpy(photo[:, ::-1].copy())))
+
+# %% [markdown]
+# ## Writing into slices: stripes and a frame
+#
+# A slice on the left of `=` writes into the array. Three assignments, one per third of the columns, each
+# switching on one channel, make a red, green and blue flag. The same in PyTorch with channels first makes
+# horizontal bands of float values in [0, 1]. Their brighter-of-the-two mix shows the additive colours: red and
+# green light make yellow, green and blue make cyan, blue and red make magenta. Finally we frame the face in the
+# photo by writing red into four thin slices of a copy.
+
+# %%
+h, w = 120, 180
+stripes = np.zeros((h, w, 3), dtype=np.uint8)  # rows × columns × channels, all black
+stripes[:, : w // 3, 0] = 255  # left third: red channel on
+stripes[:, w // 3 : 2 * w // 3, 1] = 255  # middle third: green
+stripes[:, 2 * w // 3 :, 2] = 255  # right third: blue
+
+bands = torch.zeros(3, h, w)  # channels × rows × columns, floats
+bands[0, : h // 3] = 1.0  # top band: red
+bands[1, h // 3 : 2 * h // 3] = 1.0  # middle band: green
+bands[2, 2 * h // 3 :] = 1.0  # bottom band: blue
+bands_hwc = (bands.permute(1, 2, 0) * 255).to(torch.uint8).numpy()  # back to rows × columns × channels, bytes
+mix = np.maximum(stripes, bands_hwc)
+
+framed = photo.copy()  # never paint on the original
+top, bottom, left, right, t_px = 120, 340, 130, 370, 5
+framed[top : top + t_px, left:right] = [255, 0, 0]  # a list of 3 values is written into every pixel of the slice
+framed[bottom - t_px : bottom, left:right] = [255, 0, 0]
+framed[top:bottom, left : left + t_px] = [255, 0, 0]
+framed[top:bottom, right - t_px : right] = [255, 0, 0]
+
+fig, axes = plt.subplots(1, 4, figsize=(12, 3.2), dpi=72, gridspec_kw={"width_ratios": [1, 1, 1, 0.8]})
+for ax, img, title in zip(axes, [stripes, bands_hwc, mix, framed],
+                          ["stripes[:, a:b, k] = 255", "bands[k, a:b] = 1.0", "np.maximum(stripes, bands)", "a frame: four slices"]):
+    ax.imshow(img)
+    ax.set_title(title, fontsize=10)
+    ax.set_xlabel("column")
+axes[0].set_ylabel("row")
+fig.suptitle("Images made by assigning to slices")
+fig.tight_layout()
+
+# %%
+# NBVAL_CHECK_OUTPUT
+centres = [h // 6, h // 2, 5 * h // 6]
+for rr in centres:
+    print(f"row {rr:3d}:", "  ".join(str(mix[rr, cc].tolist()) for cc in [w // 6, w // 2, 5 * w // 6]))
+print("framed is a copy, the photo is untouched:", not np.shares_memory(framed, photo))
+
+# %% [markdown]
+# ## MNIST: selecting with a boolean mask
+#
+# Back to digits. `x` holds 60,000 images (N×28×28, uint8) and `y` their labels. A comparison such as `y == 3`
+# gives a **boolean mask**: one True or False per example. Indexing with the mask keeps the examples where it is
+# True. Masks combine with `&` (and), `|` (or) and `~` (not).
+
+# %%
+# NBVAL_CHECK_OUTPUT
+is_three = y == 3
+threes = x[is_three]
+print("mask:", is_three.dtype, tuple(is_three.shape), "first ten:", is_three[:10].tolist())
+print("threes:", tuple(threes.shape), "=", is_three.sum().item(), "images")
+three_or_eight = (y == 3) | (y == 8)
+print("threes or eights:", three_or_eight.sum().item(), "=", (y == 3).sum().item(), "+", (y == 8).sum().item())
+
+# %%
+fig = show_images(threes[:20], ncols=10, size=0.8, title="x[y == 3][:20]: the first twenty threes")
+
+# %% [markdown]
+# A mask can also select *pixels*. `torch.nonzero` turns a mask into the coordinates of its True entries, one
+# (row, column) pair per line, and with two index tensors, one per axis, we read the pixels back at those coordinates.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+first = x[0]
+bright = first > 128  # a 28×28 mask
+coords = torch.nonzero(bright)  # K×2: (row, column) of each bright pixel
+print("bright pixels:", bright.sum().item(), " coordinates:", tuple(coords.shape), " first three:", coords[:3].tolist())
+print("bounding box: rows", coords[:, 0].min().item(), "to", coords[:, 0].max().item(),
+      " columns", coords[:, 1].min().item(), "to", coords[:, 1].max().item())
+values = first[coords[:, 0], coords[:, 1]]  # pixel values at those coordinates
+print("all of them > 128:", bool((values > 128).all()), " same as first[bright]:", torch.equal(values, first[bright]))
+
+# %% [markdown]
+# ## Fancy indexing
+#
+# Indexing with a tensor (or list) of integers picks those examples, **in that order**, repeats allowed. A
+# classic use: the first example of each digit. The loop asks "where is the first *d*?" ten times. The second
+# version compares every label with every digit at once (a 10×60,000 mask, thanks to broadcasting, explained
+# below) and lets `argmax` find the first True in each row.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+first_loop = torch.stack([torch.nonzero(y == d)[0, 0] for d in range(10)])
+first_each = (y == torch.arange(10)[:, None]).int().argmax(dim=1)  # argmax returns the first maximum
+print("indices:", first_each.tolist())
+print("labels: ", y[first_each].tolist(), " same as the loop:", torch.equal(first_loop, first_each))
+print("repeats and any order:", y[torch.tensor([7, 7, 0, 42])].tolist())
+
+# %%
+fig = show_images(x[first_each], y[first_each], size=0.9, title="x[first_each]: the first example of each digit")
+
+# %% [markdown]
+# ## Sorting digits by ink
+#
+# Sorting is fancy indexing with a computed order: `argsort` returns the indices that would sort a tensor,
+# and indexing with them reorders anything aligned with it. Here the key is the total ink of each image, the sum
+# of its pixels (summing uint8 gives int64, so nothing overflows). A *stable* sort keeps ties in their original
+# order, so the result is the same on every machine.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+ink = x.sum(dim=(1, 2))
+order = torch.argsort(ink, stable=True)
+lightest, heaviest = order[:10], order[-10:]
+print("ink:", ink.dtype, tuple(ink.shape))
+print("lightest:", ink[lightest].tolist(), " digits", y[lightest].tolist())
+print("heaviest:", ink[heaviest].tolist(), " digits", y[heaviest].tolist())
+
+# %%
+fig = show_images(x[torch.cat([lightest, heaviest])], y[torch.cat([lightest, heaviest])], size=0.9,
+                  title="Sorted by ink: the ten lightest (top) and the ten heaviest (bottom) digits")
+
+# %% [markdown]
+# The lightest digits are all thin ones; the heaviest are bold, blotted zeros and eights. Sorting by a simple
+# statistic is a quick way to find odd examples in any dataset.
+#
+# ## Crop and pad
+#
+# MNIST's makers fitted each digit into a 20×20 box, then placed it in the 28×28 field by its centre of mass, so the
+# box is not always the central 20×20. Cropping all 60,000 images at once is one slice (a view), and the ink the
+# crop loses is a subtraction.
+
+# %%
+centre = x[:, 4:24, 4:24]  # the central 20×20 of every image: a view, nothing is copied
+lost = ink - centre.sum(dim=(1, 2))
+print("crop:", tuple(centre.shape))
+print(f"{100 * lost.sum().item() / ink.sum().item():.1f}% of all ink lies outside the central 20×20;"
+      f" {100 * (lost == 0).float().mean().item():.1f}% of the images lose none")
+
+# %% [markdown]
+# **Padding** adds a border. `F.pad(t, (left, right, top, bottom))` pads the last axis, then the one before it.
+# It is the same as writing the crop into a slice of a blank canvas. Cropping one side and padding the other
+# shifts the digit, the way later notebooks augment their data.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+n = 1000
+padded = F.pad(centre[:n], (4, 4, 4, 4))  # back to 28×28, zeros around
+canvas = torch.zeros(n, 28, 28, dtype=torch.uint8)
+canvas[:, 4:24, 4:24] = centre[:n]  # the same by assignment to a slice
+print("padded:", tuple(padded.shape), " equal to the canvas:", torch.equal(padded, canvas))
+shifted = F.pad(x[:n, :, :-3], (3, 0))  # drop the 3 right-most columns, add 3 empty ones on the left
+print("shifted right by 3:", tuple(shifted.shape), torch.equal(shifted[:, :, 3:], x[:n, :, :-3]))
+
+# %%
+worst = lost.argmax().item()  # the image that loses the most ink to the crop
+pair = [x[worst], F.pad(centre[worst], (4, 4, 4, 4)), x[0], F.pad(x[0, :, :-3], (3, 0)), F.pad(x[0, 3:], (0, 0, 0, 3))]
+titles = [f"image {worst}", "cropped, padded", "image 0", "shifted right 3", "shifted up 3"]
+fig = show_images(torch.stack(pair), titles, ncols=5, size=1.6, title="Crop and pad")
+
+# %% [markdown]
+# ## Reshape, flatten and permute
+#
+# A linear layer wants each image as one row of 784 numbers; a convolution wants N×C×H×W. `flatten`, `reshape`,
+# `unsqueeze` and `squeeze` change the shape without touching the values (they are read in the same order, row
+# by row). `permute` reorders the axes themselves.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+batch = x[:64]
+flat = batch.flatten(1)  # 64×784: all axes from 1 on merged
+print("batch", tuple(batch.shape), "-> flat", tuple(flat.shape), "-> back", tuple(flat.reshape(64, 28, 28).shape),
+      torch.equal(flat.reshape(64, 28, 28), batch))
+print("unsqueeze(1):", tuple(batch.unsqueeze(1).shape), " squeeze(1) again:", tuple(batch.unsqueeze(1).squeeze(1).shape))
+print("row 3 of image 0 is flat[0, 84:112]:", torch.equal(flat[0, 3 * 28 : 4 * 28], batch[0, 3]))
+
+# %% [markdown]
+# A montage of 64 digits as one 224×224 image shows why `permute` is needed. Split the batch axis into a grid of
+# 8×8: axes (grid row *i*, grid column *j*, pixel row *r*, pixel column *c*). One row of the big image runs
+# through pixel row *r* of all eight images in grid row *i*, so the axes must be in the order (*i*, *r*, *j*, *c*)
+# before the final reshape. Reshaping without the permute reads each image's rows one after another and scrambles the picture.
+
+# %%
+grid = batch.reshape(8, 8, 28, 28).permute(0, 2, 1, 3).reshape(8 * 28, 8 * 28)
+scrambled = batch.reshape(8 * 28, 8 * 28)
+fig, axes = plt.subplots(1, 2, figsize=(9, 4.6), dpi=72)
+for ax, img, title in [(axes[0], scrambled, "reshape(224, 224) only: scrambled"),
+                       (axes[1], grid, "reshape, permute(0, 2, 1, 3), reshape")]:
+    ax.imshow(img, cmap="gray_r")
+    ax.set_title(title, fontsize=10)
+    ax.set_xlabel("column")
+    ax.set_ylabel("row")
+fig.suptitle("64 digits as one image")
+fig.tight_layout()
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("grid:", tuple(grid.shape), " grid row 1, column 2 is image 10:", torch.equal(grid[28:56, 56:84], batch[10]))
+
+# %% [markdown]
+# ## Views and copies
+#
+# Like NumPy, PyTorch keeps a tensor's values in a block of memory (its *storage*) and describes the shape by a
+# starting point and strides. A **view** shares the storage of another tensor: it costs nothing to make, and
+# writing into it writes into the original. A **copy** has its own storage. Slices, `reshape` of a contiguous
+# tensor, `flatten`, `unsqueeze` and `permute` give views; boolean masks, fancy indexing, `clone` and a change of
+# dtype give copies. `untyped_storage().data_ptr()` is the address of the storage, so comparing it tells which is which.
+
+# %%
+def same_memory(a: torch.Tensor, b: torch.Tensor) -> bool:
+    """True when a and b share one storage, i.e. one is a view of the other."""
+    return a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr()
+
+
+# %%
+# NBVAL_CHECK_OUTPUT
+base = x[:1000].clone()  # our own copy: safe to write into
+ops = {
+    "base[:10]": base[:10],
+    "base[:, 4:24, 4:24]": base[:, 4:24, 4:24],
+    "base[::2]": base[::2],
+    "base.flatten(1)": base.flatten(1),
+    "base.unsqueeze(1)": base.unsqueeze(1),
+    "base.permute(0, 2, 1)": base.permute(0, 2, 1),
+    "base[y[:1000] == 3]": base[y[:1000] == 3],
+    "base[[0, 5, 9]]": base[[0, 5, 9]],
+    "base.permute(0, 2, 1).reshape(-1, 784)": base.permute(0, 2, 1).reshape(-1, 784),
+    "base.float()": base.float(),
+}
+print(f"{'expression':40s} {'view':6s} contiguous")
+for expr, result in ops.items():
+    print(f"{expr:40s} {same_memory(result, base)!s:6s} {result.is_contiguous()}")
+
+# %% [markdown]
+# A permuted tensor is a view but not *contiguous* (its rows are not stored one after another), so reshaping it
+# has to copy. `reshape` does that silently; `view` refuses. Writing shows the difference between views and
+# copies directly, and `data_ptr` (the address of a tensor's first element) shows where a view starts.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+corner = base[0, :2, :2]  # a view
+corner[:] = 255  # writes into base
+picked = base[[1]]  # a copy
+picked[:] = 255  # base is untouched
+print("base[0] changed through the view:", bool((base[0, :2, :2] == 255).all()))
+print("base[1] unchanged by the copy:   ", torch.equal(base[1], x[1]))
+print("base[5:] starts", base[5:].data_ptr() - base.data_ptr(), "bytes after base (5 images × 784 one-byte pixels)")
+try:
+    base.permute(0, 2, 1).view(-1, 784)
+except RuntimeError:
+    print("view() of a non-contiguous tensor raises RuntimeError; reshape() copies instead")
+
+# %% [markdown]
+# This is why `load_mnist` warns that its tensors are shared: `x[:10][:] = 0` would silently blank ten
+# images for every later cell. Take a `.clone()` before writing.
+#
+# ## Broadcasting: standardizing a batch
+#
+# Arithmetic between tensors of different shapes follows the **broadcasting** rules: line the shapes up from the
+# right; two axes fit when they are equal or one of them is 1 (or missing), and the size-1 axis is repeated,
+# without copying. So an N×28×28 batch minus a 28×28 mean image subtracts that mean from every image, and an
+# N×1×1 tensor of per-image means subtracts each image's own mean from all its pixels.
+#
+# Notebook 02 standardized with one mean and one standard deviation for all pixels. Here we standardize *each
+# pixel position* with its own mean and standard deviation over the batch. Pixels that are background in every
+# image of the batch have standard deviation 0, so we clamp it from below to avoid dividing by zero.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+images = to_unit(x[:5000])  # N×28×28 floats in [0, 1]
+pixel_mean = images.mean(dim=0)  # 28×28: the mean of each pixel position over the batch
+pixel_std = images.std(dim=0)  # 28×28
+per_pixel = (images - pixel_mean) / pixel_std.clamp(min=0.1)  # N×28×28 with 28×28: broadcast over N
+image_mean = images.mean(dim=(1, 2), keepdim=True)  # N×1×1: one mean per image
+per_image = images - image_mean  # N×28×28 with N×1×1: broadcast over rows and columns
+print("shapes:", tuple(images.shape), "-", tuple(pixel_mean.shape), "->", tuple(per_pixel.shape))
+print("shapes:", tuple(images.shape), "-", tuple(image_mean.shape), "->", tuple(per_image.shape))
+print("broadcast_shapes((5000, 28, 28), (28, 1)) =", tuple(torch.broadcast_shapes((5000, 28, 28), (28, 1))))
+assert per_pixel.mean(dim=0).abs().max() < 1e-4 and per_image.mean(dim=(1, 2)).abs().max() < 1e-6
+print("every pixel position now has mean 0 over the batch, and every image mean 0 over its pixels: True")
+
+# %%
+fig, axes = plt.subplots(1, 4, figsize=(12, 3.2))
+panels = [(pixel_mean, "mean of each pixel", "gray_r"), (pixel_std, "std of each pixel", "gray_r"),
+          (images[0], "image 0 in [0, 1]", "gray_r"), (per_pixel[0], "image 0, per-pixel standardized", "RdBu_r")]
+for ax, (img, title, cmap) in zip(axes, panels):
+    v = float(img.abs().max())
+    im = ax.imshow(img, cmap=cmap, vmin=-v if cmap == "RdBu_r" else 0, vmax=v)
+    ax.set_title(title, fontsize=10)
+    ax.set_xlabel("column")
+    fig.colorbar(im, ax=ax, fraction=0.046)
+axes[0].set_ylabel("row")
+fig.suptitle("Broadcasting: (N×28×28 − 28×28) / 28×28")
+fig.tight_layout()
+
+# %% [markdown]
+# After per-pixel standardization, a stroke where ink is rare (the edges of the mean image) stands out strongly
+# (deep red), while ink where most digits have it counts for less, and missing ink where most digits have some is
+# negative (blue).
+#
+# ## Coordinates: the centre of mass
+#
+# Broadcasting also turns pixel **coordinates** into arithmetic. The vector `coords = torch.arange(28)` holds the
+# coordinate of each row (and of each column). The centre of mass of an image's ink is its ink-weighted average
+# coordinate: the centre row is *r̄* = Σ *r*·*I*[*r*, *c*] / Σ *I*[*r*, *c*], summed over all pixels, and the centre
+# column *c̄* likewise with *c*. Since *r* is the same along a row, the row sum can come first: sum each image along
+# its columns to get the ink in each row (N×28), multiply by `coords` (the 28 broadcast against N×28), and add up.
+#
+# We compute three integer **moments** per image (the ink Σ *I*, the row moment Σ *r*·*I*, the column moment
+# Σ *c*·*I*). Sums of uint8 tensors are int64, so the results are exact integers, and two ways of computing them can
+# be compared with `torch.equal`.
+
+# %%
+def moments_vectorized(images: torch.Tensor) -> torch.Tensor:
+    """N×3 int64: ink, row moment and column moment of each uint8 image, for the whole batch at once."""
+    coords = torch.arange(28)  # the coordinate of each row, and of each column
+    ink_per_row = images.sum(dim=2)  # N×28 int64: the ink in each row
+    ink_per_col = images.sum(dim=1)  # N×28: the ink in each column
+    return torch.stack([ink_per_row.sum(dim=1), (ink_per_row * coords).sum(dim=1), (ink_per_col * coords).sum(dim=1)], dim=1)
+
+
+m = moments_vectorized(x)  # all 60,000 images at once
+centre_r, centre_c = m[:, 1] / m[:, 0], m[:, 2] / m[:, 0]
+print(f"centres of mass over all {len(x):,} images: rows {centre_r.min().item():.3f} to {centre_r.max().item():.3f},"
+      f" columns {centre_c.min().item():.3f} to {centre_c.max().item():.3f}")
+inside = ((centre_r - 14).abs() <= 0.5) & ((centre_c - 14).abs() <= 0.5)
+print(f"within half a pixel of (14, 14): {inside.sum().item():,} of {len(x):,}")
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [1.3, 1]})
+for k in range(6):
+    i, j = divmod(k, 3)  # place digit k at grid row i, grid column j
+    axes[0].imshow(x[k], cmap="gray_r", extent=(28 * j - 0.5, 28 * j + 27.5, 28 * i + 27.5, 28 * i - 0.5))
+    axes[0].plot(28 * j + centre_c[k], 28 * i + centre_r[k], "r+", ms=14, mew=2)
+axes[0].set_xlim(-0.5, 3 * 28 - 0.5)
+axes[0].set_ylim(2 * 28 - 0.5, -0.5)
+axes[0].set_title("Six digits and their centres of mass (+)")
+axes[0].set_xlabel("column (x), 28 per digit")
+axes[0].set_ylabel("row (y), 28 per digit")
+hist = axes[1].hist2d(centre_c.numpy(), centre_r.numpy(), bins=40, cmap="Blues")
+axes[1].invert_yaxis()  # rows grow downwards, as in the images
+axes[1].set_title("Centres of mass of all training digits (zoomed in)")
+axes[1].set_xlabel("column of the centre (x)")
+axes[1].set_ylabel("row of the centre (y)")
+fig.colorbar(hist[3], ax=axes[1], label="images")
+fig.tight_layout()
+
+# %% [markdown]
+# Practically every centre (the count is printed above) lies inside one pixel, the one at coordinate (14, 14), spread
+# evenly across it. That is the centring MNIST's makers applied (notebook 02): each digit was shifted by whole
+# pixels until its centre of mass landed in that pixel, so the centres can still differ by up to a pixel.
+#
+# ## Vectorization: loops against whole-tensor operations
+#
+# **Vectorization** means writing an operation on whole arrays instead of looping over their elements in Python.
+# The loop runs the Python interpreter once per pixel; the vectorized version makes a few calls into compiled
+# code that runs through memory in tight loops (often on several cores at once). Here are three versions of the
+# same moments: a pure Python loop over every pixel, a loop over images with tensor operations inside, and
+# `moments_vectorized` above on the whole batch. All three must give identical answers. We time them on a single
+# core (`torch.set_num_threads(1)`), since the Python loops cannot use more: the speed-up then comes from
+# vectorization alone, and with more cores the vectorized version could run faster still.
+
+# %%
+def moments_loop(images: torch.Tensor) -> torch.Tensor:
+    """The same moments with a Python loop over every image, row and column."""
+    out = []
+    for image in images.tolist():  # nested Python lists of ints
+        ink = row_moment = col_moment = 0
+        for r, row in enumerate(image):
+            for c, value in enumerate(row):
+                ink += value
+                row_moment += r * value
+                col_moment += c * value
+        out.append([ink, row_moment, col_moment])
+    return torch.tensor(out)
+
+
+def moments_per_image(images: torch.Tensor) -> torch.Tensor:
+    """A loop over images, each image handled by tensor operations."""
+    coords = torch.arange(28)
+    out = []
+    for image in images:
+        ink_per_row, ink_per_col = image.sum(dim=1), image.sum(dim=0)  # 28 each, int64
+        out.append(torch.stack([ink_per_row.sum(), (ink_per_row * coords).sum(), (ink_per_col * coords).sum()]))
+    return torch.stack(out)
+
+
+n_loop = pick(1_000, 100)
+sample = x[:n_loop]
+
+# %%
+# NBVAL_CHECK_OUTPUT
+answers = [moments_loop(sample), moments_per_image(sample), moments_vectorized(sample)]
+print("answers:", [tuple(a.shape) for a in answers], [a.dtype for a in answers])
+print("pixel loop == per-image loop == vectorized:", torch.equal(answers[0], answers[1]) and torch.equal(answers[1], answers[2]))
+
+# %%
+threads = torch.get_num_threads()
+torch.set_num_threads(1)  # one core for all three: the loops cannot use more, so we compare like with like
+try:
+    seconds = {  # the best of 3 runs for the loops; the fast version: the best of 5 rounds of 5 runs
+        "Python loop over pixels": best_time(lambda: moments_loop(sample), repeat=3),
+        "loop over images": best_time(lambda: moments_per_image(sample), repeat=3),
+        "vectorized": best_time(lambda: moments_vectorized(sample), repeat=5, number=5),
+    }
+finally:
+    torch.set_num_threads(threads)  # back to all cores
+for name, s in seconds.items():
+    print(f"{name:24s} {1e3 * s:9.2f} ms for {n_loop:,} images  ({seconds['Python loop over pixels'] / s:7.1f}× the pixel loop's speed)")
+speedup_vectorized = seconds["Python loop over pixels"] / seconds["vectorized"]
+
+# %%
+fig, ax = plt.subplots(figsize=(8, 2.8))
+names = list(seconds)
+bars = ax.barh(names, [seconds[k] for k in names], color=["C1", "C0", "C2"])
+ax.bar_label(bars, labels=[f"{1e3 * seconds[k]:.2f} ms" for k in names], padding=3)
+ax.set_xscale("log")
+ax.set_xlim(right=20 * max(seconds.values()))
+ax.invert_yaxis()
+ax.set_xlabel(f"seconds for {n_loop:,} images (log scale)")
+ax.set_title("The same moments computed three ways, on one core")
+fig.tight_layout()
+
+# %%
+result = record("vectorized speed-up over Python loop", speedup_vectorized, 20)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+result.passed
+
+# %% [markdown]
+# The pure Python loop and the vectorized version agree to the last digit, and the vectorized one is many times
+# faster (the measured factor is printed above). The loop over images sits in between: vectorizing the
+# inside of a loop already helps, but each iteration still pays Python's overhead. Every model in this course
+# processes whole batches for this reason.
+#
+# ## Summary
+#
+# - **Slicing and indexing** read and write parts of arrays: an integer picks, `start:stop:step` slices (crops,
+#   flips with step −1, strides), `...` skips axes, and a slice on the left of `=` writes, which made the stripes,
+#   the additive colours and the frame.
+# - NumPy and PyTorch share the syntax. PyTorch has no negative steps (`flip` copies instead), puts channels first
+#   (`permute`), and `torch.from_numpy` shares memory with the array.
+# - Boolean masks select examples (all the threes) or pixels; `nonzero` turns a mask into coordinates; integer
+#   tensors pick and reorder (fancy indexing), which with `argsort` sorted the digits by ink.
+# - Slices, reshapes and permutes are views: free, and writing through them changes the original; masks, fancy
+#   indexing and `clone` make copies. `data_ptr` and `shares_memory` tell them apart.
+# - Broadcasting lines shapes up from the right; it standardized a batch per pixel and per image, and turned pixel
+#   **coordinates** into centres of mass.
+# - **Vectorization** gave the same exact moments as a pure Python loop, many times faster (measured above).
+#
+# ## Exercises
+#
+# 1. Convert the photo to grayscale with the weights 0.299 (red), 0.587 (green), 0.114 (blue), using broadcasting
+#    and no loop. Check the result's shape.
+#
+#    <details><summary>Solution</summary>
+#
+#    ```python
+#    weights = np.array([0.299, 0.587, 0.114])  # shape (3,) broadcasts against (600, 512, 3)
+#    gray = (photo * weights).sum(axis=-1)
+#    print(gray.shape)  # (600, 512)
+#    plt.imshow(gray, cmap="gray");
+#    ```
+#    </details>
+#
+# 2. Select the sevens that use more ink than the median seven, with one combined mask. How many are there?
+#
+#    <details><summary>Solution</summary>
+#
+#    ```python
+#    median_seven = ink[y == 7].median()
+#    heavy_sevens = x[(y == 7) & (ink > median_seven)]
+#    print(len(heavy_sevens), (y == 7).sum().item())  # about half of them
+#    ```
+#    </details>
+#
+# 3. Build notebook 02's montage yourself: the first ten images of each digit as one 280×280 image, with fancy
+#    indexing, `reshape` and `permute`.
+#
+#    <details><summary>Solution</summary>
+#
+#    ```python
+#    idx = torch.cat([torch.nonzero(y == d)[:10, 0] for d in range(10)])  # 100 indices, digit by digit
+#    montage = x[idx].reshape(10, 10, 28, 28).permute(0, 2, 1, 3).reshape(280, 280)
+#    plt.imshow(montage, cmap="gray_r");
+#    ```
+#    </details>
+#
+# 4. Vectorize the bounding box: for every image, the first and last row that contains any ink, without a Python
+#    loop. Check it against `torch.nonzero` on a few images.
+#
+#    <details><summary>Solution</summary>
+#
+#    ```python
+#    has_ink = x.sum(dim=2) > 0  # N×28: does row r contain ink?
+#    first_row = has_ink.int().argmax(dim=1)  # the first True
+#    last_row = 27 - has_ink.flip(1).int().argmax(dim=1)  # the first True from the bottom
+#    for k in range(5):
+#        rows = torch.nonzero(x[k])[:, 0]
+#        assert rows.min() == first_row[k] and rows.max() == last_row[k]
+#    ```
+#    </details>
+#
+# 5. `x[:5].view(5, 784)` works but `x[:5].permute(0, 2, 1).view(5, 784)` fails. Explain, and show that
+#    `reshape` gives a tensor whose rows are the *transposed* images.
+#
+#    <details><summary>Solution</summary>
+#
+#    `x[:5]` is contiguous, so its 784 values per image lie one after another and a view can regroup them. The
+#    permuted tensor walks memory column by column, which no strides of a 5×784 shape can describe, so `view`
+#    refuses and `reshape` copies.
+#
+#    ```python
+#    t5 = x[:5].permute(0, 2, 1).reshape(5, 784)
+#    print(same_memory(t5, x), torch.equal(t5[0].reshape(28, 28), x[0].T))  # False True
+#    ```
+#    </details>
