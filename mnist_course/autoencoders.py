@@ -1,0 +1,309 @@
+"""Autoencoders and their linear baseline, PCA (introduced in notebook 07).
+
+An autoencoder squeezes each image through a small code and rebuilds it. This module holds the pieces the
+notebook reuses: PCA computed with ``torch.linalg.svd``, a fully connected and a convolutional autoencoder,
+the reconstruction error that compares them, and a figure that stacks originals and reconstructions row by row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+from torch import nn
+
+__all__ = ["PCA", "ConvAutoencoder", "DenseAutoencoder", "reconstruction_error", "show_rows"]
+
+PIXELS = 28 * 28
+#: Initial bias of the decoders' last layer: sigmoid(-2) ≈ 0.12 is close to the mean MNIST pixel (≈ 0.13).
+OUTPUT_BIAS = -2.0
+
+
+def _check_images(x: torch.Tensor, name: str = "x") -> None:
+    """Accept N×784, N×28×28 or N×1×28×28 float tensors."""
+    if not isinstance(x, torch.Tensor):
+        raise ValueError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
+    ok = (
+        (x.ndim == 2 and x.shape[1] == PIXELS)
+        or (x.ndim == 3 and tuple(x.shape[1:]) == (28, 28))
+        or (x.ndim == 4 and tuple(x.shape[1:]) == (1, 28, 28))
+    )
+    if not ok:
+        raise ValueError(f"{name} must have shape N×784, N×28×28 or N×1×28×28, got {tuple(x.shape)}")
+    if not x.is_floating_point():
+        raise ValueError(f"{name} must hold float pixels in [0, 1] (use mnist_course.data.to_unit), got {x.dtype}")
+
+
+def _check_code_size(code_size: int, largest: int = PIXELS) -> int:
+    if int(code_size) != code_size or not 1 <= code_size <= largest:
+        raise ValueError(f"code_size must be an integer from 1 to {largest}, got {code_size}")
+    return int(code_size)
+
+
+# ----------------------------------------------------------------------------------------------- PCA
+
+
+class PCA(nn.Module):
+    """Principal component analysis as a linear encoder/decoder pair (notebook 07).
+
+    ``PCA.fit(x, code_size)`` centres the training images ``x`` and keeps the top ``code_size`` right singular
+    vectors of ``torch.linalg.svd`` as orthonormal ``components`` (code_size×784). ``encode`` projects onto
+    them, ``decode`` maps a code back to pixels, and calling the module reconstructs images in their own shape,
+    so :func:`reconstruction_error` treats PCA like any autoencoder. ``variances`` holds the variance of the
+    training data along each kept component; ``first(k)`` keeps only the top k components without a new SVD.
+    """
+
+    def __init__(self, mean: torch.Tensor, components: torch.Tensor, variances: torch.Tensor) -> None:
+        super().__init__()
+        if mean.shape != (PIXELS,) or components.ndim != 2 or components.shape[1] != PIXELS:
+            raise ValueError(
+                f"mean must have shape (784,) and components k×784, got {tuple(mean.shape)} and {tuple(components.shape)}"
+            )
+        if variances.shape != (len(components),):
+            raise ValueError(f"variances must have one entry per component ({len(components)}), got {tuple(variances.shape)}")
+        self.code_size = len(components)
+        self.register_buffer("mean", mean.float())
+        self.register_buffer("components", components.float().contiguous())
+        self.register_buffer("variances", variances.float())
+
+    @classmethod
+    def fit(cls, x: torch.Tensor, code_size: int) -> PCA:
+        """The top ``code_size`` principal components of the images ``x`` (N×784, N×28×28 or N×1×28×28)."""
+        _check_images(x)
+        code_size = _check_code_size(code_size, min(len(x), PIXELS))
+        flat = x.detach().reshape(len(x), PIXELS).double()  # double precision: the error curve sums small terms
+        mean = flat.mean(0)
+        _, s, vh = torch.linalg.svd(flat - mean, full_matrices=False)
+        return cls(mean, vh[:code_size], s[:code_size] ** 2 / max(len(x) - 1, 1))
+
+    def first(self, k: int) -> PCA:
+        """A PCA that keeps only the top ``k`` of these components."""
+        k = _check_code_size(k, self.code_size)
+        return PCA(self.mean.clone(), self.components[:k].clone(), self.variances[:k].clone())
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        """Codes N×code_size: the coordinates of the centred images along the components."""
+        _check_images(x)
+        return (x.reshape(len(x), PIXELS) - self.mean) @ self.components.T
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        """Images N×1×28×28 from codes N×code_size."""
+        if z.ndim != 2 or z.shape[1] != self.code_size:
+            raise ValueError(f"z must have shape N×{self.code_size}, got {tuple(z.shape)}")
+        return (z @ self.components + self.mean).reshape(len(z), 1, 28, 28)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Reconstructions in the input's shape."""
+        return self.decode(self.encode(x)).reshape(x.shape)
+
+    def errors_by_size(self, x: torch.Tensor) -> torch.Tensor:
+        """Mean squared error per pixel of ``x`` reconstructed with the first k components, for k = 0..code_size.
+
+        Because the components are orthonormal, dropping component k adds exactly the square of that code
+        coordinate to the error (Pythagoras), so one projection gives the whole curve.
+        """
+        _check_images(x)
+        centred = x.reshape(len(x), PIXELS).double() - self.mean.double()
+        z = centred @ self.components.double().T
+        total = centred.pow(2).sum(1, keepdim=True)
+        kept = torch.cat([torch.zeros(len(x), 1, dtype=z.dtype), z.pow(2).cumsum(1)], dim=1)
+        return ((total - kept).mean(0) / PIXELS).float()
+
+
+# ----------------------------------------------------------------------------------------------- autoencoders
+
+
+class DenseAutoencoder(nn.Module):
+    """A fully connected autoencoder: 784 → hidden → code → hidden reversed → 784, sigmoid output (notebook 07).
+
+    ``hidden`` lists the encoder's hidden widths (ReLU after each); the decoder mirrors them, so the default
+    ``(256,)`` gives 784 → 256 → code → 256 → 784 and ``(512, 128)`` a deeper 784 → 512 → 128 → code → 128 → 512
+    → 784. ``encode`` maps images (N×784, N×28×28 or N×1×28×28) to codes N×code_size; ``decode`` maps codes to
+    images N×1×28×28 in [0, 1]; calling the model returns reconstructions in the input's shape.
+    ``output_bias`` starts the last layer's bias there: sigmoid(-2) ≈ 0.12, about MNIST's mean pixel, so the
+    untrained decoder draws a nearly blank page instead of a uniform grey one and training starts faster.
+    """
+
+    def __init__(
+        self, code_size: int = 16, hidden: Sequence[int] = (256,), output_bias: float = OUTPUT_BIAS
+    ) -> None:
+        super().__init__()
+        self.code_size = _check_code_size(code_size)
+        if isinstance(hidden, int) or any(int(h) != h or h < 1 for h in hidden):
+            raise ValueError(f"hidden must be a sequence of positive widths, e.g. (256,) or (512, 128); got {hidden!r}")
+        widths = [PIXELS, *[int(h) for h in hidden], self.code_size]
+        self.hidden = tuple(widths[1:-1])
+        encoder: list[nn.Module] = [nn.Flatten()]
+        decoder: list[nn.Module] = []
+        for i, (a, b) in enumerate(zip(widths[:-1], widths[1:])):
+            last = i == len(widths) - 2
+            encoder += [nn.Linear(a, b)] + ([] if last else [nn.ReLU()])
+            decoder = [nn.Linear(b, a)] + ([nn.Sigmoid()] if i == 0 else [nn.ReLU()]) + decoder
+        self.encoder = nn.Sequential(*encoder)
+        self.decoder = nn.Sequential(*decoder, nn.Unflatten(1, (1, 28, 28)))
+        nn.init.constant_(self.decoder[-3].bias, output_bias)
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        """Codes N×code_size."""
+        _check_images(x)
+        return self.encoder(x.reshape(len(x), PIXELS))
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        """Images N×1×28×28 in [0, 1] from codes N×code_size."""
+        if z.ndim != 2 or z.shape[1] != self.code_size:
+            raise ValueError(f"z must have shape N×{self.code_size}, got {tuple(z.shape)}")
+        return self.decoder(z)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Reconstructions in the input's shape."""
+        return self.decode(self.encode(x)).reshape(x.shape)
+
+
+class ConvAutoencoder(nn.Module):
+    """A convolutional autoencoder (notebook 07).
+
+    Encoder: two stride-2 3×3 convolutions (28 → 14 → 7 pixels, ``channels`` feature maps), then a linear layer
+    to the code. Decoder: the mirror image, a linear layer back to the 7×7 maps and two stride-2 transposed
+    convolutions up to 28×28, sigmoid output in [0, 1]. Same ``encode``/``decode``/call interface as
+    :class:`DenseAutoencoder`, and the same ``output_bias`` start.
+    """
+
+    def __init__(
+        self, code_size: int = 16, channels: tuple[int, int] = (16, 32), output_bias: float = OUTPUT_BIAS
+    ) -> None:
+        super().__init__()
+        self.code_size = _check_code_size(code_size)
+        if len(channels) != 2 or min(channels) < 1:
+            raise ValueError(f"channels must be two positive widths, e.g. (16, 32); got {tuple(channels)}")
+        c1, c2 = channels
+        self.encoder = nn.Sequential(
+            nn.Conv2d(1, c1, 3, stride=2, padding=1),  # 28×28 → 14×14
+            nn.ReLU(),
+            nn.Conv2d(c1, c2, 3, stride=2, padding=1),  # 14×14 → 7×7
+            nn.ReLU(),
+            nn.Flatten(),
+            nn.Linear(c2 * 7 * 7, code_size),
+        )
+        self.decoder = nn.Sequential(
+            nn.Linear(code_size, c2 * 7 * 7),
+            nn.ReLU(),
+            nn.Unflatten(1, (c2, 7, 7)),
+            nn.ConvTranspose2d(c2, c1, 3, stride=2, padding=1, output_padding=1),  # 7×7 → 14×14
+            nn.ReLU(),
+            nn.ConvTranspose2d(c1, 1, 3, stride=2, padding=1, output_padding=1),  # 14×14 → 28×28
+            nn.Sigmoid(),
+        )
+        nn.init.constant_(self.decoder[-2].bias, output_bias)
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        """Codes N×code_size."""
+        _check_images(x)
+        return self.encoder(x.reshape(len(x), 1, 28, 28))
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        """Images N×1×28×28 in [0, 1] from codes N×code_size."""
+        if z.ndim != 2 or z.shape[1] != self.code_size:
+            raise ValueError(f"z must have shape N×{self.code_size}, got {tuple(z.shape)}")
+        return self.decoder(z)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Reconstructions in the input's shape."""
+        return self.decode(self.encode(x)).reshape(x.shape)
+
+
+# ----------------------------------------------------------------------------------------------- measuring
+
+
+@torch.no_grad()
+def reconstruction_error(
+    model: nn.Module | Callable[[torch.Tensor], torch.Tensor],
+    x: torch.Tensor,
+    target: torch.Tensor | None = None,
+    per_image: bool = False,
+    batch_size: int = 2000,
+) -> float | torch.Tensor:
+    """Mean squared error per pixel between ``model(x)`` and ``target`` (default: ``x`` itself) (notebook 07).
+
+    Pixels are expected in [0, 1], so 0 is perfect and an error of 0.01 is a typical miss of 0.1 per pixel.
+    Runs in eval mode, in batches, on the model's device. ``target`` is the clean image when ``x`` is a noisy
+    copy (denoising). ``per_image=True`` returns one error per image (a CPU tensor of length N) instead.
+    """
+    _check_images(x)
+    if target is None:
+        target = x
+    _check_images(target, "target")
+    if len(target) != len(x) or target[0].numel() != x[0].numel():
+        raise ValueError(f"target must match x image for image, got x {tuple(x.shape)} and target {tuple(target.shape)}")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    is_module = isinstance(model, nn.Module)
+    was_training = model.training if is_module else False
+    tensors = list(model.parameters()) + list(model.buffers()) if is_module else []
+    dev = tensors[0].device if tensors else x.device
+    if is_module:
+        model.eval()
+    try:
+        errors = []
+        for i in range(0, len(x), batch_size):
+            xb = x[i : i + batch_size].to(dev)
+            out = model(xb)
+            if out.numel() != xb.numel():
+                raise ValueError(f"the model must return one image per input, got {tuple(out.shape)} for {tuple(xb.shape)}")
+            tb = target[i : i + batch_size].to(dev)
+            errors.append((out.reshape(len(xb), -1) - tb.reshape(len(xb), -1)).pow(2).mean(1).float().cpu())
+    finally:
+        if is_module:
+            model.train(was_training)
+    per = torch.cat(errors)
+    return per if per_image else float(per.mean())
+
+
+# ----------------------------------------------------------------------------------------------- figure
+
+
+def show_rows(
+    rows: Mapping[str, torch.Tensor | np.ndarray],
+    title: str | None = None,
+    size: float = 0.9,
+    cmap: str = "gray_r",
+) -> Figure:
+    """Rows of images with a name at the left of each row: originals above their reconstructions (notebook 07).
+
+    ``rows`` maps a row name to N images (N×784, N×28×28 or N×1×28×28); every row must hold the same N.
+    Pixels are drawn as they are (no smoothing) on a fixed [0, 1] scale, so rows can be compared by eye.
+    """
+    if not rows:
+        raise ValueError("rows is empty: pass at least one {name: images} entry")
+    arrays = {}
+    for name, images in rows.items():
+        a = images.detach().cpu().numpy() if isinstance(images, torch.Tensor) else np.asarray(images)
+        if a.ndim == 2 and a.shape[1] == PIXELS:
+            a = a.reshape(-1, 28, 28)
+        elif a.ndim == 4 and a.shape[1] == 1:
+            a = a[:, 0]
+        if a.ndim != 3 or len(a) == 0:
+            raise ValueError(f"row {name!r} must hold N≥1 images N×784, N×28×28 or N×1×28×28, got shape {a.shape}")
+        arrays[name] = a
+    counts = {len(a) for a in arrays.values()}
+    if len(counts) != 1:
+        raise ValueError(f"every row must hold the same number of images, got {sorted(counts)}")
+    n = counts.pop()
+    # One picture per row (the images side by side, a thin white gap between them): far faster to draw than
+    # one axes per image, and it looks the same.
+    gap = np.zeros((28, 3), dtype=np.float32)
+    fig, axes = plt.subplots(len(arrays), 1, figsize=(size * n + 1.2, size * len(arrays)), squeeze=False)
+    for ax, (name, a) in zip(axes[:, 0], arrays.items()):
+        strip = np.concatenate([part for img in a for part in (img.astype(np.float32), gap)][:-1], axis=1)
+        ax.imshow(strip, cmap=cmap, vmin=0.0, vmax=1.0, interpolation="nearest")  # crisp pixels, small PNGs
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        ax.set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,720 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 07 · Autoencoder Networks
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/07_autoencoders.ipynb)
+#
+# Up to now every network had a teacher: a label said which digit an image shows. This notebook drops the
+# labels. An **autoencoder** learns to squeeze each image into a handful of numbers and to rebuild the image
+# from them. What it keeps in that small code tells us what matters about a digit.
+#
+# **You will learn**
+#
+# - what an autoencoder is: an encoder down to a small code, a decoder back up, a reconstruction loss, and the
+#   bottleneck in between as a way to reduce the number of dimensions;
+# - why a linear autoencoder with tied weights ends up where principal component analysis (PCA) is, and how to
+#   compute PCA yourself with `torch.linalg.svd`;
+# - how fully connected and convolutional autoencoders beat PCA at the same code size, and how the error falls
+#   as the code grows;
+# - what the coordinates of a 2-D code look like, and what happens when you walk a straight line through them;
+# - how a denoising autoencoder learns to clean up noisy digits.
+
+# %%
+# Colab only: install the course package (elsewhere it is already installed).
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/mnist-course/mnist-course"], check=True)
+
+# %%
+import matplotlib.pyplot as plt
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from mnist_course.autoencoders import PCA, ConvAutoencoder, DenseAutoencoder, reconstruction_error, show_rows
+from mnist_course.data import TensorBatches, load_mnist, to_unit
+from mnist_course.models import count_parameters
+from mnist_course.plot import plot_embedding, plot_history, show_weights
+from mnist_course.results import record
+from mnist_course.train import device, pick, seed_everything
+
+seed_everything(0)
+dev = device()
+
+# %% [markdown]
+# ## 1. The idea: squeeze, then rebuild
+#
+# An **autoencoder** is two networks trained as one:
+#
+# - the **encoder** $f$ maps an image $x$ (784 pixels) to a **code** $z = f(x)$ of only $k$ numbers;
+# - the **decoder** $g$ maps the code back to an image $\hat x = g(z)$ of 784 pixels.
+#
+# Training asks for $\hat x \approx x$, with the **reconstruction loss**
+# $\;L = \frac{1}{784}\sum_{i=1}^{784} (\hat x_i - x_i)^2\;$ averaged over the images: the mean squared error per
+# pixel. The target is the input itself, so no labels are needed.
+#
+# The interesting part is the **bottleneck**: with $k \ll 784$ the network cannot copy the pixels through. It
+# has to find $k$ numbers that describe a digit well enough to redraw it. That is *dimensionality reduction*:
+# every image becomes a point in a $k$-dimensional space, and the decoder is a map back from that space.
+#
+# We train on a subset of the training images (plenty for these small models) and measure on the whole
+# test set. The labels are kept only to colour figures later.
+
+# %%
+N_TRAIN = pick(20_000, 2_000)  # training images used by every model (and by PCA)
+N_TEST = pick(10_000, 1_000)
+EPOCHS = pick(4, 1)
+CODE = 16  # the code size we compare at: 784 pixels squeezed into 16 numbers
+
+images, labels = load_mnist("train")
+x_train = to_unit(images[:N_TRAIN]).unsqueeze(1)  # N×1×28×28, pixels in [0, 1]
+y_train = labels[:N_TRAIN]
+images, labels = load_mnist("test")
+x_test = to_unit(images[:N_TEST]).unsqueeze(1)
+y_test = labels[:N_TEST]
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("train:", tuple(x_train.shape), x_train.dtype, "  test:", tuple(x_test.shape))
+print(f"a code of {CODE} numbers is {28 * 28 // CODE}× fewer numbers than the 784 pixels")
+
+# %% [markdown]
+# ## 2. Scaling: the pixel range decides what the loss means
+#
+# Earlier notebooks standardized the pixels (mean 0, standard deviation 1) because that helps a classifier
+# train. An autoencoder's *output* is an image, so here the **scaling** of the pixels also fixes what the
+# decoder must produce and what the loss number means. We keep the plain $[0, 1]$ range:
+#
+# - the decoders end in a sigmoid, whose outputs lie in $(0, 1)$, exactly the range of the targets;
+# - a mean squared error on $[0, 1]$ pixels reads directly: an error of $0.01$ per pixel is a typical miss of
+#   $\sqrt{0.01} = 0.1$, a tenth of full ink.
+#
+# The same reconstruction measured on other scales gives numbers that differ by a constant factor: $255^2$ on raw
+# bytes, $1/\sigma^2$ on standardized pixels. Nothing about the model changes, only the unit, which is why every
+# error in this notebook is quoted on the $[0, 1]$ scale.
+#
+# A useful yardstick is the dumbest "autoencoder" of all: ignore the input and always draw the average training
+# image. It uses a code of size zero, and any real model must beat it.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("pixel range:", x_train.min().item(), "to", x_train.max().item())
+
+# %%
+mean_image = x_train.mean(0)
+baseline = ((x_test - mean_image) ** 2).mean().item()  # code size 0: draw the mean image every time
+std = x_train.std().item()
+print(f"mean-image baseline, MSE per pixel on [0, 1] pixels:  {baseline:.4f}")
+print(f"the same reconstruction on raw 0..255 bytes:          {baseline * 255**2:.1f}")
+print(f"the same reconstruction on standardized pixels:       {baseline / std**2:.4f}")
+
+# %% [markdown]
+# ## 3. PCA: the best linear code
+#
+# Before training anything, the classic linear answer. Principal component analysis finds the $k$ directions in
+# pixel space along which the (centred) training images vary most. Encoding projects an image onto those
+# directions; decoding adds the directions back up, weighted by the code:
+#
+# $$z = V_k\,(x - \mu), \qquad \hat x = \mu + V_k^\top z,$$
+#
+# where $\mu$ is the mean image and the rows of $V_k$ (a $k \times 784$ matrix) are orthonormal. Those rows are the
+# top $k$ right singular vectors of the centred data matrix, so one call to `torch.linalg.svd` computes them all.
+# Each number in the code is a **coordinate**: how far the image lies along one principal direction, measured from
+# the mean image.
+
+# %%
+flat = x_train.reshape(N_TRAIN, 784)
+centred = flat - flat.mean(0)
+U, S, Vh = torch.linalg.svd(centred, full_matrices=False)  # centred = U · diag(S) · Vh
+V = Vh[:CODE]  # the top CODE principal directions, one per row
+codes = (x_test.reshape(N_TEST, 784) - flat.mean(0)) @ V.T  # coordinates of each test image
+rebuilt = codes @ V + flat.mean(0)
+svd_error = ((rebuilt - x_test.reshape(N_TEST, 784)) ** 2).mean().item()
+print(f"PCA with {CODE} components, by hand: test MSE per pixel {svd_error:.4f}")
+
+# %% [markdown]
+# `mnist_course.autoencoders.PCA` wraps exactly these lines (in double precision) as a module with `encode`,
+# `decode` and a call that reconstructs, so it can be measured like any autoencoder. We fit it once with many
+# components and keep the first few with `first(k)`: the top 16 directions are the same whether you ask for 16 or
+# for 128. The checks: the directions are orthonormal, the codes have one coordinate per direction, and the
+# package agrees with the hand computation.
+
+# %%
+pca_all = PCA.fit(x_train, 128)
+pca = pca_all.first(CODE)
+pca_test = reconstruction_error(pca, x_test)
+print(f"PCA with {CODE} components, package: test MSE per pixel {pca_test:.4f}")
+
+# %%
+# NBVAL_CHECK_OUTPUT
+gram = pca.components @ pca.components.T
+print("components orthonormal:", torch.allclose(gram, torch.eye(CODE), atol=1e-5))
+print("code shape:", tuple(pca.encode(x_test[:5]).shape))
+print("package agrees with the hand computation:", abs(pca_test - svd_error) < 1e-4)
+
+# %% [markdown]
+# The principal directions are images themselves. Moving an image along a direction adds ink where it is red
+# and removes ink where it is blue (moving backwards does the opposite). The first one, the direction along which the
+# training digits vary most, contrasts the ring of a 0 with the upright stroke of a 1; later ones add finer strokes.
+
+# %%
+fig = show_weights(pca.components, ncols=8, titles=[f"PC {i + 1}" for i in range(CODE)],
+                   title=f"The top {CODE} principal directions (red: adds ink, blue: removes ink)")
+
+# %% [markdown]
+# ## 4. A linear autoencoder with tied weights is PCA in disguise
+#
+# Now the same thing learned by gradient descent. The simplest autoencoder is linear, and with **tied weights**
+# the decoder reuses the encoder's matrix, transposed:
+#
+# $$z = W\,(x - b), \qquad \hat x = W^\top z + b,$$
+#
+# with a learned $k \times 784$ matrix $W$ and a learned centre $b$. This is PCA's formula, except that nobody told
+# $W$ to hold principal directions: it is just trained to make $\hat x$ close to $x$.
+#
+# The training loop is the classifier loop from notebook 05 with one change: the target is the input. We write it
+# once and reuse it for every model below. It uses Adam with a one-cycle learning-rate schedule (the rate warms up,
+# then anneals to nearly zero, so the last steps settle into the minimum), and it rebuilds its optimizer and batches
+# on every call, so re-running a cell starts from scratch.
+
+# %%
+class TiedLinearAutoencoder(nn.Module):
+    """x̂ = Wᵀ W (x − b) + b: a linear encoder W and its transpose as the decoder."""
+
+    def __init__(self, code_size: int):
+        super().__init__()
+        self.W = nn.Parameter(0.01 * torch.randn(code_size, 784))
+        self.b = nn.Parameter(torch.zeros(784))
+
+    def encode(self, x):
+        return (x.reshape(len(x), 784) - self.b) @ self.W.T
+
+    def decode(self, z):
+        return (z @ self.W + self.b).reshape(len(z), 1, 28, 28)
+
+    def forward(self, x):
+        return self.decode(self.encode(x)).reshape(x.shape)
+
+
+def add_noise(x, std, generator):
+    """x plus Gaussian noise of the given standard deviation, clipped back to valid pixels in [0, 1]."""
+    return (x + std * torch.randn(x.shape, generator=generator).to(x.device)).clamp(0, 1)
+
+
+def train_autoencoder(model, epochs=EPOCHS, lr=1e-2, noise_std=0.0, test_inputs=None, loss_fn=F.mse_loss, seed=0,
+                      verbose=True):
+    """Train model to rebuild clean training images; returns one dict per epoch (loss, test_error)."""
+    model.to(dev)
+    batches = TensorBatches(x_train, y_train, batch_size=256, seed=seed, device=dev)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=epochs * len(batches))
+    noise = torch.Generator().manual_seed(seed)  # the same noise on every re-run
+    history = []
+    for epoch in range(1, epochs + 1):
+        model.train()
+        total = 0.0
+        for xb, _ in batches:  # the labels are never used
+            inputs = xb if noise_std == 0 else add_noise(xb, noise_std, noise)
+            loss = loss_fn(model(inputs), xb)  # the target is the clean image itself
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            scheduler.step()
+            total += loss.item() * len(xb)
+        if verbose or epoch == epochs:  # measuring the test error costs time: quiet runs measure only at the end
+            test_error = reconstruction_error(model, x_test if test_inputs is None else test_inputs, target=x_test)
+            history.append({"epoch": epoch, "loss": total / N_TRAIN, "test_error": test_error})
+            print(f"epoch {epoch}  train loss {total / N_TRAIN:.4f}  test MSE per pixel {test_error:.4f}")
+    return history
+
+
+# %%
+seed_everything(0)
+linear = TiedLinearAutoencoder(CODE)
+linear_history = train_autoencoder(linear, epochs=pick(10, 1))
+
+# %% [markdown]
+# Side by side, on the same training images and the same test images, at the same code size:
+
+# %%
+rows = {"PCA (SVD)": pca, "linear AE, tied": linear}
+print(f"{'code size ' + str(CODE):18s} {'train MSE':>10s} {'test MSE':>10s}")
+for name, model in rows.items():
+    print(f"{name:18s} {reconstruction_error(model, x_train):10.5f} {reconstruction_error(model, x_test):10.5f}")
+gap = reconstruction_error(linear, x_train) / reconstruction_error(pca, x_train) - 1
+print(f"the linear autoencoder's training error is {100 * gap:.2f}% above PCA's")
+
+# %% [markdown]
+# They nearly agree, and that is no coincidence. On the data it was fitted to, PCA's reconstruction is the best
+# any rank-$k$ linear map can do (the Eckart–Young theorem): the projection onto the top $k$ principal directions
+# leaves the least squared error behind. A linear autoencoder *is* a rank-$k$ linear map, and its loss is that same
+# squared error, so gradient descent is pulled towards the same answer. Baldi and Hornik showed in 1989 that its
+# loss has no bad local minima: every minimum is the projection onto the top-$k$ principal subspace.
+#
+# What the autoencoder does **not** learn is the principal directions themselves. For any rotation $R$ of the code
+# space, $W' = RW$ gives $W'^\top W' = W^\top R^\top R W = W^\top W$: exactly the same reconstructions. The code's
+# coordinates are free up to a rotation; only the *subspace* they span is fixed. So we check the subspace: for each
+# principal direction, how much of it lies inside the span of the rows of $W$ (1 means entirely).
+
+# %%
+Q, _ = torch.linalg.qr(linear.W.detach().cpu().T)  # an orthonormal basis of the rows of W, as columns
+inside = (pca.components @ Q).norm(dim=1)  # length of each principal direction's projection onto that span
+print("share of each principal direction inside the autoencoder's subspace:")
+print(" ".join(f"{v:.3f}" for v in inside.tolist()))
+print(f"mean share {inside.mean():.4f}")
+
+# %% [markdown]
+# Both facts go on record: the linear autoencoder's training error may be at most 2% above PCA's (it cannot be
+# below it), and on average at least 95% of each principal direction must lie inside its subspace.
+
+# %%
+linear_result = record("linear AE / PCA train MSE", 1 + gap, 1.02, higher_is_better=False)
+subspace_result = record("PCA directions in linear AE", inside.mean(), 0.95)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+linear_result.passed and subspace_result.passed
+
+# %% [markdown]
+# The rows of $W$, drawn as images, look like blends of the principal directions above: the same subspace, in
+# other coordinates.
+
+# %%
+fig = show_weights(linear.W.detach().cpu(), ncols=8, title="Rows of the tied linear autoencoder's W: a rotated PCA")
+
+# %% [markdown]
+# ## 5. Going nonlinear: fully connected and convolutional autoencoders
+#
+# PCA is the best a *linear* code can do. A nonlinear encoder and decoder can bend the space: digits do not fill
+# a flat 16-dimensional slice of pixel space, they lie on a curved surface, and a curved map can follow it.
+# `mnist_course.autoencoders` holds two:
+#
+# - `DenseAutoencoder`: 784 → 256 → code → 256 → 784, ReLU in between, a sigmoid at the end;
+# - `ConvAutoencoder`: two stride-2 convolutions (28×28 → 14×14 → 7×7 feature maps) and a linear layer to the code;
+#   the decoder mirrors it with transposed convolutions that double the size twice.
+#
+# Convolutions get their own notebooks (09 builds them from scratch, 10 trains classifiers with them); here the
+# idea is enough. A convolution slides a small filter, here 3×3, over the image and computes at every position a
+# weighted sum of the pixels under it, with the same weights everywhere: a detector for one local pattern, such as
+# a stroke edge, applied across the whole image. Several filters give several *feature maps*, and a stride of 2
+# moves the filter two pixels at a time, which halves the height and width. A *transposed* convolution runs the
+# other way: every input value stamps a weighted 3×3 patch onto an output twice as large, so the decoder can grow
+# 7×7 maps back into a 28×28 image.
+#
+# One detail connects back to scaling: most MNIST pixels are 0 (background), and a sigmoid of 0 is 0.5, so an
+# untrained decoder paints a uniform grey page and wastes its first steps erasing it. Both classes start the last
+# bias at −2, and sigmoid(−2) ≈ 0.12 is close to the mean pixel: training starts from a nearly blank page.
+
+# %%
+seed_everything(0)
+dense = DenseAutoencoder(CODE)
+print(dense)
+dense_history = train_autoencoder(dense)
+
+# %%
+seed_everything(0)
+conv = ConvAutoencoder(CODE)
+print(conv)
+conv_history = train_autoencoder(conv)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+for name, model in {"linear AE": linear, "dense AE": dense, "conv AE": conv}.items():
+    print(f"{name:10s} {count_parameters(model):8,d} parameters,  code {tuple(model.encode(x_test[:3].to(dev)).shape)}")
+
+# %%
+fig = plot_history({"dense AE": dense_history, "conv AE": conv_history}, keys=("loss", "test_error"),
+                   title=f"Training the two nonlinear autoencoders (code size {CODE})")
+
+# %% [markdown]
+# The numbers first: test error per pixel at the same code size, and each model's error as a share of PCA's.
+
+# %%
+models = {"PCA": pca, "linear AE": linear, "dense AE": dense, "conv AE": conv}
+errors = {name: reconstruction_error(model, x_test) for name, model in models.items()}
+for name, err in errors.items():
+    print(f"{name:10s} test MSE per pixel {err:.4f}   {err / errors['PCA']:6.1%} of PCA's")
+
+# %% [markdown]
+# And the pictures: one test digit of each class, then each model's reconstruction from its code.
+
+# %%
+show = torch.tensor([int((y_test == d).nonzero()[0]) for d in range(10)])  # the first test image of each digit
+with torch.no_grad():
+    recon = {name: model.eval()(x_test[show].to(dev)).cpu() for name, model in models.items()}
+fig = show_rows({"original": x_test[show], **{f"{n}\n{errors[n]:.4f}": r for n, r in recon.items()}},
+                title=f"Test digits rebuilt from {CODE} numbers (row label: test MSE per pixel)")
+
+# %% [markdown]
+# PCA and the linear autoencoder blur alike (they are the same projection), and the nonlinear models draw
+# sharper strokes. The headline check of this notebook: the convolutional autoencoder must beat PCA clearly at
+# the same code size, with its test error at most 95% of PCA's.
+
+# %%
+result = record(f"conv AE / PCA test MSE, k={CODE}", errors["conv AE"] / errors["PCA"], 0.95, higher_is_better=False)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+result.passed
+
+# %% [markdown]
+# ## 6. How small can the code be?
+#
+# The bottleneck trades size against quality. PCA's whole curve is cheap: because its directions are orthonormal,
+# dropping direction $j$ adds exactly the square of coordinate $j$ to the error (Pythagoras), so one projection gives
+# the error for every $k$ (`PCA.errors_by_size`). For the autoencoders we train one fully connected model per code
+# size with the same short recipe, and one more convolutional one with a wide code.
+
+# %%
+SIZES = [2, 4, 8, 16, 32, 64]
+dense_by_size = {CODE: dense}
+for k in SIZES:
+    if k not in dense_by_size:
+        print(f"dense autoencoder, code size {k:2d}:", end="  ")
+        seed_everything(0)
+        dense_by_size[k] = DenseAutoencoder(k)
+        train_autoencoder(dense_by_size[k], verbose=False)
+
+CONV_SIZES = [CODE, 64]
+conv_by_size = {CODE: conv}
+for k in CONV_SIZES:
+    if k not in conv_by_size:
+        print(f"conv autoencoder,  code size {k:2d}:", end="  ")
+        seed_everything(0)
+        conv_by_size[k] = ConvAutoencoder(k)
+        train_autoencoder(conv_by_size[k], verbose=False)
+
+# %%
+pca_curve = pca_all.errors_by_size(x_test)  # entry k: error with the first k components (k = 0 is the mean image)
+dense_curve = [reconstruction_error(dense_by_size[k], x_test) for k in SIZES]
+conv_curve = [reconstruction_error(conv_by_size[k], x_test) for k in CONV_SIZES]
+
+fig, ax = plt.subplots(figsize=(7.5, 4.5))
+ks = range(1, len(pca_curve))
+ax.plot(ks, pca_curve[1:], color="gray", label="PCA = best linear autoencoder")
+ax.plot(SIZES, dense_curve, "o-", label="fully connected autoencoder")
+ax.plot(CONV_SIZES, conv_curve, "s--", label="convolutional autoencoder")
+ax.axhline(pca_curve[0], color="black", ls=":", label="mean image (code size 0)")
+ax.set_xscale("log", base=2)
+ax.set_yscale("log")
+ax.set_xlabel("code size k (numbers per image)")
+ax.set_ylabel("test MSE per pixel")
+ax.set_title(f"Reconstruction error against code size ({EPOCHS} epochs on {N_TRAIN:,} images per autoencoder)")
+ax.grid(alpha=0.3, which="both")
+ax.legend()
+plt.show()
+
+# %%
+dense_at, conv_at = dict(zip(SIZES, dense_curve)), dict(zip(CONV_SIZES, conv_curve))
+print("test MSE per pixel as a share of PCA's at the same code size")
+for k in sorted(set(SIZES) | set(CONV_SIZES)):
+    cells = [f"{at[k] / pca_curve[k]:6.0%}" if k in at else "     -" for at in (dense_at, conv_at)]
+    print(f"k = {k:2d}   PCA {pca_curve[k]:.4f}   dense AE {cells[0]}   conv AE {cells[1]}")
+
+# %% [markdown]
+# The fully connected autoencoder beats PCA clearly at small and medium code sizes. At the very smallest sizes
+# the gain is smaller: two or four numbers cannot hold a digit's details whatever the method. As the code grows,
+# PCA catches up fast, because many linear directions together describe a digit well. With the widest code, the
+# fully connected autoencoder's short training no longer beats PCA (its share is near or above 100%), while the
+# convolutional one keeps a clear lead: its filters build in that neighbouring pixels belong together, so it needs less training to
+# make good use of a wide code. The shares printed above show the price and the payoff of nonlinearity at each size.
+
+# %% [markdown]
+# ## 7. A 2-D code: every digit becomes a point
+#
+# With a code of two numbers each image becomes a point in the plane, and its two code values are its
+# **coordinates** $(z_1, z_2)$. We can draw test digits at their coordinates and colour them by their labels,
+# which the autoencoder never saw.
+#
+# Two numbers are a very tight squeeze, so this model gets a little more room to bend the space: a deeper fully
+# connected autoencoder (784 → 256 → 64 → 2 and back), more epochs, at a gentler learning rate.
+
+# %%
+seed_everything(0)
+ae2 = DenseAutoencoder(2, hidden=(256, 64))
+ae2_history = train_autoencoder(ae2, epochs=pick(10, 1), lr=3e-3, verbose=False)
+
+N_MAP = pick(5_000, 1_000)  # test digits drawn on the maps
+with torch.no_grad():
+    z_ae = ae2.eval().encode(x_test[:N_MAP].to(dev)).cpu()
+z_pca = pca_all.first(2).encode(x_test[:N_MAP])
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("2-D codes:", tuple(z_ae.shape), tuple(z_pca.shape))
+
+# %%
+fig = plot_embedding(z_pca, y_test[:N_MAP], title="PCA: each test digit at its first two principal coordinates")
+
+# %%
+fig = plot_embedding(z_ae, y_test[:N_MAP], title="Autoencoder: each test digit at its 2-D code")
+
+# %% [markdown]
+# To put a number on "sorted", ask each mapped digit's ten nearest neighbours in the plane to vote on its label.
+# Distances depend on the scaling of the axes, so each coordinate is first standardized; otherwise the axis with
+# the larger spread would decide alone. A 10% vote agreement would mean the map ignores the digits entirely.
+
+# %%
+def neighbour_vote(z, labels, k=10):
+    """Share of points whose k nearest neighbours (by distance in the plane) vote for the point's own label."""
+    z = (z - z.mean(0)) / z.std(0)  # put both coordinates on the same scale
+    distances = torch.cdist(z, z)
+    distances.fill_diagonal_(float("inf"))  # a point is not its own neighbour
+    neighbours = distances.topk(k, largest=False).indices
+    votes = labels[neighbours].mode(dim=1).values
+    return (votes == labels).float().mean().item()
+
+
+print(f"neighbour vote agrees with the label:  PCA {neighbour_vote(z_pca, y_test[:N_MAP]):.1%}   "
+      f"autoencoder {neighbour_vote(z_ae, y_test[:N_MAP]):.1%}")
+
+# %% [markdown]
+# Without ever seeing a label, the autoencoder sorts the digits into regions more cleanly than PCA's two linear
+# coordinates, where most classes pile on top of each other. The regions still overlap (4, 7 and 9 share a lot
+# of ink, and so do 3, 5 and 8), and the axes mean nothing on their own: like the rotation freedom in section 4,
+# any smooth reshaping of the plane would serve the decoder equally well.
+
+# %% [markdown]
+# ## 8. Walking a straight line between two digits
+#
+# A code is a point, so we can move between points. Take the codes $z_a$ and $z_b$ of two test digits, walk the
+# straight line $z(t) = (1 - t)\,z_a + t\,z_b$ for $t$ from 0 to 1, and decode every stop. For contrast, the
+# first row blends the two *images* pixel by pixel, which only fades one digit out while the other fades in.
+
+# %%
+STEPS = 10
+a, b = int(show[4]), int(show[0])  # a test 4 and a test 0
+t = torch.linspace(0, 1, STEPS)[:, None]
+
+
+@torch.no_grad()
+def walk(model, a, b):
+    """Decode STEPS points on the straight line from image a's code to image b's code."""
+    model.eval()
+    z_a, z_b = model.encode(x_test[[a, b]].to(dev))
+    path = (1 - t.to(dev)) * z_a + t.to(dev) * z_b
+    return model.decode(path).cpu(), path.cpu()
+
+
+pixel_blend = (1 - t[:, :, None, None]) * x_test[a] + t[:, :, None, None] * x_test[b]
+path_2d_images, path_2d = walk(ae2, a, b)
+path_conv_images, _ = walk(conv, a, b)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("path through the 2-D code:", tuple(path_2d.shape), " decoded:", tuple(path_2d_images.shape))
+
+# %%
+fig = show_rows({"pixel blend": pixel_blend, "2-D code": path_2d_images, f"{CODE}-D conv code": path_conv_images},
+                title=f"From a {int(y_test[a])} to a {int(y_test[b])}: blending pixels versus walking through codes")
+
+# %% [markdown]
+# The pixel blend is two ghosts on top of each other. The code paths are different: every stop is decoded from
+# a single code, so it is drawn as one shape, and the decoder only knows how to draw things that look like
+# digits. With sixteen numbers the stroke bends from one digit into the other. With two numbers the decoder has
+# less to work with: the endpoints themselves come out as blurrier, more typical versions of the originals, and
+# on its way the line crosses other digits' regions, so the decoded strip can pass through other digits. Here
+# is the path drawn on the map of codes, zoomed in around it:
+
+# %%
+fig = plot_embedding(z_ae, y_test[:N_MAP], title="The straight path through the 2-D codes (zoomed in)", s=6)
+ax = fig.axes[0]
+ax.plot(path_2d[:, 0], path_2d[:, 1], "k-o", ms=4, lw=1.5)
+low, high = path_2d.min(0).values, path_2d.max(0).values
+centre, half = (low + high) / 2, (high - low).max()  # a square window twice as wide as the path
+ax.set_xlim(centre[0] - half, centre[0] + half)
+ax.set_ylim(centre[1] - half, centre[1] + half)
+label_style = dict(textcoords="offset points", weight="bold", bbox=dict(boxstyle="round", fc="white", alpha=0.85))
+ax.annotate(f"start: a {int(y_test[a])}", path_2d[0].tolist(), xytext=(10, -4), **label_style)
+ax.annotate(f"end: a {int(y_test[b])}", path_2d[-1].tolist(), xytext=(10, -4), **label_style)
+plt.show()
+
+# %% [markdown]
+# ## 9. A denoising autoencoder
+#
+# A plain autoencoder is asked to rebuild its input. A **denoising autoencoder** gets a corrupted input and must
+# rebuild the *clean* image: noisy in, clean out. It cannot just copy, so it has to learn what digits look like
+# and use that knowledge to fill in and clean up. We add strong Gaussian noise (clipped back to $[0, 1]$, so the
+# inputs stay valid pixels), with a fixed generator so the noisy test images are the same on every run. The model
+# is the same convolutional autoencoder; only its training inputs change.
+
+# %%
+NOISE = 0.5
+x_test_noisy = add_noise(x_test, NOISE, torch.Generator().manual_seed(1))
+
+seed_everything(0)
+denoiser = ConvAutoencoder(CODE)
+denoise_history = train_autoencoder(denoiser, noise_std=NOISE, test_inputs=x_test_noisy)
+
+# %%
+noisy_error = ((x_test_noisy - x_test) ** 2).mean().item()
+plain_error = reconstruction_error(conv, x_test_noisy, target=x_test)
+denoise_error = reconstruction_error(denoiser, x_test_noisy, target=x_test)
+print("MSE per pixel against the clean test images")
+print(f"  the noisy input itself:                {noisy_error:.4f}")
+print(f"  plain conv AE, fed the noisy input:    {plain_error:.4f}")
+print(f"  denoising conv AE, fed the noisy input: {denoise_error:.4f}")
+denoise_result = record("denoising / plain AE MSE", denoise_error / plain_error, 0.8, higher_is_better=False)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+denoise_result.passed
+
+# %%
+with torch.no_grad():
+    cleaned = denoiser.eval()(x_test_noisy[show].to(dev)).cpu()
+    plain = conv.eval()(x_test_noisy[show].to(dev)).cpu()
+fig = show_rows({"clean": x_test[show], "noisy input": x_test_noisy[show], "plain AE": plain, "denoising AE": cleaned},
+                title=f"Denoising: Gaussian noise of std {NOISE}, clipped to [0, 1]")
+
+# %% [markdown]
+# The plain autoencoder already removes some noise, because its bottleneck has no room for random specks, but it
+# was never taught that the specks are not part of the digit. The denoising autoencoder was, and its strokes come
+# out cleaner: the printed errors above show by how much.
+
+# %% [markdown]
+# ## Summary
+#
+# - An **autoencoder** is an encoder to a small code and a decoder back, trained with a reconstruction loss whose
+#   target is the input itself: no labels. The bottleneck forces it to reduce the dimension.
+# - **Scaling** fixes the meaning of that loss: with pixels in $[0, 1]$ and a sigmoid output, the mean squared
+#   error per pixel is directly interpretable, and the mean-image baseline gives it a floor to beat.
+# - PCA from one `torch.linalg.svd` is the best linear code. A linear autoencoder with tied weights, trained by
+#   gradient descent, reached nearly the same error (the printed gap) and the same subspace, only in rotated
+#   **coordinates**.
+# - Nonlinear autoencoders beat PCA at the same code size: the recorded ratio shows the convolutional one well below
+#   PCA's error. The curve shows where the gain is: clear at small and medium codes, while with a wide code PCA
+#   is hard to beat without longer training.
+# - A 2-D code turns each digit into a point with two coordinates; the classes separate without labels (the
+#   neighbour vote measured how much better than PCA), and decoding a straight walk between two codes morphs one
+#   digit into another instead of cross-fading.
+# - A denoising autoencoder, trained with noisy inputs and clean targets, cleans test digits better than a plain
+#   one (the printed errors).
+#
+# Next, notebook 08 turns the decoder into a *generator*: if we knew which codes are typical, we could decode new
+# ones and draw digits nobody wrote.
+
+# %% [markdown]
+# ## Exercises
+#
+# 1. **A different loss.** Pixels in $[0, 1]$ can be read as probabilities of ink, so binary cross-entropy is a
+#    natural alternative to the squared error. Train a `DenseAutoencoder(16)` with `loss_fn=F.binary_cross_entropy`
+#    and compare its test MSE per pixel with the MSE-trained one. Which strokes look different?
+#
+#    <details><summary>Solution</summary>
+#
+#    ```python
+#    seed_everything(0)
+#    dense_bce = DenseAutoencoder(16)
+#    train_autoencoder(dense_bce, loss_fn=F.binary_cross_entropy)
+#    print(reconstruction_error(dense_bce, x_test), "vs", errors["dense AE"])
+#    ```
+#    The two land very close. The MSE model is optimised for exactly the metric we report, so it tends to edge
+#    ahead on it; the cross-entropy model tends to draw bolder, higher-contrast strokes, because it punishes
+#    confident mistakes on nearly black or white pixels much harder than the squared error does. Compare the two
+#    with `show_rows` on the ten digits of section 5.
+#    </details>
+#
+# 2. **Untie the weights.** Replace the tied linear autoencoder by `nn.Sequential(nn.Flatten(), nn.Linear(784, 16),
+#    nn.Linear(16, 784))` (the decoder has its own matrix). Does it still reach PCA's error? Is the decoder's matrix
+#    the transpose of the encoder's?
+#
+#    <details><summary>Solution</summary>
+#
+#    ```python
+#    seed_everything(0)
+#    untied = nn.Sequential(nn.Flatten(), nn.Linear(784, 16), nn.Linear(16, 784), nn.Unflatten(1, (1, 28, 28)))
+#    train_autoencoder(untied, epochs=10)
+#    print(reconstruction_error(untied, x_test), "vs PCA", errors["PCA"])
+#    enc, dec = untied[1].weight.detach(), untied[2].weight.detach()
+#    print("decoder = encoder transposed?", torch.allclose(dec, enc.T, atol=1e-2))
+#    ```
+#    The error lands near PCA's again (the same Eckart–Young argument holds for any rank-16 linear map), but the
+#    two matrices are no longer transposes: any invertible 16×16 matrix $A$ can sit between them
+#    ($\text{dec}\,A^{-1}$ and $A\,\text{enc}$ reconstruct identically). Only the subspace is pinned down.
+#    </details>
+#
+# 3. **Decode the whole plane.** Decode a 15×15 grid of points covering the 2-D codes of section 7 and show the
+#    images. Are there regions that decode to something that is not a digit?
+#
+#    <details><summary>Solution</summary>
+#
+#    ```python
+#    from mnist_course.plot import show_images
+#
+#    lo, hi = z_ae.min(0).values, z_ae.max(0).values
+#    g1, g2 = torch.meshgrid(torch.linspace(lo[0], hi[0], 15), torch.linspace(hi[1], lo[1], 15), indexing="xy")
+#    grid = torch.stack([g1.flatten(), g2.flatten()], dim=1)
+#    with torch.no_grad():
+#        drawn = ae2.decode(grid.to(dev)).cpu()
+#    show_images(drawn, ncols=15, size=0.6, title="Decoding a grid over the 2-D code plane");
+#    ```
+#    Inside the clusters the decoder draws clean digits; between and outside them it draws blurry mixtures. A
+#    plain autoencoder gives no reason for the space between codes to be meaningful, which is exactly what the
+#    variational autoencoder in notebook 08 fixes.
+#    </details>
+#
+# 4. **Codes as features.** Encode the training and test images with the 16-number convolutional encoder and train
+#    a linear classifier (`nn.Linear(16, 10)`) on the codes with `fit` from `mnist_course.train`. How much of the
+#    digit identity survives in 16 numbers learned without labels?
+#
+#    <details><summary>Solution</summary>
+#
+#    ```python
+#    from mnist_course.train import fit
+#    with torch.no_grad():
+#        conv.eval()
+#        z_train, z_test = conv.encode(x_train.to(dev)).cpu(), conv.encode(x_test.to(dev)).cpu()
+#    mu, sd = z_train.mean(0), z_train.std(0)  # scale the coordinates, as for any input
+#    seed_everything(0)
+#    probe = nn.Linear(16, 10)
+#    fit(probe, torch.optim.Adam(probe.parameters(), lr=1e-2), TensorBatches((z_train - mu) / sd, y_train, 256),
+#        epochs=10, test=((z_test - mu) / sd, y_test))
+#    ```
+#    A linear classifier on the codes gets most test digits right, well above the 10% of guessing, although the
+#    autoencoder never saw a label: the code keeps what tells digits apart because that is also what it needs to
+#    redraw them.
+#    </details>
+#
+# 5. **Another kind of noise.** Instead of Gaussian noise, blank out a random 40% of the pixels (set them to 0,
+#    "masking noise") and train a denoising autoencoder for it. Show a before/after grid.
+#
+#    <details><summary>Solution</summary>
+#
+#    ```python
+#    def mask(x, share, generator):
+#        keep = torch.rand(x.shape, generator=generator) >= share
+#        return x * keep.to(x.device)
+#
+#    masked_test = mask(x_test, 0.4, torch.Generator().manual_seed(1))
+#    # train_autoencoder adds Gaussian noise; here is the same loop with masking instead
+#    seed_everything(0)
+#    unmasker = ConvAutoencoder(16).to(dev)
+#    opt = torch.optim.Adam(unmasker.parameters(), lr=3e-3)
+#    gen = torch.Generator().manual_seed(0)
+#    for epoch in range(5):
+#        for xb, _ in TensorBatches(x_train, y_train, 256, seed=epoch, device=dev):
+#            loss = F.mse_loss(unmasker(mask(xb, 0.4, gen)), xb)
+#            opt.zero_grad()
+#            loss.backward()
+#            opt.step()
+#    with torch.no_grad():
+#        fixed = unmasker.eval()(masked_test[show].to(dev)).cpu()
+#    show_rows({"clean": x_test[show], "40% masked": masked_test[show], "rebuilt": fixed});
+#    print(reconstruction_error(unmasker, masked_test, target=x_test))
+#    ```
+#    </details>
