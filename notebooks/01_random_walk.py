@@ -1,0 +1,553 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 01 · Random Walk: learning without gradients
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/01_random_walk.ipynb)
+#
+# Our first digit classifier learns by trial and error, with no calculus at all: try a small random change,
+# keep it if it does not hurt. It works, slowly. Later notebooks replace the trial and error with gradients
+# (notebook 04), and this notebook's result is the yardstick they have to beat.
+#
+# **You will learn**
+#
+# - to see an image as a grid of **coordinates**, flatten it into a vector of 784 numbers, and stack a batch
+#   of images into a matrix;
+# - a linear scorer that rates every digit with a dot product, and how well random weights do;
+# - the **random walk**: learning by small random steps, keeping the ones that do not make things worse;
+# - **vectorization**: replacing Python loops with one tensor operation, and using it to evolve a whole
+#   population of candidates at once;
+# - why a model is judged on test images it never trained on.
+
+# %%
+# Colab only: install the course package (elsewhere it is already installed).
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/mnist-course/mnist-course"], check=True)
+
+# %%
+import time
+
+import matplotlib.pyplot as plt
+import torch
+
+from mnist_course.data import load_mnist, mean_std, standardize
+from mnist_course.plot import show_weights
+from mnist_course.results import record
+from mnist_course.search import linear_accuracy, random_walk
+from mnist_course.timing import speedup
+from mnist_course.train import device, pick, seed_everything
+
+seed_everything(0)
+dev = device()
+# Every tensor here is small and the walk takes thousands of tiny steps: the CPU is the right place for them.
+print(f"fastest device here: {dev}; this notebook computes on the CPU")
+
+# %% [markdown]
+# ## 1. An image is a grid of coordinates
+#
+# MNIST holds 70,000 handwritten digits: 60,000 for training and 10,000 for testing. Each image is a grid of
+# 28 × 28 pixels, stored as a tensor: a block of numbers with a **shape** and a **dtype** (the number type).
+
+# %%
+x_train, y_train = load_mnist("train")
+x_test, y_test = load_mnist("test")
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("training images:", tuple(x_train.shape), x_train.dtype, "  labels:", tuple(y_train.shape), y_train.dtype)
+print("test images:    ", tuple(x_test.shape), x_test.dtype, "  labels:", tuple(y_test.shape), y_test.dtype)
+print("pixel values from", int(x_train.min()), "to", int(x_train.max()))
+
+# %% [markdown]
+# A pixel is addressed by its **coordinates** `(row, column)`: row 0 is the top of the image, column 0 the
+# left edge, and the value stored there is the amount of ink, from 0 (paper) to 255 (full ink). Indexing
+# with two coordinates reads one pixel.
+#
+# To compare images with arithmetic we **flatten** the grid: read it row by row into one vector of
+# 28 · 28 = 784 numbers. The pixel at `(row, column)` lands at position `28 * row + column`. Now every image
+# is a point in a space with 784 coordinates, one per pixel; similar drawings are nearby points.
+
+# %%
+image, label = x_train[0], int(y_train[0])
+row, col = 14, 15
+flat = image.reshape(784)
+
+print(f"label: {label}   shape of the grid: {tuple(image.shape)}   shape of the flat vector: {tuple(flat.shape)}")
+print(f"pixel at (row {row}, column {col}) = {int(image[row, col])};  flat[28 * {row} + {col}] = {int(flat[28 * row + col])}")
+assert flat[28 * row + col] == image[row, col]
+assert torch.equal(flat.reshape(28, 28), image)  # flattening loses nothing: reshape it back
+
+# %%
+fig, (ax_img, ax_vec) = plt.subplots(1, 2, figsize=(12, 3.8), gridspec_kw={"width_ratios": [1, 2.6]})
+im = ax_img.imshow(image, cmap="gray_r")
+ax_img.plot(col, row, "o", mfc="none", mec="red", ms=10, mew=2)
+ax_img.annotate(f"(row {row}, col {col})", (col, row), xytext=(12, 26), color="red", fontsize=9,
+                arrowprops={"arrowstyle": "->", "color": "red"})
+ax_img.set(title=f"A {label} as a 28×28 grid", xlabel="column", ylabel="row")
+fig.colorbar(im, ax=ax_img, label="ink (0–255)", fraction=0.046)
+ax_vec.plot(flat.numpy(), lw=0.8, color="black")
+ax_vec.plot(28 * row + col, int(flat[28 * row + col]), "o", mfc="none", mec="red", ms=8, mew=2,
+            label=f"position 28·{row} + {col} = {28 * row + col}")
+for r in range(0, 784, 28):
+    ax_vec.axvline(r, color="lightgray", lw=0.5, zorder=0)
+ax_vec.set(title="The same image flattened: 28 rows laid end to end (grey lines: row starts)",
+           xlabel="position in the 784-vector", ylabel="ink", xlim=(0, 784))
+ax_vec.legend(loc="upper left")
+fig.tight_layout()
+
+# %% [markdown]
+# ## 2. A batch is a matrix
+#
+# Stack N flattened images and you get a matrix of shape N × 784: one image per row, one pixel per column.
+# We also **standardize** the pixels: scale to [0, 1], subtract the training set's mean and divide by its
+# standard deviation, so that typical values sit around 0 (notebook 02 explains why this matters).
+#
+# The learner below evaluates its training accuracy thousands of times, so it uses a fixed random subset of
+# the training set. The test accuracy is always measured on all 10,000 test images, which the learner never
+# sees.
+
+# %%
+N_TRAIN = pick(3000, 1000)
+mean, std = mean_std(x_train)
+subset = torch.randperm(len(x_train), generator=torch.Generator().manual_seed(0))[:N_TRAIN]
+
+X = standardize(x_train[subset], mean, std).reshape(N_TRAIN, 784)  # training batch: N_TRAIN × 784
+Y = y_train[subset]
+X_test = standardize(x_test, mean, std).reshape(len(x_test), 784)  # all 10,000 test images
+print(f"training pixels after standardizing: mean {X.mean():.3f}, std {X.std():.3f}")
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("training batch X:", tuple(X.shape), X.dtype, "  labels Y:", tuple(Y.shape), Y.dtype)
+print("test batch:      ", tuple(X_test.shape), X_test.dtype)
+
+# %% [markdown]
+# ## 3. A linear scorer
+#
+# The simplest classifier gives each digit a **template**: a row of 784 weights, one per pixel coordinate.
+# The score of digit *k* for an image *x* is the dot product
+# $\text{score}_k = \sum_{i=1}^{784} W_{k,i}\, x_i$: multiply coordinate by coordinate and add up. Pixels
+# where the template is positive vote for the digit when they have ink, negative ones vote against. The
+# prediction is the digit with the highest score, $\arg\max_k \text{score}_k$. The ten templates form a
+# matrix `W` of shape 10 × 784, and everything the classifier knows is in those 7,840 numbers.
+#
+# For a whole batch, all N × 10 dot products are one matrix product: `scores = X @ W.T`.
+
+# %%
+W_random = torch.randn(10, 784, generator=torch.Generator().manual_seed(1))
+scores = X[:5] @ W_random.T  # 5 images × 10 digits
+print("scores of the first image:", [round(s, 1) for s in scores[0].tolist()])
+print("predictions:", scores.argmax(1).tolist(), "  true digits:", Y[:5].tolist())
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("X[:5]:", tuple(X[:5].shape), " W.T:", tuple(W_random.T.shape), " scores:", tuple(scores.shape))
+
+# %% [markdown]
+# ### Vectorization
+#
+# We could compute the scores with two Python loops, one dot product at a time. **Vectorization** means
+# writing the whole computation as one operation on tensors instead: the loop still happens, but inside
+# optimized compiled code that also uses the CPU's vector instructions and cores. Same numbers, far less
+# time. `speedup` times both versions back to back (best of three runs each).
+
+# %%
+def scores_loop(W, X):
+    """One dot product at a time, in Python."""
+    out = torch.empty(len(X), len(W))
+    for n in range(len(X)):
+        for k in range(len(W)):
+            out[n, k] = torch.dot(W[k], X[n])
+    return out
+
+
+def scores_vectorized(W, X):
+    return X @ W.T
+
+
+batch = X[:500]
+assert torch.allclose(scores_loop(W_random, batch), scores_vectorized(W_random, batch), atol=1e-3)
+t_images = speedup(lambda: scores_loop(W_random, batch), lambda: scores_vectorized(W_random, batch))
+print(f"scoring {len(batch)} images: loop {t_images['slow'] * 1e3:.1f} ms, matrix product {t_images['fast'] * 1e3:.3f} ms "
+      f"-> {t_images['ratio']:.0f}× faster")
+
+# %% [markdown]
+# The **accuracy** is the share of images whose highest score is their true digit. With random templates
+# the scorer guesses, so we expect about 1 in 10. Drawing many random `W`'s and keeping the best one does a
+# little better, but not much: almost all of the 784-dimensional space of templates is useless.
+
+# %%
+def accuracy_of(W, X, Y):
+    """Share of images whose highest score is their true digit."""
+    return ((X @ W.T).argmax(1) == Y).float().mean().item()
+
+
+N_RANDOM = pick(200, 20)
+random_Ws = torch.randn(N_RANDOM, 10, 784, generator=torch.Generator().manual_seed(2))
+random_accs = [accuracy_of(W, X, Y) for W in random_Ws]
+best_index = max(range(N_RANDOM), key=lambda i: random_accs[i])
+W_best_random = random_Ws[best_index]
+
+random_acc, best_random_acc = accuracy_of(W_random, X, Y), random_accs[best_index]
+print(f"one random W:              training accuracy {random_acc:.1%}")
+print(f"best of {N_RANDOM} random W's:    training accuracy {best_random_acc:.1%}")
+assert 0.03 < random_acc < 0.2, "a random scorer should be close to chance (10%)"
+assert best_random_acc >= random_acc
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 3.5))
+ax.hist(random_accs, bins=20, color="gray", edgecolor="white")
+ax.axvline(0.1, color="black", ls="--", label="chance: 10%")
+ax.axvline(best_random_acc, color="tab:red", label=f"best of {N_RANDOM}: {best_random_acc:.1%}")
+ax.set(title=f"Training accuracy of {N_RANDOM} random weight matrices", xlabel="training accuracy",
+       ylabel="number of random W's")
+ax.legend()
+fig.tight_layout()
+
+# %% [markdown]
+# ## 4. The random walk
+#
+# A **random walk** is a path made of random steps. Ours walks through the space of all weight matrices
+# (7,840 coordinates) and only takes steps that do not make the training accuracy worse:
+#
+# 1. start from small random weights;
+# 2. propose a step: pick one digit at random and add a little Gaussian noise (standard deviation `SIGMA`)
+#    to its template;
+# 3. measure the training accuracy of the proposal; keep it if the accuracy did not go down, otherwise stay
+#    where we are;
+# 4. repeat.
+#
+# Two design choices matter. Changing one template at a time makes a good step much more likely than
+# shaking all 7,840 numbers at once (try it in the exercises). And accepting ties lets the walk wander
+# across flat stretches: on a few thousand images many steps change no prediction at all, and refusing them
+# would freeze the walk.
+
+# %%
+STEPS = pick(6000, 300)
+SIGMA = 0.02  # size of a step: standard deviation of the noise added to one template
+
+gen = torch.Generator().manual_seed(0)
+W = 0.001 * torch.randn(10, 784, generator=gen)  # a random start
+best = accuracy_of(W, X, Y)
+walk_curve, accepted = [best], 0
+start = time.perf_counter()
+for _ in range(STEPS):
+    k = int(torch.randint(10, (1,), generator=gen))  # which digit's template to nudge
+    candidate = W.clone()
+    candidate[k] += SIGMA * torch.randn(784, generator=gen)
+    acc = accuracy_of(candidate, X, Y)
+    if acc >= best:  # keep the step unless it makes things worse
+        W, best = candidate, acc
+        accepted += 1
+    walk_curve.append(best)
+walk_seconds = time.perf_counter() - start
+W_walk = W
+
+walk_train = walk_curve[-1]
+walk_test = accuracy_of(W_walk, X_test, y_test)
+print(f"{STEPS} steps in {walk_seconds:.1f} s, {accepted} of them kept ({accepted / STEPS:.0%})")
+print(f"random walk: training accuracy {walk_train:.1%}, test accuracy {walk_test:.1%}")
+
+# %%
+fig, ax = plt.subplots(figsize=(8, 4))
+ax.plot(walk_curve, color="tab:blue", label="random walk")
+ax.axhline(best_random_acc, color="tab:red", ls=":", label=f"best of {N_RANDOM} random W's")
+ax.axhline(0.1, color="black", ls="--", label="chance")
+ax.set(title=f"Random walk: training accuracy on {N_TRAIN:,} images", xlabel="step",
+       ylabel="training accuracy", ylim=(0, 1))
+ax.grid(alpha=0.3)
+ax.legend(loc="lower right")
+fig.tight_layout()
+
+# %% [markdown]
+# The curve climbs fast at first, when almost any sensible change helps, then slower and slower: the better
+# the templates, the rarer a random step that improves them. Every step costs a full pass over the training
+# subset, and most of them are thrown away.
+#
+# The headline target of this notebook: the walk reaches at least 75% training accuracy.
+
+# %%
+walk_result = record("random walk training accuracy", walk_train, 0.75)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+walk_result.passed
+
+# %% [markdown]
+# What did the walk learn? Each template drawn as a 28 × 28 image: red pixels raise the digit's score when
+# they are brighter than average, blue ones lower it, white ones hardly matter. The walk's templates look
+# like static. Each one is the sum of a few dozen accepted random nudges, and a nudge was kept because it
+# helped on balance, not because every one of its 784 numbers was useful. The useful part is a faint
+# pattern buried in that noise. (Notebook 04 draws these templates next to the ones gradient descent
+# learns.)
+
+# %%
+fig = show_weights(W_walk, titles=[f"digit {d}" for d in range(10)], title="Templates learned by the random walk")
+
+# %% [markdown]
+# The course package has the same walk as `mnist_course.search.random_walk`, so that notebook 04 can re-run
+# it next to gradient descent. It draws the same random numbers in the same order, so it retraces our walk
+# exactly; let us check that on the first 200 steps.
+
+# %%
+short = random_walk(X, Y, steps=min(200, STEPS), sigma=SIGMA, seed=0)
+same_walk = torch.equal(short.curve, torch.tensor(walk_curve[: len(short.curve)]))
+assert same_walk, "mnist_course.search.random_walk should retrace the walk above"
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("package walk retraces the notebook's walk:", same_walk)
+
+# %% [markdown]
+# ## 5. Vectorization, one level up: a whole population at once
+#
+# The walk evaluates one candidate at a time. Many search methods try a whole **population** of candidates
+# at every step instead. A population of P weight matrices is one tensor of shape P × 10 × 784, and
+# vectorization evaluates all of it in one matrix product: glue the P × 10 templates into one
+# (P · 10) × 784 matrix, score every image against every template at once, and regroup the scores per
+# candidate.
+
+# %%
+def population_accuracy(Ws, X, Y):
+    """Training accuracy of each of P candidate weight matrices (P × 10 × 784), in one batched operation."""
+    P, K, D = Ws.shape
+    scores = (X @ Ws.reshape(P * K, D).T).reshape(len(X), P, K)  # every candidate scores every image: N × P × K
+    return (scores.argmax(2) == Y[:, None]).float().mean(0)  # one accuracy per candidate: P
+
+
+def population_accuracy_loop(Ws, X, Y):
+    """The same, one candidate at a time."""
+    return torch.tensor([accuracy_of(W, X, Y) for W in Ws])
+
+
+POP = 32
+population = W_walk + 0.05 * torch.randn(POP, 10, 784, generator=torch.Generator().manual_seed(2))
+acc_loop = population_accuracy_loop(population, X, Y)
+acc_batched = population_accuracy(population, X, Y)
+# Different orders of adding up can flip a near-tie, so allow a few images' worth of difference.
+assert (acc_loop - acc_batched).abs().max() <= 3 / len(X)
+# The package's linear_accuracy (used in notebook 04) is this very function.
+assert torch.equal(linear_accuracy(population, X, Y), acc_batched)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("population:", tuple(population.shape), "-> accuracies:", tuple(acc_batched.shape))
+
+# %%
+t_population = speedup(lambda: population_accuracy_loop(population, X, Y), lambda: population_accuracy(population, X, Y))
+print(f"{POP} candidates on {N_TRAIN:,} images: loop {t_population['slow'] * 1e3:.1f} ms, "
+      f"batched {t_population['fast'] * 1e3:.1f} ms -> {t_population['ratio']:.1f}× faster")
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.4))
+for ax, t, what in [(axes[0], t_images, f"score {len(batch)} images"), (axes[1], t_population, f"evaluate {POP} candidates")]:
+    bars = ax.bar(["Python loop", "vectorized"], [t["slow"] * 1e3, t["fast"] * 1e3], color=["tab:gray", "tab:green"])
+    ax.bar_label(bars, fmt="%.2f ms")
+    ax.set(title=f"{what}: {t['ratio']:.1f}× faster", ylabel="milliseconds (best of 3)")
+    ax.margins(y=0.15)
+fig.suptitle("Vectorization: the same numbers, measured on this machine")
+fig.tight_layout()
+
+# %% [markdown]
+# Scoring images one dot product at a time is hopeless next to a matrix product. The population gains less,
+# because each candidate's evaluation was already a matrix product; gluing them into one large product
+# still lets the CPU work more efficiently.
+#
+# ### Evolution: a population random walk
+#
+# With populations cheap to evaluate, the walk can look around before it steps. Each **generation**:
+#
+# 1. draw `POP` random directions and evaluate `W + SIGMA_POP · direction` for all of them at once;
+# 2. keep the best quarter (the elite) and move `W` to their average.
+#
+# Averaging several good directions cancels much of their noise and keeps what they agree on, so each
+# generation makes steady progress. Unlike the walk, it moves without checking that the new `W` is better,
+# so its curve can dip for a while. This is a simple **evolution strategy**. It starts where the random
+# walk stopped: from a random start it sometimes ends up with a "dead" template, a digit that never wins
+# any image, and since no small change makes that digit win, accuracy gives no hint how to revive it
+# (exercise 4).
+
+# %%
+GENERATIONS = pick(200, 20)
+ELITE, SIGMA_POP = 8, 0.05
+
+gen = torch.Generator().manual_seed(0)
+W = W_walk.clone()
+evo_curve = [accuracy_of(W, X, Y)]
+start = time.perf_counter()
+for _ in range(GENERATIONS):
+    directions = torch.randn(POP, 10, 784, generator=gen)
+    accs = population_accuracy(W + SIGMA_POP * directions, X, Y)  # POP candidates, one tensor operation
+    elite = accs.argsort(descending=True)[:ELITE]  # indices of the best quarter
+    W = W + SIGMA_POP * directions[elite].mean(0)  # step to their average
+    evo_curve.append(accuracy_of(W, X, Y))
+evo_seconds = time.perf_counter() - start
+W_evo = W
+
+evo_train = evo_curve[-1]
+evo_test = accuracy_of(W_evo, X_test, y_test)
+print(f"{GENERATIONS} generations × {POP} candidates in {evo_seconds:.1f} s")
+print(f"evolution: training accuracy {evo_train:.1%}, test accuracy {evo_test:.1%}")
+
+# %%
+evals_walk = torch.arange(len(walk_curve))
+evals_evo = STEPS + POP * torch.arange(len(evo_curve))
+fig, ax = plt.subplots(figsize=(9, 4))
+ax.plot(evals_walk, walk_curve, color="tab:blue", label=f"random walk (test {walk_test:.1%})")
+ax.plot(evals_evo, evo_curve, color="tab:green", label=f"evolution, {POP} per generation (test {evo_test:.1%})")
+ax.axhline(0.1, color="black", ls="--", label="chance")
+ax.set(title="Training accuracy against the number of candidate W's evaluated", xlabel="candidates evaluated",
+       ylabel="training accuracy", ylim=(0, 1))
+ax.grid(alpha=0.3)
+ax.legend(loc="lower right")
+fig.tight_layout()
+
+# %% [markdown]
+# How do the four derivative-free learners compare on the 10,000 test images they never saw? Test accuracy
+# sits a little below training accuracy: the templates partly fit the particular training images.
+
+# %%
+methods = {
+    "one random W": (random_acc, accuracy_of(W_random, X_test, y_test)),
+    f"best of {N_RANDOM}": (best_random_acc, accuracy_of(W_best_random, X_test, y_test)),
+    "random walk": (walk_train, walk_test),
+    "evolution": (evo_train, evo_test),
+}
+for name, (train_acc, test_acc) in methods.items():
+    print(f"{name:14s} training {train_acc:6.1%}   test {test_acc:6.1%}")
+
+fig, ax = plt.subplots(figsize=(8, 3.6))
+xs = torch.arange(len(methods)).float()
+bars_train = ax.bar(xs - 0.2, [v[0] for v in methods.values()], 0.4, label="training subset", color="tab:blue")
+bars_test = ax.bar(xs + 0.2, [v[1] for v in methods.values()], 0.4, label="test set", color="tab:orange")
+ax.bar_label(bars_test, fmt="%.2f", fontsize=8)
+ax.set_xticks(xs.tolist(), list(methods))
+ax.set(title="Learning without gradients: accuracy of each method", ylabel="accuracy", ylim=(0, 1))
+ax.legend(loc="upper left")
+fig.tight_layout()
+
+# %% [markdown]
+# The second target: the best derivative-free method reaches at least 80% on the test set.
+
+# %%
+best_method = max(methods, key=lambda name: methods[name][1])
+print("best derivative-free method:", best_method)
+best_result = record("best derivative-free test accuracy", methods[best_method][1], 0.80)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+best_result.passed
+
+# %% [markdown]
+# ## Summary
+#
+# - An image is a 28 × 28 grid of pixels addressed by **coordinates** (row, column); flattened, it is a
+#   vector of 784 coordinates, and a batch of images is a matrix with one image per row.
+# - A linear scorer keeps one template per digit and predicts the digit with the highest dot product. Random
+#   templates score near chance, and the best of many random draws is only a little better (both measured above).
+# - The **random walk** — nudge one template, keep the nudge unless training accuracy drops — climbed past
+#   the target using nothing but accuracy measurements, after thousands of steps, most of them rejected.
+# - **Vectorization** turned loops into single tensor operations: scoring a batch as one matrix product was
+#   orders of magnitude faster than a loop, and evaluating a whole population in one product was faster
+#   than one candidate at a time (the speed-ups printed above were measured on this machine).
+# - Evolution, a population random walk that steps to the average of its best candidates, was the best
+#   learner without gradients here, with the highest test accuracy.
+#
+# Every step above spent a full pass over the training images to learn one bit: better or not. Notebook 04
+# computes the **gradient**, which says in one pass how to change all 7,840 weights at once.
+#
+# ## Exercises
+#
+# 1. **Shake everything.** Change the walk so each step adds noise to all ten templates at once, and run
+#    2,000 steps. How does its curve compare with the one-template walk's, and why?
+#
+#    <details><summary>Solution</summary>
+#
+#    ```python
+#    gen = torch.Generator().manual_seed(0)
+#    W = 0.001 * torch.randn(10, 784, generator=gen)
+#    best, curve_all = accuracy_of(W, X, Y), []
+#    for step in range(2000):
+#        candidate = W + SIGMA * torch.randn(10, 784, generator=gen)
+#        acc = accuracy_of(candidate, X, Y)
+#        if acc >= best:
+#            W, best = candidate, acc
+#        curve_all.append(best)
+#    plt.plot(walk_curve[:2000], label="one template per step")
+#    plt.plot(curve_all, label="all templates per step")
+#    plt.xlabel("step"); plt.ylabel("training accuracy"); plt.legend();
+#    ```
+#    The all-at-once walk stalls much lower. A random change to all 7,840 weights almost always breaks
+#    something that already worked, so good steps become rare; changing one template risks far less.
+#    </details>
+#
+# 2. **Does the step size matter?** Run `random_walk(X, Y, steps=2000, sigma=s)` for `s` = 0.02, 0.2 and
+#    2 and plot the three curves. Predict the result first. Hint: what does multiplying every weight by
+#    the same positive number do to the predictions?
+#
+#    <details><summary>Solution</summary>
+#
+#    ```python
+#    for s in (0.02, 0.2, 2.0):
+#        plt.plot(random_walk(X, Y, steps=2000, sigma=s).curve, label=f"sigma = {s}")
+#    plt.xlabel("step"); plt.ylabel("training accuracy"); plt.legend();
+#    ```
+#    The three curves look alike: they differ about as much as walks with different seeds do. Scaling all
+#    templates by a positive number scales all scores alike, so the argmax, and hence the accuracy, does not
+#    change. The start (0.001 · noise) is tiny next to any of these steps, so the three walks are nearly
+#    scaled copies of each other: only a step's size relative to the weights matters, and that shrinks by
+#    itself as the templates grow.
+#    </details>
+#
+# 3. **Overfitting.** Run the walk for 3,000 steps on only the first 300 training images, then measure its
+#    training and test accuracy. Compare the gap with that of the walk above.
+#
+#    <details><summary>Solution</summary>
+#
+#    ```python
+#    small = random_walk(X[:300], Y[:300], steps=3000)
+#    print(f"training {small.curve[-1]:.1%}, test {linear_accuracy(small.weights, X_test, y_test):.1%}")
+#    ```
+#    The gap between training and test accuracy is far wider than for the walk above: with few images
+#    the walk keeps steps that happen to fit those particular drawings but not digits in general. More
+#    training data shrinks the gap.
+#    </details>
+#
+# 4. **A dead template.** Run the evolution loop from a random start, `W = 0.001 * torch.randn(10, 784,
+#    generator=gen)`, with seeds 0 to 2. For each result, print the recall of every digit (the share of its
+#    test images that are predicted correctly). What do you see, and why can evolution not fix it?
+#
+#    <details><summary>Solution</summary>
+#
+#    ```python
+#    for seed in range(3):
+#        gen = torch.Generator().manual_seed(seed)
+#        W = 0.001 * torch.randn(10, 784, generator=gen)
+#        for generation in range(GENERATIONS):
+#            directions = torch.randn(POP, 10, 784, generator=gen)
+#            elite = population_accuracy(W + SIGMA_POP * directions, X, Y).argsort(descending=True)[:ELITE]
+#            W = W + SIGMA_POP * directions[elite].mean(0)
+#        pred = (X_test @ W.T).argmax(1)
+#        recall = [((pred == d) & (y_test == d)).sum().item() / (y_test == d).sum().item() for d in range(10)]
+#        print(seed, [f"{r:.2f}" for r in recall])
+#    ```
+#    In some runs one digit has a recall near 0: its template never has the highest score, so that digit is
+#    never predicted. Small changes to a losing template change no prediction and hence no accuracy, so
+#    selection cannot tell good changes from bad ones for it. The random walk is less exposed: it accepts
+#    ties, so a losing template keeps drifting at random and may start winning images again. Notebook 04's
+#    smooth loss function gives every template a signal, winning or not.
+#    </details>
