@@ -14,7 +14,9 @@ __all__ = ["MLP", "count_parameters"]
 
 
 def count_parameters(model: nn.Module) -> int:
-    """Number of trainable parameters (notebook 06)."""
+    """Number of trainable parameters (notebook 06); a parameter shared by several layers counts once."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"count_parameters expects an nn.Module (a model or layer), got {type(model).__name__}")
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
@@ -42,7 +44,7 @@ class MLP(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if x[0].numel() != self.sizes[0]:
+        if x.ndim < 2 or x.shape[1:].numel() != self.sizes[0]:
             raise ValueError(
                 f"MLP expects inputs of {self.sizes[0]} values each (N×{self.sizes[0]}, N×28×28 or N×1×28×28), "
                 f"got shape {tuple(x.shape)}"
