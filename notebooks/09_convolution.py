@@ -243,11 +243,18 @@ for name, d in diffs.items():
     print(f"{name}: max difference < 1e-5: {d < 1e-5}")
 
 # %%
-times = {
-    "Python loops": best_time(lambda: conv2d_loops(digit, kernel5), repeat=3),
-    "unfold + matmul": best_time(lambda: conv2d_unfold(digit, kernel5), repeat=5, number=50),
-    "F.conv2d": best_time(lambda: F.conv2d(digit[None, None], kernel5[None, None]), repeat=5, number=50),
-}
+# The loops run on one core, so the vectorized versions get one core too: like is compared with like, and a
+# busy machine cannot starve one side more than the other.
+threads = torch.get_num_threads()
+torch.set_num_threads(1)
+try:
+    times = {
+        "Python loops": best_time(lambda: conv2d_loops(digit, kernel5), repeat=3),
+        "unfold + matmul": best_time(lambda: conv2d_unfold(digit, kernel5), repeat=5, number=50),
+        "F.conv2d": best_time(lambda: F.conv2d(digit[None, None], kernel5[None, None]), repeat=5, number=50),
+    }
+finally:
+    torch.set_num_threads(threads)
 for name, s in times.items():
     ratio = "" if name == "Python loops" else f"   ({times['Python loops'] / s:.0f}× faster than the loops)"
     print(f"one image, {name:16s} {s * 1e6:9.1f} µs{ratio}")
