@@ -1,0 +1,582 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 04 · Optimization
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/04_optimization.ipynb)
+#
+# In notebook 01 a random walk trained a digit classifier by trial and error: every step cost a pass over the
+# training images and told us only "better" or "not better". This notebook computes the **gradient**, which
+# tells in one pass how to change every weight at once, and uses it to go downhill.
+#
+# **You will learn**
+#
+# - what a **gradient** is, how to compute it by finite differences and by autograd, and how to check one
+#   against the other;
+# - gradient descent, the workhorse of **optimization**, on a curve and on a surface, and how the learning
+#   rate makes it crawl, converge or blow up;
+# - how momentum and Adam get through a narrow valley where plain gradient descent crawls;
+# - to train notebook 01's linear scorer by gradient descent, and to beat the random walk at an equal
+#   number of steps.
+
+# %%
+# Colab only: install the course package (elsewhere it is already installed).
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/mnist-course/mnist-course"], check=True)
+
+# %%
+import time
+
+import matplotlib.pyplot as plt
+import torch
+import torch.nn.functional as F
+
+from mnist_course.data import load_mnist, mean_std, standardize
+from mnist_course.plot import show_weights
+from mnist_course.results import record
+from mnist_course.search import linear_accuracy, random_walk
+from mnist_course.train import device, pick, seed_everything
+
+seed_everything(0)
+dev = device()
+# The functions here are tiny and the MNIST part repeats notebook 01's CPU run step for step: we stay on the CPU.
+print(f"fastest device here: {dev}; this notebook computes on the CPU")
+
+# %% [markdown]
+# **Optimization** means finding the input that makes a function as small as possible (or as large). In
+# machine learning the input is the model's weights and the function is a *loss* that measures how wrong
+# the model is. We start with functions of one and two numbers, where we can draw everything.
+#
+# ## 1. The derivative, by finite differences and by autograd
+#
+# The derivative $f'(x)$ is the slope of $f$ at $x$: how much $f$ changes per unit change of $x$. Without
+# calculus we can estimate it by nudging $x$ a tiny amount $h$ both ways, a **finite difference**:
+#
+# $$f'(x) \approx \frac{f(x+h) - f(x-h)}{2h}.$$
+#
+# PyTorch's **autograd** computes derivatives exactly instead: it records the operations that produced a
+# result and applies the chain rule backwards through them. Our test function has a shallow minimum on the
+# right and a deeper one on the left: $f(x) = x^4 - 3x^2 + x$.
+
+# %%
+def f(x):
+    return x**4 - 3 * x**2 + x
+
+
+def finite_difference(f, x, h=1e-5):
+    """Central difference: the slope of the chord from x - h to x + h."""
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+xs = torch.linspace(-2, 2, 201, dtype=torch.float64, requires_grad=True)
+f(xs).sum().backward()  # each f(x_i) depends on x_i only, so d(sum)/dx_i = f'(x_i)
+slope_autograd = xs.grad
+slope_fd = finite_difference(f, xs.detach())
+slope_exact = 4 * xs.detach() ** 3 - 6 * xs.detach() + 1  # by hand, for reference
+
+err_fd = (slope_fd - slope_exact).abs().max().item()
+err_autograd = (slope_autograd - slope_exact).abs().max().item()
+print(f"max |finite difference - exact| = {err_fd:.1e}")
+print(f"max |autograd - exact|          = {err_autograd:.1e}")
+
+# %% [markdown]
+# Checking a gradient against finite differences is called a **gradient check**: it is how you test
+# hand-written derivatives. A small disagreement is normal, because $h$ cannot be made arbitrarily small:
+# too large and the chord bends away from the tangent, too small and the subtraction $f(x+h) - f(x-h)$
+# loses its digits to rounding (right panel).
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("gradient check passed (max error < 1e-6):", err_fd < 1e-6 and err_autograd < 1e-9)
+
+# %%
+fig, (ax_f, ax_h) = plt.subplots(1, 2, figsize=(12, 4))
+x_plot = xs.detach()
+ax_f.plot(x_plot, f(x_plot), color="black", label="f(x) = x⁴ − 3x² + x")
+for x0 in (-1.5, -0.5, 0.6, 1.6):
+    i = int((x_plot - x0).abs().argmin())
+    x0, y0, s0 = x_plot[i].item(), f(x_plot[i]).item(), slope_autograd[i].item()
+    ax_f.plot([x0 - 0.35, x0 + 0.35], [y0 - 0.35 * s0, y0 + 0.35 * s0], color="tab:red", lw=2)
+    ax_f.annotate(f"slope {s0:.1f}", (x0, y0), xytext=(0, 10), textcoords="offset points", ha="center", fontsize=8)
+ax_f.plot([], [], color="tab:red", lw=2, label="tangent (slope from autograd)")
+ax_f.set(title="The derivative is the slope of the tangent", xlabel="x", ylabel="f(x)", ylim=(-4, 6))
+ax_f.legend(loc="upper center")
+
+x0 = torch.tensor(1.0, dtype=torch.float64)
+exact0 = 4 * x0**3 - 6 * x0 + 1
+hs = torch.logspace(-13, -1, 49, dtype=torch.float64)
+errors = [(finite_difference(f, x0, h) - exact0).abs().item() for h in hs]
+ax_h.loglog(hs, [max(e, 1e-17) for e in errors], marker=".", color="tab:blue")
+ax_h.set(title="Finite-difference error at x = 1 against the nudge h", xlabel="h", ylabel="|error|")
+ax_h.grid(alpha=0.3, which="both")
+fig.tight_layout()
+
+# %% [markdown]
+# ### The gradient: one slope per coordinate
+#
+# For a function of several variables, the **gradient** collects one slope per coordinate: for
+# $g(x, y)$ it is the vector $\nabla g = (\partial g/\partial x,\; \partial g/\partial y)$, where each
+# partial derivative nudges one coordinate and holds the others still. The gradient points in the
+# direction of steepest ascent, and its length says how steep that is. We check autograd against finite
+# differences on Himmelblau's function, a classic test surface with four minima:
+# $g(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2$.
+
+# %%
+def himmelblau(p):
+    x, y = p[0], p[1]
+    return (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2
+
+
+def numerical_gradient(g, p, h=1e-6):
+    """Finite differences, one coordinate at a time."""
+    grad = torch.zeros_like(p)
+    for i in range(len(p)):
+        step = torch.zeros_like(p)
+        step[i] = h
+        grad[i] = (g(p + step) - g(p - step)) / (2 * h)
+    return grad
+
+
+points = torch.tensor([[0.0, 0.0], [1.0, -2.0], [-3.0, 2.5], [2.0, 2.0]], dtype=torch.float64)
+max_error = 0.0
+for p in points:
+    p = p.clone().requires_grad_()
+    (grad_auto,) = torch.autograd.grad(himmelblau(p), p)
+    grad_num = numerical_gradient(himmelblau, p.detach())
+    max_error = max(max_error, (grad_auto - grad_num).abs().max().item())
+    print(f"at {p.detach().tolist()}: autograd {[round(v, 4) for v in grad_auto.tolist()]}, "
+          f"finite differences {[round(v, 4) for v in grad_num.tolist()]}")
+print(f"gradient check: max error {max_error:.1e}")
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("2-D gradient check passed (max error < 1e-5):", max_error < 1e-5)
+
+# %% [markdown]
+# ## 2. Gradient descent
+#
+# The gradient points uphill, so a small step against it goes downhill. **Gradient descent** repeats
+#
+# $$p \leftarrow p - \eta\, \nabla f(p),$$
+#
+# where $\eta$ (eta), the **learning rate**, sets the step size. Each step costs one gradient, so one
+# function evaluation plus autograd's backward pass. The function below works for a single number and for
+# a vector alike; it returns the whole path so we can draw it.
+
+# %%
+def gradient_descent(f, start, lr, steps):
+    """Plain gradient descent from `start`; returns the points visited, one row per step."""
+    p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
+    path = [p.detach().clone()]
+    for _ in range(steps):
+        (grad,) = torch.autograd.grad(f(p), p)
+        with torch.no_grad():  # the update itself must not be recorded by autograd
+            p -= lr * grad
+        path.append(p.detach().clone())
+    return torch.stack(path)
+
+
+paths_1d = {start: gradient_descent(f, start, lr=0.02, steps=60) for start in (-0.3, 0.3, 2.0)}
+for start, path in paths_1d.items():
+    end = path[-1].item()
+    print(f"start {start:+.1f} -> x = {end:+.4f}, f(x) = {f(path[-1]).item():+.4f}, slope {finite_difference(f, path[-1]).item():+.1e}")
+
+# %%
+fig, ax = plt.subplots(figsize=(8, 4))
+ax.plot(x_plot, f(x_plot), color="black", lw=1, label="f(x)")
+for (start, path), color in zip(paths_1d.items(), ["tab:blue", "tab:orange", "tab:green"]):
+    ax.plot(path, f(path), "o-", ms=3, lw=0.8, color=color, label=f"start at {start:+.1f}")
+    ax.plot(path[-1], f(path[-1]), "*", ms=14, color=color, mec="black")
+ax.set(title="Gradient descent on f(x) = x⁴ − 3x² + x (learning rate 0.02, 60 steps)", xlabel="x", ylabel="f(x)", ylim=(-4, 6))
+ax.legend()
+fig.tight_layout()
+
+# %% [markdown]
+# Gradient descent only knows the slope where it stands, so it settles in whichever valley it starts in: the
+# start at +0.3 ends in the shallow minimum on the right, not the deeper one on the left. The same happens
+# on surfaces. Below, four starts close to each other near the centre of Himmelblau's surface roll into four
+# different minima.
+
+# %%
+grid = torch.linspace(-5, 5, 151, dtype=torch.float64)
+gx, gy = torch.meshgrid(grid, grid, indexing="xy")
+surface = himmelblau(torch.stack([gx, gy]))
+levels = torch.logspace(-0.5, 2.7, 14).tolist()
+
+starts = [(0.0, 0.0), (-1.0, 0.0), (-1.0, -1.0), (0.0, -1.0)]
+paths_2d = [gradient_descent(himmelblau, s, lr=0.01, steps=100) for s in starts]
+fig, ax = plt.subplots(figsize=(6.5, 5.5))
+cs = ax.contour(gx, gy, surface, levels=levels, cmap="viridis", linewidths=0.8)
+fig.colorbar(cs, ax=ax, label="g(x, y)")
+for path, start in zip(paths_2d, starts):
+    ax.plot(path[:, 0], path[:, 1], ".-", ms=3, lw=1, label=f"start {start}")
+    ax.plot(*path[-1], "*", ms=12, color="red", mec="black")
+ax.set(title="Gradient descent on Himmelblau's function (lr 0.01)", xlabel="x", ylabel="y", aspect="equal")
+ax.legend(loc="lower left", fontsize=8)
+fig.tight_layout()
+for path in paths_2d:
+    print(f"ends at ({path[-1, 0]:+.3f}, {path[-1, 1]:+.3f}), g = {himmelblau(path[-1]).item():.1e}")
+
+# %% [markdown]
+# ### The learning rate
+#
+# The learning rate is the most important setting in optimization. Too small and the descent crawls; too
+# large and each step overshoots the valley it aims at, so the path bounces around or flies off. The same
+# start and the same number of steps, three learning rates:
+
+# %%
+rates = {"too small": 0.001, "good": 0.01, "too large": 0.035}
+LR_STEPS = 40
+fig, axes = plt.subplots(1, 3, figsize=(12, 4.4), sharey=True, layout="constrained")
+final = {}
+for ax, (name, lr) in zip(axes, rates.items()):
+    path = gradient_descent(himmelblau, (0.0, 0.0), lr=lr, steps=LR_STEPS)
+    final[name] = himmelblau(path[-1]).item()
+    path = path[path.abs().max(1).values < 6]  # hide points that flew off the map, if any
+    ax.contour(gx, gy, surface, levels=levels, cmap="viridis", linewidths=0.6)
+    ax.plot(path[:, 0], path[:, 1], "o-", ms=3, lw=1, color="tab:red")
+    ax.plot(0, 0, "s", color="black", label="start")
+    ax.set(title=f"{name}: lr = {lr}\nafter {LR_STEPS} steps g = {final[name]:.2g}", xlabel="x", aspect="equal",
+           xlim=(-5, 5), ylim=(-5, 5))
+axes[0].set_ylabel("y")
+axes[0].legend(loc="lower left")
+fig.suptitle("Same start, same number of steps, three learning rates")
+assert final["good"] < final["too small"] and final["good"] < final["too large"]
+
+# %% [markdown]
+# ## 3. Momentum and Adam in a narrow valley
+#
+# Real losses are often **ill-conditioned**: steep in some directions and nearly flat in others, like a
+# long narrow valley. Take $v(x, y) = \tfrac12 (x^2 + 100\,y^2)$: a hundred times steeper across the
+# valley ($y$) than along it ($x$). The learning rate has to be small enough for the steep direction
+# (above $2/100$ the steps across the valley grow instead of shrinking), and that is far too small for
+# the flat one, so plain gradient descent crawls along the valley floor.
+#
+# Two classic fixes change what a step does with the gradient:
+#
+# - **Momentum** keeps a running velocity: each step adds the new gradient to a decaying sum of the old
+#   ones (decay β = 0.9) and moves along that sum. Pushes that agree (along the valley) add up; pushes that
+#   alternate (across it) cancel.
+# - **Adam** keeps a running average of the gradient (momentum again) and a running average of each
+#   coordinate's squared gradient, and divides the one by the square root of the other. Each coordinate's
+#   step is thus measured against that coordinate's own typical gradient size, so steep and flat
+#   coordinates move at similar speeds.
+#
+# Both fit in a few lines. `minimize` below is gradient descent with the step left open: `update` turns
+# the gradient (and a `state` dict the rule may use as memory) into the step to subtract.
+# `torch.optim.SGD(params, lr, momentum=0.9)` and `torch.optim.Adam(params, lr)` implement the same two
+# rules; from notebook 05 on we use those.
+
+# %%
+def valley(p):
+    return 0.5 * (p[0] ** 2 + 100 * p[1] ** 2)
+
+
+def minimize(f, start, steps, update):
+    """Descend from `start`, subtracting update(grad, state) at each step; returns the points visited."""
+    p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
+    state = {"t": 0}  # the step counter, plus whatever the update rule wants to remember
+    path = [p.detach().clone()]
+    for _ in range(steps):
+        (grad,) = torch.autograd.grad(f(p), p)
+        state["t"] += 1
+        with torch.no_grad():
+            p -= update(grad, state)
+        path.append(p.detach().clone())
+    return torch.stack(path)
+
+
+def plain(lr):
+    return lambda grad, state: lr * grad
+
+
+def momentum(lr, beta=0.9):
+    def update(grad, state):
+        state["velocity"] = beta * state.get("velocity", 0) + grad  # decaying sum of past gradients
+        return lr * state["velocity"]
+
+    return update
+
+
+def adam(lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    def update(grad, state):
+        t = state["t"]
+        state["m"] = beta1 * state.get("m", 0) + (1 - beta1) * grad  # average gradient
+        state["v"] = beta2 * state.get("v", 0) + (1 - beta2) * grad**2  # average squared gradient, per coordinate
+        m_hat, v_hat = state["m"] / (1 - beta1**t), state["v"] / (1 - beta2**t)  # undo the bias of starting at 0
+        return lr * m_hat / (v_hat.sqrt() + eps)
+
+    return update
+
+
+VALLEY_START, VALLEY_STEPS = (-8.0, 1.0), 100
+rules = {
+    "gradient descent, lr 0.019": plain(0.019),
+    "momentum 0.9, lr 0.01": momentum(0.01),
+    "Adam, lr 0.3": adam(0.3),
+}
+valley_paths = {name: minimize(valley, VALLEY_START, VALLEY_STEPS, rule) for name, rule in rules.items()}
+valley_losses = {name: torch.stack([valley(p) for p in path]) for name, path in valley_paths.items()}
+for name, losses in valley_losses.items():
+    print(f"{name:28s} loss after {VALLEY_STEPS} steps: {losses[-1].item():.2e}")
+gd_loss, mom_loss, adam_loss = (losses[-1].item() for losses in valley_losses.values())
+assert mom_loss < gd_loss and adam_loss < gd_loss
+assert torch.equal(valley_paths["gradient descent, lr 0.019"], gradient_descent(valley, VALLEY_START, 0.019, VALLEY_STEPS))
+
+# %%
+vx, vy = torch.meshgrid(torch.linspace(-9, 2, 221, dtype=torch.float64), torch.linspace(-1.6, 1.6, 161, dtype=torch.float64), indexing="xy")
+fig, (ax_path, ax_loss) = plt.subplots(1, 2, figsize=(12, 4.2), gridspec_kw={"width_ratios": [1.6, 1]})
+ax_path.contour(vx, vy, valley(torch.stack([vx, vy])), levels=torch.logspace(-2, 2.3, 14).tolist(), cmap="viridis", linewidths=0.6)
+colors = ["tab:red", "tab:blue", "tab:green"]
+for (name, path), color in zip(valley_paths.items(), colors):
+    ax_path.plot(path[:, 0], path[:, 1], ".-", ms=3, lw=1, color=color, label=name)
+ax_path.plot(0, 0, "*", ms=14, color="gold", mec="black", label="minimum")
+ax_path.set(title="v(x, y) = ½(x² + 100 y²): paths over the contours", xlabel="x", ylabel="y")
+ax_path.legend(loc="lower right", fontsize=8)
+for (name, losses), color in zip(valley_losses.items(), colors):
+    ax_loss.semilogy(losses, color=color, label=name)
+ax_loss.set(title="Loss per step", xlabel="step", ylabel="v (log scale)")
+ax_loss.grid(alpha=0.3)
+ax_loss.legend(fontsize=8)
+fig.tight_layout()
+
+# %% [markdown]
+# Plain gradient descent zig-zags across the valley until the zig-zags die out, then creeps along the
+# floor: after a hundred steps it is still far from the minimum. Momentum overshoots in both directions
+# but builds up speed along the floor, and Adam moves both coordinates at a similar pace, because it
+# rescales the steep one; both end up near the minimum. (Adam's per-coordinate rescaling helps most when the
+# valley is aligned with the axes, as here; exercise 3 rotates it.)
+#
+# ## 4. Back to MNIST: gradient descent against the random walk
+#
+# Now the real thing: notebook 01's linear scorer, `scores = X @ W.T` with `W` of shape 10 × 784, on the same
+# subset of standardized training images. First we re-run the random walk. `mnist_course.search.random_walk` is
+# notebook 01's walk, with the same seed and settings, so it retraces the same path.
+
+# %%
+x_train, y_train = load_mnist("train")
+x_test, y_test = load_mnist("test")
+N_TRAIN = pick(3000, 1000)
+mean, std = mean_std(x_train)
+subset = torch.randperm(len(x_train), generator=torch.Generator().manual_seed(0))[:N_TRAIN]
+X = standardize(x_train[subset], mean, std).reshape(N_TRAIN, 784)
+Y = y_train[subset]
+X_test = standardize(x_test, mean, std).reshape(len(x_test), 784)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("training batch:", tuple(X.shape), "  test batch:", tuple(X_test.shape))
+
+# %%
+STEPS = pick(6000, 300)  # notebook 01's walk length
+start = time.perf_counter()
+walk = random_walk(X, Y, steps=STEPS, sigma=0.02, seed=0)
+walk_seconds = time.perf_counter() - start
+walk_train, walk_test = walk.curve[-1].item(), linear_accuracy(walk.weights, X_test, y_test).item()
+print(f"random walk: {STEPS} steps in {walk_seconds:.1f} s, training accuracy {walk_train:.1%}, test accuracy {walk_test:.1%}")
+
+# %% [markdown]
+# Gradient descent needs a function with a useful gradient, and accuracy does not have one: a small change
+# to `W` changes no prediction, so accuracy is flat almost everywhere (a staircase), and its gradient is
+# zero. We use a smooth stand-in, the **softmax cross-entropy** loss:
+#
+# 1. softmax turns the ten scores of an image into probabilities, $p_k = e^{s_k} / \sum_j e^{s_j}$;
+# 2. the loss is $-\log p_y$, the negative log-probability of the true digit $y$, averaged over the images.
+#
+# It is 0 only when the model is certain and right, and every weight moves it a little, so its gradient
+# tells each of the 7,840 weights which way to go, winning templates and losing ones alike.
+# `F.cross_entropy` computes exactly this; let us check it against the formula.
+
+# %%
+logits = X[:100] @ walk.weights.T
+loss_by_hand = -(logits.softmax(1)[torch.arange(100), Y[:100]]).log().mean()
+loss_torch = F.cross_entropy(logits, Y[:100])
+print(f"cross-entropy by hand {loss_by_hand.item():.6f}, F.cross_entropy {loss_torch.item():.6f}")
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("F.cross_entropy matches the formula:", torch.allclose(loss_by_hand, loss_torch, rtol=1e-4))
+
+# %% [markdown]
+# The race: gradient descent starts from the walk's starting point (the same random `W`) and takes the same
+# number of steps. One step of each looks at all training images once: the walk scores them to measure an
+# accuracy, gradient descent scores them to compute the loss, then runs the backward pass for the
+# gradient (about twice the work of scoring). The accuracy of the current `W` falls out of the scores for
+# free.
+
+# %%
+LR = 0.1
+W = (0.001 * torch.randn(10, 784, generator=torch.Generator().manual_seed(0))).requires_grad_()  # the walk's start
+gd_curve = []
+start = time.perf_counter()
+for _ in range(STEPS):
+    logits = X @ W.T
+    loss = F.cross_entropy(logits, Y)
+    gd_curve.append((logits.argmax(1) == Y).float().mean().item())  # accuracy before this step
+    (grad,) = torch.autograd.grad(loss, W)
+    with torch.no_grad():
+        W -= LR * grad
+gd_seconds = time.perf_counter() - start
+W_gd = W.detach()
+gd_curve.append(linear_accuracy(W_gd, X, Y).item())
+
+assert gd_curve[0] == walk.curve[0].item(), "both should start from the same W"
+gd_train, gd_test = gd_curve[-1], linear_accuracy(W_gd, X_test, y_test).item()
+print(f"gradient descent: {STEPS} steps in {gd_seconds:.1f} s, training accuracy {gd_train:.1%}, test accuracy {gd_test:.1%}")
+print(f"both started from the same random W, at training accuracy {gd_curve[0]:.1%}")
+
+# %%
+catch_up = next(i for i, acc in enumerate(gd_curve) if acc > walk_train)
+steps_axis = torch.arange(1, STEPS + 2)  # step t + 1, so the log axis can show the start
+fig, ax = plt.subplots(figsize=(12, 4.5))
+ax.semilogx(steps_axis, walk.curve, color="tab:blue", label=f"random walk (test {walk_test:.1%})")
+ax.semilogx(steps_axis, gd_curve, color="tab:red", label=f"gradient descent, lr {LR} (test {gd_test:.1%})")
+ax.axhline(walk_train, color="tab:blue", ls=":", lw=1, label="the walk's final accuracy")
+ax.axvline(catch_up + 1, color="gray", ls="--", lw=1, label=f"gradient descent passes it: step {catch_up}")
+ax.axhline(0.1, color="black", ls="--", lw=1, label="chance")
+ax.set(title=f"Linear scorer on {N_TRAIN:,} training images: same start, same number of steps",
+       xlabel="step + 1 (log scale)", ylabel="training accuracy", ylim=(0, 1.02))
+ax.grid(alpha=0.3, which="both")
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+fig.tight_layout()
+
+# %% [markdown]
+# Gradient descent passes everything the random walk achieves in a small fraction of the steps, and then
+# keeps climbing. The target: after the same number of steps, gradient descent's training accuracy beats
+# the walk's by at least 10 percentage points.
+
+# %%
+points_ahead = 100 * (gd_train - walk_train)
+print(f"after {STEPS} steps: gradient descent {gd_train:.1%}, random walk {walk_train:.1%}")
+print(f"wall clock: gradient descent {gd_seconds:.1f} s, random walk {walk_seconds:.1f} s")
+result = record("GD minus random walk, points", points_ahead, 10)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+result.passed
+
+# %% [markdown]
+# Test accuracy tells a more modest story: gradient descent fits its few thousand training images almost
+# perfectly, better than it does new images (overfitting, a theme of later notebooks), yet it still beats
+# the walk on the test set. And its templates are smoother and easier to read than the walk's: every weight
+# was moved by the data, not by chance.
+
+# %%
+fig = show_weights(torch.cat([walk.weights, W_gd]), titles=[f"walk {d}" for d in range(10)] + [f"GD {d}" for d in range(10)],
+                   title="Templates: random walk (top row) and gradient descent (bottom row)")
+
+# %% [markdown]
+# ## Summary
+#
+# - The **gradient** collects the slope of a function along every coordinate; it points uphill. Finite
+#   differences estimate it by nudging one coordinate at a time; autograd computes it exactly from the
+#   recorded operations. Comparing the two, a gradient check, agreed to within rounding on both test
+#   functions.
+# - **Optimization** by gradient descent steps against the gradient. It finds the minimum of whichever
+#   valley it starts in, and the learning rate decides whether it crawls, converges or overshoots.
+# - In a narrow, ill-conditioned valley plain gradient descent crawls; momentum and Adam reached a loss
+#   orders of magnitude lower in the same number of steps.
+# - On MNIST, accuracy has no useful gradient, so we minimized the smooth cross-entropy loss. With the same
+#   start and the same number of steps, gradient descent passed the random walk's final accuracy within a
+#   few steps and ended far above it, beating the target with a wide margin (the numbers are printed
+#   above).
+#
+# Notebook 05 makes gradient descent practical for large data sets: mini-batches, epochs and a proper
+# training loop.
+#
+# ## Exercises
+#
+# 1. **Forward or central?** The forward difference $(f(x+h) - f(x))/h$ needs one evaluation less than
+#    the central one. Plot both errors at $x = 1$ against $h$ on one log-log plot. Which is more accurate,
+#    and what is the best $h$ for each?
+#
+#    <details><summary>Solution</summary>
+#
+#    ```python
+#    forward = [((f(x0 + h) - f(x0)) / h - exact0).abs().item() for h in hs]
+#    central = [(finite_difference(f, x0, h) - exact0).abs().item() for h in hs]
+#    plt.loglog(hs, [max(e, 1e-17) for e in forward], label="forward")
+#    plt.loglog(hs, [max(e, 1e-17) for e in central], label="central")
+#    plt.xlabel("h"); plt.ylabel("|error|"); plt.legend();
+#    ```
+#    The forward difference's truncation error shrinks like $h$, the central one's like $h^2$, so central is
+#    far more accurate. Rounding error grows like $1/h$ for both, so the best $h$ is around $10^{-8}$ for the
+#    forward difference and around $10^{-5}$ for the central one (in float64).
+#    </details>
+#
+# 2. **The largest stable learning rate.** For $v(x, y) = \tfrac12(x^2 + \kappa y^2)$, one gradient step
+#    multiplies $y$ by $(1 - \eta\kappa)$. Predict the largest learning rate that still converges for
+#    $\kappa = 100$, then check it with `gradient_descent` just below and just above it.
+#
+#    <details><summary>Solution</summary>
+#
+#    ```python
+#    for lr in (0.0199, 0.0201):
+#        path = gradient_descent(valley, VALLEY_START, lr=lr, steps=500)
+#        print(lr, valley(path[-1]).item())
+#    ```
+#    The step converges when $|1 - \eta\kappa| < 1$, that is $\eta < 2/\kappa = 0.02$. At 0.0199 the loss
+#    shrinks (slowly), at 0.0201 the $y$ coordinate flips sign and grows every step, and the loss explodes.
+#    The steepest direction sets the limit, and the flattest direction then sets the speed.
+#    </details>
+#
+# 3. **A rotated valley.** Rotate the valley by 45°: `valley_rot(p) = valley(R @ p)` with
+#    `R = torch.tensor([[c, -c], [c, c]], dtype=torch.float64)` and `c = 0.5 ** 0.5`. Run the three update
+#    rules from `R.T @ torch.tensor(VALLEY_START, dtype=torch.float64)` (the same point, rotated). Which one
+#    suffers?
+#
+#    <details><summary>Solution</summary>
+#
+#    ```python
+#    c = 0.5 ** 0.5
+#    R = torch.tensor([[c, -c], [c, c]], dtype=torch.float64)
+#    valley_rot = lambda p: valley(R @ p)
+#    start_rot = (R.T @ torch.tensor(VALLEY_START, dtype=torch.float64)).tolist()
+#    for name, rule in {"gradient descent": plain(0.019), "momentum": momentum(0.01), "Adam": adam(0.3)}.items():
+#        path = minimize(valley_rot, start_rot, VALLEY_STEPS, rule)
+#        print(f"{name:16s} {valley_rot(path[-1]).item():.2e}")
+#    ```
+#    Gradient descent and momentum do exactly as well as before: they treat all directions alike, so a
+#    rotation changes nothing. Adam does much worse, because its per-coordinate scaling no longer lines up
+#    with the valley's steep and flat directions.
+#    </details>
+#
+# 4. **Adam on MNIST.** Train the linear scorer with `torch.optim.Adam([W], lr=0.01)` (the `adam` rule
+#    above, built into PyTorch) instead of the hand-written update, for the same number of steps and from the same start. Compare the curve with
+#    plain gradient descent's.
+#
+#    <details><summary>Solution</summary>
+#
+#    ```python
+#    W = (0.001 * torch.randn(10, 784, generator=torch.Generator().manual_seed(0))).requires_grad_()
+#    optimizer = torch.optim.Adam([W], lr=0.01)
+#    adam_curve = []
+#    for _ in range(STEPS):
+#        logits = X @ W.T
+#        adam_curve.append((logits.argmax(1) == Y).float().mean().item())
+#        optimizer.zero_grad()
+#        F.cross_entropy(logits, Y).backward()
+#        optimizer.step()
+#    plt.semilogx(steps_axis[:-1], gd_curve[:-1], label="gradient descent")
+#    plt.semilogx(steps_axis[:-1], adam_curve, label="Adam")
+#    plt.xlabel("step + 1"); plt.ylabel("training accuracy"); plt.legend();
+#    print(f"test accuracy with Adam: {linear_accuracy(W.detach(), X_test, y_test).item():.1%}")
+#    ```
+#    Adam starts slower, overtakes plain gradient descent within a few dozen steps and fits the training
+#    subset perfectly far sooner. Test accuracy ends up similar or a little lower: fitting the same few
+#    thousand images ever more tightly does not help on new ones.
+#    </details>
