@@ -270,7 +270,7 @@ ax.axhline(0.1, color="black", ls="--", label="chance")
 ax.set(title=f"Random walk: training accuracy on {N_TRAIN:,} images", xlabel="step",
        ylabel="training accuracy", ylim=(0, 1))
 ax.grid(alpha=0.3)
-ax.legend(loc="lower right")
+ax.legend(loc="center right")
 fig.tight_layout()
 
 # %% [markdown]
@@ -413,7 +413,7 @@ ax.axhline(0.1, color="black", ls="--", label="chance")
 ax.set(title="Training accuracy against the number of candidate W's evaluated", xlabel="candidates evaluated",
        ylabel="training accuracy", ylim=(0, 1))
 ax.grid(alpha=0.3)
-ax.legend(loc="lower right")
+ax.legend(loc="center right")
 fig.tight_layout()
 
 # %% [markdown]

@@ -302,7 +302,7 @@ def gradient_looped(X, y, W, b):
 
 W0, b0 = W_check.detach(), b_check.detach()
 assert torch.allclose(gradient_looped(Xb, yb, W0, b0), grad_W, atol=1e-6)
-t = speedup(lambda: gradient_looped(Xb, yb, W0, b0), lambda: loss_and_gradients(Xb, yb, W0, b0))
+t = speedup(lambda: gradient_looped(Xb, yb, W0, b0), lambda: loss_and_gradients(Xb, yb, W0, b0), repeat=5)
 print(f"looped {t['slow'] * 1e3:.1f} ms, vectorized {t['fast'] * 1e3:.2f} ms: {t['ratio']:.0f}× faster")
 
 # %% [markdown]
