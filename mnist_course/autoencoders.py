@@ -116,7 +116,24 @@ class PCA(nn.Module):
 # ----------------------------------------------------------------------------------------------- autoencoders
 
 
-class DenseAutoencoder(nn.Module):
+class _Autoencoder(nn.Module):
+    """What the two trained autoencoders share: ``decode`` from a code and the round trip ``forward``."""
+
+    code_size: int
+    decoder: nn.Module
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        """Images N×1×28×28 in [0, 1] from codes N×code_size."""
+        if z.ndim != 2 or z.shape[1] != self.code_size:
+            raise ValueError(f"z must have shape N×{self.code_size}, got {tuple(z.shape)}")
+        return self.decoder(z)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Reconstructions in the input's shape."""
+        return self.decode(self.encode(x)).reshape(x.shape)
+
+
+class DenseAutoencoder(_Autoencoder):
     """A fully connected autoencoder: 784 → hidden → code → hidden reversed → 784, sigmoid output (notebook 07).
 
     ``hidden`` lists the encoder's hidden widths (ReLU after each); the decoder mirrors them, so the default
@@ -151,18 +168,8 @@ class DenseAutoencoder(nn.Module):
         _check_images(x)
         return self.encoder(x.reshape(len(x), PIXELS))
 
-    def decode(self, z: torch.Tensor) -> torch.Tensor:
-        """Images N×1×28×28 in [0, 1] from codes N×code_size."""
-        if z.ndim != 2 or z.shape[1] != self.code_size:
-            raise ValueError(f"z must have shape N×{self.code_size}, got {tuple(z.shape)}")
-        return self.decoder(z)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Reconstructions in the input's shape."""
-        return self.decode(self.encode(x)).reshape(x.shape)
-
-
-class ConvAutoencoder(nn.Module):
+class ConvAutoencoder(_Autoencoder):
     """A convolutional autoencoder (notebook 07).
 
     Encoder: two stride-2 3×3 convolutions (28 → 14 → 7 pixels, ``channels`` feature maps), then a linear layer
@@ -202,16 +209,6 @@ class ConvAutoencoder(nn.Module):
         """Codes N×code_size."""
         _check_images(x)
         return self.encoder(x.reshape(len(x), 1, 28, 28))
-
-    def decode(self, z: torch.Tensor) -> torch.Tensor:
-        """Images N×1×28×28 in [0, 1] from codes N×code_size."""
-        if z.ndim != 2 or z.shape[1] != self.code_size:
-            raise ValueError(f"z must have shape N×{self.code_size}, got {tuple(z.shape)}")
-        return self.decoder(z)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Reconstructions in the input's shape."""
-        return self.decode(self.encode(x)).reshape(x.shape)
 
 
 # ----------------------------------------------------------------------------------------------- measuring

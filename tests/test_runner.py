@@ -68,3 +68,27 @@ def test_quick_run_writes_to_build_not_notebooks(tmp_path):
     assert (tmp_path / "build" / "quick" / "01_tiny.ipynb").exists()
     assert not (tmp_path / "nbs" / "01_tiny.ipynb").exists()
     assert json.loads((tmp_path / "build" / "results-quick.json").read_text())[0]["quick"] is True
+
+
+def test_readme_results_replaces_only_the_marked_block(tmp_path, monkeypatch):
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import readme_results
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    rows = [
+        {"notebook": "05_x", "metric": "acc", "value": 0.9261, "target": 0.92, "passed": True, "seconds": 40.04},
+        {"notebook": "05_x", "metric": "mse", "value": 0.5, "target": 0.95, "higher_is_better": False,
+         "passed": False, "seconds": 40.04},
+        {"notebook": "06_y", "metric": "speed", "value": None, "target": None, "passed": True, "seconds": 9.6},
+    ]
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / "results.json").write_text(json.dumps(rows))
+    (tmp_path / "README.md").write_text("# T\n<!-- results:start -->\nold\n<!-- results:end -->\nafter\n")
+    monkeypatch.setattr(readme_results, "ROOT", tmp_path)
+    assert readme_results.main() == 0
+    text = (tmp_path / "README.md").read_text()
+    assert "old" not in text and text.startswith("# T\n<!-- results:start -->\n") and text.endswith("-->\nafter\n")
+    assert "| 05_x | acc | 0.9261 | ≥ 0.92 | yes | 40.0 |" in text
+    assert "| 05_x | mse | 0.5 | ≤ 0.95 | NO |  |" in text  # seconds once per notebook
+    assert "| **total** | | | | | **50** |" in text

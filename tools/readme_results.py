@@ -11,24 +11,19 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+from run_course import table_cells  # noqa: E402
 
 
 def table(rows: list[dict]) -> str:
     """Markdown table: notebook, metric, value, target, pass, seconds (seconds once per notebook)."""
     lines = ["| notebook | metric | value | target | pass | seconds |", "|---|---|---:|---:|---|---:|"]
-    seen = set()
-    for r in rows:
-        secs = "" if r["notebook"] in seen else f"{r['seconds']:.0f}"
-        seen.add(r["notebook"])
-        value = "" if r["value"] is None else f"{r['value']:.4g}"
-        target = "" if r["target"] is None else ("≥ " if r.get("higher_is_better", True) else "≤ ") + f"{r['target']:g}"
-        lines.append(
-            f"| {r['notebook']} | {r['metric']} | {value} | {target} | {'yes' if r['passed'] else 'NO'} | {secs} |"
-        )
-    total = sum({r["notebook"]: r["seconds"] for r in rows}.values())
+    cells, total = table_cells(rows)
+    for c in cells:
+        lines.append(f"| {c['notebook']} | {c['metric']} | {c['value']} | {c['target']} | {c['pass']} | {c['seconds']} |")
     lines.append(f"| **total** | | | | | **{total:.0f}** |")
     return "\n".join(lines)
-
 
 def main() -> int:
     rows = json.loads((ROOT / "build" / "results.json").read_text())

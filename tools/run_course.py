@@ -111,21 +111,34 @@ def main() -> int:
     return 1 if failures or not all(r["passed"] for r in rows) else 0
 
 
+def table_cells(rows: list[dict]) -> tuple[list[dict], float]:
+    """The results as text cells (seconds shown once per notebook) and the total seconds; shared with the README."""
+    cells, seen = [], set()
+    for r in rows:
+        target = "" if r["target"] is None else ("≥ " if r.get("higher_is_better", True) else "≤ ") + f"{r['target']:g}"
+        cells.append(
+            {
+                "notebook": r["notebook"],
+                "seconds": "" if r["notebook"] in seen else f"{r['seconds']:.1f}",
+                "metric": r["metric"],
+                "value": "" if r["value"] is None else f"{r['value']:.4g}",
+                "target": target,
+                "pass": "yes" if r["passed"] else "NO",
+            }
+        )
+        seen.add(r["notebook"])
+    return cells, sum({r["notebook"]: r["seconds"] for r in rows}.values())
+
+
 def print_table(rows: list[dict], quick: bool) -> None:
     print()
     print(f"{'notebook':34s} {'seconds':>8s}  {'metric':28s} {'value':>9s} {'target':>9s}  pass")
-    seen = set()
-    for r in rows:
-        secs = "" if r["notebook"] in seen else f"{r['seconds']:8.1f}"
-        seen.add(r["notebook"])
-        value = "" if r["value"] is None else f"{r['value']:.4g}"
-        target = "" if r["target"] is None else ("≥ " if r.get("higher_is_better", True) else "≤ ") + f"{r['target']:g}"
+    cells, total = table_cells(rows)
+    for c in cells:
         print(
-            f"{r['notebook']:34s} {secs:>8s}  {r['metric']:28s} {value:>9s} {target:>9s}  {'yes' if r['passed'] else 'NO'}"
+            f"{c['notebook']:34s} {c['seconds']:>8s}  {c['metric']:28s} {c['value']:>9s} {c['target']:>9s}  {c['pass']}"
         )
-    total = sum({r["notebook"]: r["seconds"] for r in rows}.values())
     print(f"{'total':34s} {total:8.1f}  {'(quick mode)' if quick else ''}")
-
 
 if __name__ == "__main__":
     sys.exit(main())
