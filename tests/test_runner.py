@@ -84,11 +84,17 @@ def test_readme_results_replaces_only_the_marked_block(tmp_path, monkeypatch):
     ]
     (tmp_path / "build").mkdir()
     (tmp_path / "build" / "results.json").write_text(json.dumps(rows))
-    (tmp_path / "README.md").write_text("# T\n<!-- results:start -->\nold\n<!-- results:end -->\nafter\n")
+    bench = {"threads": 2, "torch": "2.x", "bench_seconds": 300.4, "rows": [
+        {"name": "data path", "course": "0.1 s", "baseline": "9 s", "ratio": "90.0×", "goal": "≥ 50×", "met": True}]}
+    (tmp_path / "build" / "bench.json").write_text(json.dumps(bench))
+    (tmp_path / "README.md").write_text(
+        "# T\n<!-- results:start -->\nold\n<!-- results:end -->\nafter\n<!-- bench:start -->\nb\n<!-- bench:end -->\n"
+    )
     monkeypatch.setattr(readme_results, "ROOT", tmp_path)
     assert readme_results.main() == 0
     text = (tmp_path / "README.md").read_text()
-    assert "old" not in text and text.startswith("# T\n<!-- results:start -->\n") and text.endswith("-->\nafter\n")
+    assert "old" not in text and text.startswith("# T\n<!-- results:start -->\n") and "-->\nafter\n<!-- bench:start -->" in text
     assert "| 05_x | acc | 0.9261 | ≥ 0.92 | yes | 40.0 |" in text
     assert "| 05_x | mse | 0.5 | ≤ 0.95 | NO |  |" in text  # seconds once per notebook
     assert "| **total** | | | | | **50** |" in text
+    assert "| data path | 0.1 s | 9 s | 90.0× | ≥ 50× | yes |" in text and "2 CPU threads, torch 2.x, 300 s" in text

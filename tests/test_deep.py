@@ -1,0 +1,202 @@
+"""Unit tests for mnist_course.deep (notebook 11): tiny tensors, no training."""
+
+import pytest
+import torch
+from torch import nn
+
+from mnist_course.deep import DeepCNN, ResidualBlock, augment, per_class_subset, shift_rotate
+from mnist_course.models import count_parameters
+
+
+def _dot(row: int, col: int, n: int = 1) -> torch.Tensor:
+    x = torch.zeros(n, 1, 28, 28)
+    x[:, 0, row, col] = 1.0
+    return x
+
+
+def _where(img: torch.Tensor) -> list[int]:
+    return (img[0] > 0.5).nonzero()[0].tolist()
+
+
+# ----------------------------------------------------------------------------------------------- ResidualBlock
+
+
+def test_residual_block_keeps_shape():
+    block = ResidualBlock(8)
+    assert block(torch.randn(3, 8, 7, 7)).shape == (3, 8, 7, 7)
+
+
+def test_residual_block_with_zero_branch_is_relu_of_input():
+    torch.manual_seed(0)
+    block = ResidualBlock(4).eval()
+    nn.init.zeros_(block.conv2.weight)  # the branch then adds nothing: out = relu(x + 0)
+    x = torch.randn(2, 4, 5, 5)
+    assert torch.allclose(block(x), torch.relu(x))
+
+
+def test_residual_switch_removes_the_skip():
+    torch.manual_seed(0)
+    block = ResidualBlock(4, residual=False).eval()
+    nn.init.zeros_(block.conv2.weight)
+    assert torch.equal(block(torch.randn(2, 4, 5, 5)), torch.zeros(2, 4, 5, 5))
+
+
+def test_residual_block_without_batchnorm_has_biases():
+    block = ResidualBlock(4, batchnorm=False)
+    assert not any(isinstance(m, nn.BatchNorm2d) for m in block.modules())
+    assert block.conv1.bias is not None
+
+
+def test_residual_block_bad_input():
+    with pytest.raises(ValueError, match="positive"):
+        ResidualBlock(0)
+    with pytest.raises(ValueError, match="N×4×H×W"):
+        ResidualBlock(4)(torch.randn(2, 3, 5, 5))
+
+
+# ----------------------------------------------------------------------------------------------- DeepCNN
+
+
+def test_deep_cnn_shapes_and_parameters():
+    model = DeepCNN()
+    assert model(torch.randn(2, 1, 28, 28)).shape == (2, 10)
+    assert model(torch.randn(2, 28, 28)).shape == (2, 10)  # the channel is added
+    assert count_parameters(model) == 95026
+    x = torch.randn(2, 1, 28, 28)
+    shapes = []
+    for stage in model.stages:
+        x = stage(x)
+        shapes.append(tuple(x.shape))
+    assert shapes == [(2, 24, 14, 14), (2, 48, 7, 7), (2, 96, 7, 7)]
+
+
+def test_deep_cnn_switches():
+    plain = DeepCNN(batchnorm=False, residual=False, dropout=0.3, num_classes=5)
+    assert not any(isinstance(m, nn.BatchNorm2d) for m in plain.modules())
+    assert all(not b.residual for b in plain.modules() if isinstance(b, ResidualBlock))
+    assert [m.p for m in plain.modules() if isinstance(m, nn.Dropout)] == [0.3]
+    assert plain(torch.randn(3, 1, 28, 28)).shape == (3, 5)
+    deeper = DeepCNN(widths=(8, 16), blocks=(1, 2))
+    assert sum(isinstance(m, ResidualBlock) for m in deeper.modules()) == 3
+    assert deeper(torch.randn(1, 1, 28, 28)).shape == (1, 10)
+
+
+def test_deep_cnn_eval_is_deterministic_and_channels_last_agrees():
+    torch.manual_seed(0)
+    model = DeepCNN(dropout=0.5).eval()
+    x = torch.randn(4, 1, 28, 28)
+    out = model(x)
+    assert torch.equal(out, model(x))
+    fast = model.to(memory_format=torch.channels_last)
+    assert torch.allclose(fast(x), out, atol=1e-4)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"widths": (8, 16), "blocks": (1,)}, "one entry per stage"),
+        ({"widths": (), "blocks": ()}, "one entry per stage"),
+        ({"widths": (0, 16), "blocks": (0, 0)}, "positive"),
+        ({"widths": (8, 16), "blocks": (0, -1)}, "non-negative"),
+        ({"dropout": 1.0}, r"\[0, 1\)"),
+        ({"num_classes": 0}, "positive"),
+    ],
+)
+def test_deep_cnn_bad_settings(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        DeepCNN(**kwargs)
+
+
+def test_deep_cnn_bad_input():
+    with pytest.raises(ValueError, match="N×1×H×W"):
+        DeepCNN()(torch.randn(2, 3, 28, 28))
+    with pytest.raises(ValueError, match="N×1×H×W"):
+        DeepCNN()(torch.randn(28 * 28))
+
+
+# ----------------------------------------------------------------------------------------------- shift_rotate
+
+
+def test_shift_rotate_identity():
+    x = torch.rand(3, 1, 28, 28)
+    assert torch.allclose(shift_rotate(x, torch.zeros(3), torch.zeros(3, 2)), x, atol=1e-5)
+
+
+def test_shift_rotate_directions():
+    x = _dot(14, 20)  # right of the centre (13.5, 13.5)
+    assert _where(shift_rotate(x, torch.zeros(1), torch.tensor([[1.0, 2.0]]))[0]) == [16, 21]  # right 1, down 2
+    assert _where(shift_rotate(x, torch.tensor([90.0]), torch.zeros(1, 2))[0]) == [7, 14]  # counterclockwise: up
+    assert _where(shift_rotate(x, torch.tensor([-90.0]), torch.zeros(1, 2))[0]) == [20, 13]  # clockwise: down
+
+
+def test_shift_rotate_whole_pixel_shift_is_a_roll():
+    x = torch.zeros(2, 1, 28, 28)
+    x[:, :, 5:20, 6:18] = torch.rand(2, 1, 15, 12)  # a background border of zeros, like MNIST
+    shifted = shift_rotate(x, torch.zeros(2), torch.tensor([[2.0, -1.0], [-3.0, 0.0]]))
+    assert torch.allclose(shifted[0], x[0].roll((-1, 2), dims=(1, 2)), atol=1e-5)
+    assert torch.allclose(shifted[1], x[1].roll(-3, dims=2), atol=1e-5)
+
+
+def test_shift_rotate_bad_input():
+    with pytest.raises(ValueError, match="N×C×H×W"):
+        shift_rotate(torch.zeros(2, 28, 28), torch.zeros(2), torch.zeros(2, 2))
+    with pytest.raises(ValueError, match=r"\(2,\).*\(2, 2\)"):
+        shift_rotate(torch.zeros(2, 1, 28, 28), torch.zeros(3), torch.zeros(2, 2))
+
+
+# ----------------------------------------------------------------------------------------------- augment
+
+
+def test_augment_keeps_shape_and_is_reproducible():
+    x = torch.rand(5, 1, 28, 28)
+    a = augment(x, generator=torch.Generator().manual_seed(1))
+    b = augment(x, generator=torch.Generator().manual_seed(1))
+    assert a.shape == x.shape and a.dtype == x.dtype
+    assert torch.equal(a, b)
+    assert not torch.allclose(a, x)
+
+
+def test_augment_zero_range_is_identity():
+    x = torch.rand(4, 1, 28, 28)
+    assert torch.allclose(augment(x, max_shift=0, max_rotation=0), x, atol=1e-5)
+
+
+def test_augment_moves_a_dot_at_most_max_shift():
+    x = _dot(14, 14, n=64)
+    out = augment(x, max_shift=2, max_rotation=0, generator=torch.Generator().manual_seed(0))
+    rows = torch.arange(28.0).view(1, 28, 1)
+    cols = torch.arange(28.0).view(1, 1, 28)
+    mass = out[:, 0].sum((1, 2))
+    dy = (out[:, 0] * rows).sum((1, 2)) / mass - 14
+    dx = (out[:, 0] * cols).sum((1, 2)) / mass - 14
+    assert dx.abs().max() <= 2 + 1e-4 and dy.abs().max() <= 2 + 1e-4
+    assert dx.std() > 0.5  # the shifts really vary from image to image
+
+
+def test_augment_bad_input():
+    with pytest.raises(ValueError, match="float batch"):
+        augment(torch.zeros(2, 1, 28, 28, dtype=torch.uint8))
+    with pytest.raises(ValueError, match="non-negative"):
+        augment(torch.zeros(2, 1, 28, 28), max_shift=-1)
+
+
+# ----------------------------------------------------------------------------------------------- per_class_subset
+
+
+def test_per_class_subset():
+    y = torch.arange(10).repeat(20)
+    idx = per_class_subset(y, [5, 7], 3, generator=torch.Generator().manual_seed(0))
+    assert y[idx].tolist() == [5, 5, 5, 7, 7, 7]
+    assert len(set(idx.tolist())) == 6
+    again = per_class_subset(y, [5, 7], 3, generator=torch.Generator().manual_seed(0))
+    assert torch.equal(idx, again)
+
+
+def test_per_class_subset_bad_input():
+    y = torch.arange(10).repeat(2)
+    with pytest.raises(ValueError, match="fewer than per_class"):
+        per_class_subset(y, [3], 5)
+    with pytest.raises(ValueError, match="at least 1"):
+        per_class_subset(y, [3], 0)
+    with pytest.raises(ValueError, match="1-D"):
+        per_class_subset(y.view(2, 10), [3], 1)
