@@ -1,0 +1,191 @@
+"""Deep convolutional networks: a residual block, a configurable deep CNN and batch augmentation (notebook 11).
+
+``DeepCNN``'s switches (batch norm, residual connections, dropout) turn each ingredient on and off, so the
+notebook's ablation trains the very same network with one piece removed at a time. ``augment`` shifts and rotates
+a whole batch at once on the device it lives on. ``per_class_subset`` draws the few labelled examples of the
+transfer-learning experiment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+__all__ = ["DeepCNN", "ResidualBlock", "augment", "per_class_subset", "shift_rotate"]
+
+
+def _norm(channels: int, batchnorm: bool) -> nn.Module:
+    return nn.BatchNorm2d(channels) if batchnorm else nn.Identity()
+
+
+class ResidualBlock(nn.Module):
+    """Two 3×3 convolutions whose output is added to the block's input, then a ReLU (notebook 11).
+
+    ``out = relu(x + bn(conv(relu(bn(conv(x))))))``. With ``residual=False`` the addition is dropped and the
+    block is a plain stack of the same two convolutions (for the ablation); with ``batchnorm=False`` the batch
+    norms become identities and the convolutions get biases instead. Channels and image size are kept.
+    """
+
+    def __init__(self, channels: int, batchnorm: bool = True, residual: bool = True) -> None:
+        super().__init__()
+        if int(channels) < 1:
+            raise ValueError(f"channels must be a positive number of feature maps, got {channels}")
+        self.channels = int(channels)
+        self.residual = residual
+        c = self.channels
+        self.conv1 = nn.Conv2d(c, c, 3, padding=1, bias=not batchnorm)
+        self.bn1 = _norm(c, batchnorm)
+        self.conv2 = nn.Conv2d(c, c, 3, padding=1, bias=not batchnorm)
+        self.bn2 = _norm(c, batchnorm)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.ndim != 4 or x.shape[1] != self.channels:
+            raise ValueError(
+                f"ResidualBlock({self.channels}) expects N×{self.channels}×H×W feature maps, got {tuple(x.shape)}"
+            )
+        out = F.relu(self.bn1(self.conv1(x)), inplace=True)
+        out = self.bn2(self.conv2(out))
+        if self.residual:
+            out = out + x
+        return F.relu(out, inplace=True)
+
+
+class DeepCNN(nn.Module):
+    """The notebook 11 network: stages of convolutions that halve the image, then a global average (notebook 11).
+
+    Stage ``i`` is a 3×3 convolution to ``widths[i]`` channels, a 2×2 max pool (every stage but the last),
+    batch norm and a ReLU, then ``blocks[i]`` :class:`ResidualBlock`\\ s. Pooling before the batch norm and
+    the ReLU gives the same kind of layer at a quarter of their cost. After the last stage a global average
+    pool, dropout and a linear layer give ``num_classes`` logits. With the defaults a 28×28 digit goes
+    28 → 14 → 7 pixels, the residual block works at 7×7, and the network has about 95,000 parameters.
+    ``batchnorm``, ``residual`` and ``dropout`` switch those ingredients on and off for the ablation.
+    Accepts N×1×28×28 (or N×28×28) images.
+    """
+
+    def __init__(
+        self,
+        widths: Sequence[int] = (24, 48, 96),
+        blocks: Sequence[int] = (0, 1, 0),
+        batchnorm: bool = True,
+        residual: bool = True,
+        dropout: float = 0.0,
+        num_classes: int = 10,
+        in_channels: int = 1,
+    ) -> None:
+        super().__init__()
+        widths, blocks = tuple(int(w) for w in widths), tuple(int(b) for b in blocks)
+        if not widths or len(widths) != len(blocks):
+            raise ValueError(f"widths and blocks need one entry per stage, got widths {widths} and blocks {blocks}")
+        if any(w < 1 for w in widths) or any(b < 0 for b in blocks):
+            raise ValueError(f"widths must be positive and blocks non-negative, got {widths} and {blocks}")
+        if not 0.0 <= dropout < 1.0:
+            raise ValueError(f"dropout must be in [0, 1), got {dropout}")
+        if num_classes < 1 or in_channels < 1:
+            raise ValueError(f"num_classes and in_channels must be positive, got {num_classes} and {in_channels}")
+        self.widths, self.blocks, self.in_channels = widths, blocks, in_channels
+        stages: list[nn.Module] = []
+        c_in = in_channels
+        for i, (w, b) in enumerate(zip(widths, blocks)):
+            layers: list[nn.Module] = [nn.Conv2d(c_in, w, 3, padding=1, bias=not batchnorm)]
+            if i < len(widths) - 1:
+                layers.append(nn.MaxPool2d(2))
+            layers += [_norm(w, batchnorm), nn.ReLU(inplace=True)]
+            layers += [ResidualBlock(w, batchnorm, residual) for _ in range(b)]
+            stages.append(nn.Sequential(*layers))
+            c_in = w
+        self.stages = nn.Sequential(*stages)
+        self.head = nn.Sequential(
+            nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(dropout), nn.Linear(widths[-1], num_classes)
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.ndim == 3:
+            x = x.unsqueeze(1)
+        if x.ndim != 4 or x.shape[1] != self.in_channels:
+            raise ValueError(
+                f"DeepCNN expects images N×{self.in_channels}×H×W (or N×H×W for one channel), got {tuple(x.shape)}"
+            )
+        return self.head(self.stages(x))
+
+
+def _check_batch(x: torch.Tensor, name: str) -> None:
+    if not isinstance(x, torch.Tensor) or x.ndim != 4 or not x.is_floating_point():
+        shape = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
+        raise ValueError(f"{name} expects a float batch N×C×H×W (e.g. N×1×28×28), got {shape}")
+
+
+def shift_rotate(x: torch.Tensor, angles: torch.Tensor, shifts: torch.Tensor) -> torch.Tensor:
+    """Rotate image ``i`` by ``angles[i]`` degrees and then shift it by ``shifts[i]`` pixels (notebook 11).
+
+    ``x`` is an N×C×H×W float batch; ``angles`` has shape N (positive turns the digit counterclockwise about
+    its centre) and ``shifts`` N×2 (``dx`` to the right, ``dy`` down; fractions allowed). All images move at
+    once: ``F.affine_grid`` turns one 2×3 matrix per image into the input coordinates every output pixel
+    reads, and ``F.grid_sample`` reads them with bilinear interpolation. Pixels that come in from outside
+    repeat the border, which for MNIST is background whatever the scaling.
+    """
+    _check_batch(x, "shift_rotate")
+    n, _, h, w = x.shape
+    angles = torch.as_tensor(angles, dtype=torch.float32).cpu()
+    shifts = torch.as_tensor(shifts, dtype=torch.float32).cpu()
+    if angles.shape != (n,) or shifts.shape != (n, 2):
+        raise ValueError(
+            f"for {n} images, angles must have shape ({n},) and shifts ({n}, 2); "
+            f"got {tuple(angles.shape)} and {tuple(shifts.shape)}"
+        )
+    a = torch.deg2rad(angles)
+    cos, sin = torch.cos(a), torch.sin(a)
+    # affine_grid's coordinates run from -1 to 1 across the image (y pointing down), so a pixel is 2/w wide.
+    tx, ty = shifts[:, 0] * 2 / w, shifts[:, 1] * 2 / h
+    # Each output pixel p reads the input at R⁻¹(p - t): undo the shift, then undo the rotation.
+    theta = torch.stack(
+        [
+            torch.stack([cos, -sin, -(cos * tx - sin * ty)], 1),
+            torch.stack([sin, cos, -(sin * tx + cos * ty)], 1),
+        ],
+        1,
+    )
+    grid = F.affine_grid(theta.to(x.device, x.dtype), list(x.shape), align_corners=False)
+    return F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
+
+
+def augment(
+    x: torch.Tensor,
+    max_shift: float = 2.0,
+    max_rotation: float = 10.0,
+    generator: torch.Generator | None = None,
+) -> torch.Tensor:
+    """Shift each image by up to ``max_shift`` pixels and rotate it by up to ``max_rotation`` degrees (notebook 11).
+
+    Draws one angle and one shift (x and y) per image, uniformly, and applies them to the whole N×C×H×W batch
+    at once with :func:`shift_rotate`, on the batch's device. Pass a CPU ``torch.Generator`` to make the draws
+    reproducible; it is used in ``fit(..., transform=...)`` as ``lambda xb: augment(xb, generator=g)``.
+    """
+    _check_batch(x, "augment")
+    if max_shift < 0 or max_rotation < 0:
+        raise ValueError(f"max_shift and max_rotation must be non-negative, got {max_shift} and {max_rotation}")
+    u = torch.rand(len(x), 3, generator=generator) * 2 - 1  # uniform in [-1, 1): angle, dx, dy
+    return shift_rotate(x, u[:, 0] * max_rotation, u[:, 1:] * max_shift)
+
+
+def per_class_subset(
+    y: torch.Tensor, classes: Sequence[int], per_class: int, generator: torch.Generator | None = None
+) -> torch.Tensor:
+    """Indices of ``per_class`` random examples of each class in ``classes`` (notebook 11).
+
+    For few-shot experiments: ``idx = per_class_subset(y, [5, 6, 7, 8, 9], 10)`` picks ten labelled examples
+    of each digit 5–9. The indices come class by class, in the order of ``classes``.
+    """
+    if not isinstance(y, torch.Tensor) or y.ndim != 1:
+        raise ValueError(f"y must be a 1-D tensor of labels (N), got {getattr(y, 'shape', type(y).__name__)}")
+    if per_class < 1:
+        raise ValueError(f"per_class must be at least 1, got {per_class}")
+    chosen = []
+    for c in classes:
+        where = torch.nonzero(y == c).flatten()
+        if len(where) < per_class:
+            raise ValueError(f"class {c} has only {len(where)} examples, fewer than per_class={per_class}")
+        chosen.append(where[torch.randperm(len(where), generator=generator)[:per_class]])
+    return torch.cat(chosen)
