@@ -26,6 +26,19 @@ def make_cnn() -> tuple[torch.nn.Module, torch.optim.Optimizer]:
     return model, torch.optim.Adam(model.parameters(), lr=1e-3)
 
 
+def make_cnn_pool_last() -> tuple[torch.nn.Module, torch.optim.Optimizer]:
+    """The same LeNet with each block in the textbook order conv, batch norm, ReLU, pool (for the layer-order row)."""
+    model = LeNet()
+    layers = list(model.features)
+    reordered = []
+    for i in range(0, len(layers), 4):
+        conv, pool, bn, relu = layers[i : i + 4]
+        reordered += [conv, bn, relu, pool]
+    model.features = torch.nn.Sequential(*reordered)
+    model = model.to(memory_format=torch.channels_last)
+    return model, torch.optim.Adam(model.parameters(), lr=1e-3)
+
+
 def course_99_recipe(n_train: int, tiny: bool = False):
     """Notebook 10's CNN recipe on a two-epoch one-cycle schedule: (model, optimizer, scheduler, batch, epochs, transform)."""
     epochs = 1 if tiny else 2

@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 
 from bench.common import course_tensors, row, tutorial_loader
-from bench.recipes import CNN_BATCH, MLP_BATCH, make_cnn, make_mlp
+from bench.recipes import CNN_BATCH, MLP_BATCH, make_cnn, make_cnn_pool_last, make_mlp
 from mnist_course.data import TensorBatches
 from mnist_course.train import fit, seed_everything
 
@@ -34,11 +34,7 @@ def usual_epoch(model: torch.nn.Module, optimizer: torch.optim.Optimizer, loader
 
 def _compare(name: str, make, batch: int, goal: float, n: int | None, max_batches: int | None) -> tuple[dict, float]:
     x, y = course_tensors("train", n)
-    seed_everything(0)
-    model, opt = make()
-    start = time.perf_counter()
-    fit(model, opt, TensorBatches(x, y, batch_size=batch, seed=0), epochs=1, verbose=False, progress=False)
-    course = len(x) / (time.perf_counter() - start)
+    course = _course_rate(make, x, y, batch)
 
     seed_everything(0)
     model, opt = make()
@@ -52,8 +48,33 @@ def _compare(name: str, make, batch: int, goal: float, n: int | None, max_batche
     return row(f"training throughput: {name}", f"{course:,.0f}/s", f"{usual:,.0f}/s", ratio, goal), ratio
 
 
+def _course_rate(make, x: torch.Tensor, y: torch.Tensor, batch: int) -> float:
+    """Samples per second of one epoch of the course's `fit`."""
+    seed_everything(0)
+    model, opt = make()
+    start = time.perf_counter()
+    fit(model, opt, TensorBatches(x, y, batch_size=batch, seed=0), epochs=1, verbose=False, progress=False)
+    return len(x) / (time.perf_counter() - start)
+
+
+def layer_order(n: int | None) -> tuple[dict, float]:
+    """What pooling first buys: notebook 10's LeNet against the same layers in the pool-last order, both with `fit`."""
+    x, y = course_tensors("train", n)
+    first = _course_rate(make_cnn, x, y, CNN_BATCH)
+    last = _course_rate(make_cnn_pool_last, x, y, CNN_BATCH)
+    print(f"layer order: conv-pool-bn-relu {first:,.0f} samples/s, conv-bn-relu-pool {last:,.0f} samples/s, "
+          f"{first / last:.2f}×")
+    name = "notebook 10 CNN: pool first vs pool last"
+    return row(name, f"{first:,.0f}/s", f"{last:,.0f}/s", first / last, None), first / last
+
+
 def run(tiny: bool = False) -> dict:
     n = 1024 if tiny else None
     mlp_row, mlp = _compare("notebook 06 MLP", make_mlp, MLP_BATCH, 5, n, None)
     cnn_row, cnn = _compare("notebook 10 CNN", make_cnn, CNN_BATCH, 1.5, n, None)
-    return {"numbers": {"fit_ratio_mlp": mlp, "fit_ratio_cnn": cnn}, "rows": [mlp_row, cnn_row]}
+    order_row, order = layer_order(n)
+    return {
+        "numbers": {"fit_ratio_mlp": mlp, "fit_ratio_cnn": cnn, "layer_order_ratio": order},
+        "rows": [mlp_row, cnn_row, order_row],
+    }
+

@@ -18,8 +18,10 @@ class LeNet(nn.Module):
     """A LeNet-style convolutional network for 28×28 digits (notebook 10).
 
     ``features`` is one block per entry of ``channels``: a 3×3 convolution (padding 1, so the size is kept),
-    batch normalization (if ``batch_norm``), ReLU and 2×2 max pooling (the size is halved, rounding down:
-    28 → 14 → 7 → 3 for three blocks). ``classifier`` flattens the last block's maps and applies
+    2×2 max pooling (the size is halved, rounding down: 28 → 14 → 7 → 3 for three blocks), batch normalization
+    (if ``batch_norm``) and ReLU. Pooling straight after the convolution leaves batch norm and ReLU a quarter of
+    the pixels to process, so a CPU trains it much faster than the pool-last order (``make bench`` measures
+    the ratio), and max pooling commutes with the ReLU anyway. ``classifier`` flattens the last block's maps and applies
     Linear(·, ``hidden``), ReLU and Linear(``hidden``, ``num_classes``). Accepts N×28×28 or N×1×28×28 inputs
     (standardized pixels, as in notebook 02) and returns N×``num_classes`` logits.
 
@@ -44,10 +46,10 @@ class LeNet(nn.Module):
         size, previous = 28, 1
         for c in channels:
             # Batch norm has its own shift, so the convolution's bias would be redundant.
-            layers.append(nn.Conv2d(previous, c, kernel_size=3, padding=1, bias=not batch_norm))
+            layers += [nn.Conv2d(previous, c, kernel_size=3, padding=1, bias=not batch_norm), nn.MaxPool2d(2)]
             if batch_norm:
                 layers.append(nn.BatchNorm2d(c))
-            layers += [nn.ReLU(), nn.MaxPool2d(2)]
+            layers.append(nn.ReLU())
             size, previous = size // 2, c
         self.features = nn.Sequential(*layers)
         self.classifier = nn.Sequential(

@@ -16,6 +16,7 @@ def test_bench_tiny_runs_and_writes_every_number(tmp_path, monkeypatch, mnist_gz
         "data_path_ratio",
         "fit_ratio_mlp",
         "fit_ratio_cnn",
+        "layer_order_ratio",
         "time_to_99_ratio",
         "course_seconds",
         "threads",
@@ -23,7 +24,7 @@ def test_bench_tiny_runs_and_writes_every_number(tmp_path, monkeypatch, mnist_gz
     ):
         assert key in numbers
     assert numbers["data_path_ratio"] > 1 and numbers["threads"] >= 1
-    assert len(numbers["rows"]) == 5 and {"name", "course", "baseline", "ratio", "goal", "met"} <= set(numbers["rows"][0])
+    assert len(numbers["rows"]) == 6 and {"name", "course", "baseline", "ratio", "goal", "met"} <= set(numbers["rows"][0])
     assert numbers["fit_ratio_mlp"] > 0 and numbers["fit_ratio_cnn"] > 0
     text = capsys.readouterr().out
     assert "data path" in text and "time to 99%" in text and "whole course" in text

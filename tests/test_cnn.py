@@ -35,6 +35,9 @@ def test_lenet_default_layout_and_parameter_count():
     ]
     assert all(c.bias is None for c in convs)  # batch norm supplies the shift
     assert sum(isinstance(m, nn.BatchNorm2d) for m in model.features) == 3
+    # each block pools right after its convolution, so batch norm and ReLU see a quarter of the pixels
+    kinds = [type(m) for m in model.features]
+    assert kinds == [nn.Conv2d, nn.MaxPool2d, nn.BatchNorm2d, nn.ReLU] * 3
     assert model.features(torch.zeros(2, 1, 28, 28)).shape == (2, 64, 3, 3)
     conv = 1 * 16 * 9 + 16 * 32 * 9 + 32 * 64 * 9
     bn = 2 * (16 + 32 + 64)
