@@ -70,6 +70,15 @@ def test_quick_run_writes_to_build_not_notebooks(tmp_path):
     assert json.loads((tmp_path / "build" / "results-quick.json").read_text())[0]["quick"] is True
 
 
+def test_quick_run_does_not_enforce_targets_but_fails_on_errors(tmp_path):
+    missed = NOTEBOOK.replace('record("answer", 42, 40)', 'record("answer", 4, 40)')
+    proc = _run(tmp_path, missed, quick=True)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads((tmp_path / "build" / "results-quick.json").read_text())[0]["passed"] is False
+    proc = _run(tmp_path, NOTEBOOK + "\n# %%\nraise RuntimeError('broken cell')\n", quick=True)
+    assert proc.returncode == 1 and "broken cell" in proc.stderr + proc.stdout
+
+
 def test_readme_results_replaces_only_the_marked_block(tmp_path, monkeypatch):
     sys.path.insert(0, str(ROOT / "tools"))
     try:

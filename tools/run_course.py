@@ -108,7 +108,8 @@ def main() -> int:
     print_table(rows, quick)
     for f in failures:
         print("FAILED", f, file=sys.stderr)
-    return 1 if failures or not all(r["passed"] for r in rows) else 0
+    # Quick mode trains too little to reach the targets: only errors fail it (the table still shows NO).
+    return 1 if failures or (not quick and not all(r["passed"] for r in rows)) else 0
 
 
 def table_cells(rows: list[dict]) -> tuple[list[dict], float]:
