@@ -15,26 +15,13 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
+from mnist_course.data import as_image_batch
+
 __all__ = ["PCA", "ConvAutoencoder", "DenseAutoencoder", "reconstruction_error", "show_rows"]
 
 PIXELS = 28 * 28
 #: Initial bias of the decoders' last layer: sigmoid(-2) ≈ 0.12 is close to the mean MNIST pixel (≈ 0.13).
 OUTPUT_BIAS = -2.0
-
-
-def _check_images(x: torch.Tensor, name: str = "x") -> None:
-    """Accept N×784, N×28×28 or N×1×28×28 float tensors."""
-    if not isinstance(x, torch.Tensor):
-        raise ValueError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
-    ok = (
-        (x.ndim == 2 and x.shape[1] == PIXELS)
-        or (x.ndim == 3 and tuple(x.shape[1:]) == (28, 28))
-        or (x.ndim == 4 and tuple(x.shape[1:]) == (1, 28, 28))
-    )
-    if not ok:
-        raise ValueError(f"{name} must have shape N×784, N×28×28 or N×1×28×28, got {tuple(x.shape)}")
-    if not x.is_floating_point():
-        raise ValueError(f"{name} must hold float pixels in [0, 1] (use mnist_course.data.to_unit), got {x.dtype}")
 
 
 def _check_code_size(code_size: int, largest: int = PIXELS) -> int:
@@ -72,7 +59,7 @@ class PCA(nn.Module):
     @classmethod
     def fit(cls, x: torch.Tensor, code_size: int) -> PCA:
         """The top ``code_size`` principal components of the images ``x`` (N×784, N×28×28 or N×1×28×28)."""
-        _check_images(x)
+        as_image_batch(x, "x")
         code_size = _check_code_size(code_size, min(len(x), PIXELS))
         flat = x.detach().reshape(len(x), PIXELS).double()  # double precision: the error curve sums small terms
         mean = flat.mean(0)
@@ -86,7 +73,7 @@ class PCA(nn.Module):
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """Codes N×code_size: the coordinates of the centred images along the components."""
-        _check_images(x)
+        as_image_batch(x, "x")
         return (x.reshape(len(x), PIXELS) - self.mean) @ self.components.T
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
@@ -105,7 +92,7 @@ class PCA(nn.Module):
         Because the components are orthonormal, dropping component k adds exactly the square of that code
         coordinate to the error (Pythagoras), so one projection gives the whole curve.
         """
-        _check_images(x)
+        as_image_batch(x, "x")
         centred = x.reshape(len(x), PIXELS).double() - self.mean.double()
         z = centred @ self.components.double().T
         total = centred.pow(2).sum(1, keepdim=True)
@@ -165,7 +152,7 @@ class DenseAutoencoder(_Autoencoder):
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """Codes N×code_size."""
-        _check_images(x)
+        as_image_batch(x, "x")
         return self.encoder(x.reshape(len(x), PIXELS))
 
 
@@ -207,7 +194,7 @@ class ConvAutoencoder(_Autoencoder):
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """Codes N×code_size."""
-        _check_images(x)
+        as_image_batch(x, "x")
         return self.encoder(x.reshape(len(x), 1, 28, 28))
 
 
@@ -228,10 +215,10 @@ def reconstruction_error(
     Runs in eval mode, in batches, on the model's device. ``target`` is the clean image when ``x`` is a noisy
     copy (denoising). ``per_image=True`` returns one error per image (a CPU tensor of length N) instead.
     """
-    _check_images(x)
+    as_image_batch(x, "x")
     if target is None:
         target = x
-    _check_images(target, "target")
+    as_image_batch(target, "target")
     if len(target) != len(x) or target[0].numel() != x[0].numel():
         raise ValueError(f"target must match x image for image, got x {tuple(x.shape)} and target {tuple(target.shape)}")
     if batch_size < 1:

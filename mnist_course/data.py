@@ -25,6 +25,7 @@ __all__ = [
     "PUBLIC_MIRRORS",
     "MNISTDownloadError",
     "TensorBatches",
+    "as_image_batch",
     "data_root",
     "download_mnist",
     "load_mnist",
@@ -270,6 +271,24 @@ def _check_images(images: torch.Tensor, name: str = "images") -> None:
         raise ValueError(f"{name} must be a torch.Tensor, got {type(images).__name__}")
     if images.ndim < 2 or tuple(images.shape[-2:]) != (28, 28):
         raise ValueError(f"{name} must have shape (..., 28, 28), e.g. N×28×28 or N×1×28×28; got {tuple(images.shape)}")
+
+
+def as_image_batch(images: torch.Tensor, name: str = "images") -> torch.Tensor:
+    """Float pixels N×784, N×28×28 or N×1×28×28 as an N×1×28×28 float32 batch (notebooks 07 and 08).
+
+    The shared input check of the autoencoders and the generated-digit judge: raises ``ValueError`` naming the
+    accepted shapes, or asking for :func:`to_unit` when the pixels are still integers.
+    """
+    if not isinstance(images, torch.Tensor):
+        raise ValueError(f"{name} must be a torch.Tensor, got {type(images).__name__}")
+    shape = tuple(images.shape)
+    if shape[1:] not in ((784,), (28, 28), (1, 28, 28)):
+        raise ValueError(f"{name} must have shape N×784, N×28×28 or N×1×28×28, got {shape}")
+    if not images.is_floating_point():
+        raise ValueError(
+            f"{name} must hold float pixels in [0, 1], got {images.dtype}: scale them with mnist_course.data.to_unit"
+        )
+    return images.reshape(len(images), 1, 28, 28).float()
 
 
 def to_unit(images: torch.Tensor) -> torch.Tensor:

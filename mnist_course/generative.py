@@ -12,28 +12,13 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from mnist_course.data import TensorBatches
+from mnist_course.data import TensorBatches, as_image_batch
 from mnist_course.train import History, fit, predict, seed_everything
 
 __all__ = ["Judge", "digit_shares", "judge_samples", "train_judge"]
 
 # The MNIST training pixels' mean and standard deviation on the [0, 1] scale (see data.mean_std).
 _MEAN, _STD = 0.1307, 0.3081
-
-
-def _as_batch(images: torch.Tensor, name: str = "images") -> torch.Tensor:
-    """N×28×28, N×1×28×28 or N×784 float pixels in [0, 1] → N×1×28×28 float32."""
-    if not isinstance(images, torch.Tensor):
-        raise ValueError(f"{name} must be a torch.Tensor, got {type(images).__name__}")
-    if images.dtype == torch.uint8:
-        raise ValueError(f"{name} must be float pixels in [0, 1], got uint8: scale them first with data.to_unit")
-    if images.ndim == 2 and images.shape[1] == 784:
-        images = images.reshape(-1, 28, 28)
-    if images.ndim == 3 and tuple(images.shape[1:]) == (28, 28):
-        images = images.unsqueeze(1)
-    if images.ndim != 4 or tuple(images.shape[1:]) != (1, 28, 28):
-        raise ValueError(f"{name} must have shape N×28×28, N×1×28×28 or N×784; got {tuple(images.shape)}")
-    return images.float()
 
 
 class Judge(nn.Module):
@@ -57,7 +42,7 @@ class Judge(nn.Module):
         self.head = nn.Sequential(nn.Flatten(), nn.Linear(32 * 7 * 7, 64), nn.ReLU(), nn.Linear(64, 10))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = (_as_batch(x) - _MEAN) / _STD
+        x = (as_image_batch(x) - _MEAN) / _STD
         return self.head(self.features(x))
 
 
@@ -78,7 +63,7 @@ def train_judge(
     a one-cycle learning-rate schedule peaking at ``lr``; one epoch over MNIST's 60,000 training images
     reaches about 98.5–99% test accuracy. Seeded with ``seed``, so a re-run trains the very same judge.
     """
-    x = _as_batch(x, "x")
+    x = as_image_batch(x, "x")
     if not isinstance(y, torch.Tensor) or y.ndim != 1 or len(y) != len(x):
         raise ValueError(f"y must be a 1-D tensor with one label per image ({len(x)}), got {getattr(y, 'shape', y)}")
     if epochs < 1:
@@ -99,7 +84,7 @@ def judge_samples(judge: nn.Module, images: torch.Tensor) -> tuple[torch.Tensor,
     ``digits`` (int64, N) is the most likely digit and ``confidences`` (float, N) its softmax probability,
     between 0.1 and 1. ``images`` are float pixels in [0, 1]: N×28×28, N×1×28×28 or N×784.
     """
-    images = _as_batch(images)
+    images = as_image_batch(images)
     probs = F.softmax(predict(judge, images), dim=1)
     confidences, digits = probs.max(dim=1)
     return digits, confidences

@@ -18,6 +18,7 @@ from mnist_course.data import (
     FILES,
     MNISTDownloadError,
     TensorBatches,
+    as_image_batch,
     data_root,
     download_mnist,
     load_mnist,
@@ -361,3 +362,24 @@ def test_batches_reject_bad_input():
         TensorBatches(x, y, batch_size=0)
     with pytest.raises(ValueError, match="torch tensors"):
         TensorBatches(x.numpy(), y)
+
+
+@pytest.mark.parametrize("shape", [(3, 784), (3, 28, 28), (3, 1, 28, 28)])
+def test_as_image_batch_accepts_the_three_layouts(shape):
+    x = torch.rand(shape, dtype=torch.float64)
+    out = as_image_batch(x)
+    assert out.shape == (3, 1, 28, 28) and out.dtype == torch.float32
+    assert torch.equal(out.flatten(1), x.float().reshape(3, 784))
+
+
+@pytest.mark.parametrize("bad", [torch.rand(784), torch.rand(28, 28), torch.rand(2, 27, 27), torch.rand(2, 3, 28, 28)])
+def test_as_image_batch_names_the_shapes_it_accepts(bad):
+    with pytest.raises(ValueError, match="N×784, N×28×28 or N×1×28×28"):
+        as_image_batch(bad)
+
+
+def test_as_image_batch_asks_for_to_unit_on_integer_pixels():
+    with pytest.raises(ValueError, match="float pixels.*to_unit"):
+        as_image_batch(torch.zeros(2, 28, 28, dtype=torch.uint8), "x")
+    with pytest.raises(ValueError, match="must be a torch.Tensor"):
+        as_image_batch(np.zeros((2, 784)))
