@@ -37,7 +37,7 @@ unit: install
 
 nbval: install  ## re-execute every stored notebook and compare the cells marked NBVAL_CHECK_OUTPUT
 	@if ls notebooks/*.ipynb >/dev/null 2>&1; then \
-		$(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=1800 -p no:cacheprovider notebooks/*.ipynb; \
+		MNIST_COURSE_STRICT=1 $(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=1800 -p no:cacheprovider notebooks/*.ipynb; \
 	else echo "nbval: no notebooks yet"; fi
 
 sync: install  ## rewrite notebooks/*.ipynb cell sources from their .py twins, keeping outputs (no execution)

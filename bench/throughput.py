@@ -17,7 +17,8 @@ import torch.nn.functional as F
 from bench.common import course_tensors, row, tutorial_loader
 from bench.recipes import CNN_BATCH, MLP_BATCH, make_cnn, make_cnn_pool_last, make_mlp
 from mnist_course.data import TensorBatches
-from mnist_course.train import fit, seed_everything
+from mnist_course.settings import seed_everything
+from mnist_course.train import fit
 
 #: Each side is timed this many times, alternating with the other; the best epoch counts.
 ROUNDS = 2

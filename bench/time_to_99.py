@@ -17,7 +17,8 @@ from torch import nn
 from bench.common import course_tensors, row, tutorial_loader
 from bench.recipes import course_99_recipe
 from mnist_course.data import TensorBatches
-from mnist_course.train import evaluate, seed_everything
+from mnist_course.settings import seed_everything
+from mnist_course.train import evaluate
 
 TARGET = 0.99
 

@@ -17,13 +17,19 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import torch
 
+from mnist_course.settings import data_root, mirror_list, progress_enabled
+
 __all__ = [
     "PUBLIC_MIRRORS",
+    "VALIDATION_SEED",
+    "VALIDATION_SIZE",
     "MNISTDownloadError",
+    "Splits",
     "TensorBatches",
     "as_image_batch",
     "data_root",
@@ -32,6 +38,8 @@ __all__ = [
     "mean_std",
     "mirrors",
     "read_idx",
+    "load_splits",
+    "split_indices",
     "standardize",
     "to_unit",
 ]
@@ -81,26 +89,9 @@ class MNISTDownloadError(RuntimeError):
 # ----------------------------------------------------------------------------------------------- where
 
 
-def data_root() -> Path:
-    """The folder that holds ``MNIST/raw`` (notebook 02).
-
-    ``MNIST_COURSE_DATA`` if set; else the repository's ``data/`` when the package runs from a checkout;
-    else a per-user cache folder (``$XDG_CACHE_HOME/mnist-course`` or ``~/.cache/mnist-course``).
-    """
-    env = os.environ.get("MNIST_COURSE_DATA")
-    if env:
-        return Path(env).expanduser()
-    checkout = Path(__file__).resolve().parent.parent
-    if (checkout / "pyproject.toml").is_file() and (checkout / "data").is_dir():
-        return checkout / "data"
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "mnist-course"
-
-
 def mirrors() -> list[str]:
     """Mirrors to try, in order: ``MNIST_COURSE_MIRRORS`` (comma-separated URLs or folders), then the public ones."""
-    extra = [m.strip() for m in os.environ.get("MNIST_COURSE_MIRRORS", "").split(",") if m.strip()]
-    return extra + PUBLIC_MIRRORS
+    return mirror_list("MNIST_COURSE_MIRRORS") + PUBLIC_MIRRORS
 
 
 # ----------------------------------------------------------------------------------------------- fetch
@@ -194,8 +185,6 @@ def download_mnist(
             "Set MNIST_COURSE_DATA to a folder you can write to."
         ) from e
     if progress is None:
-        from mnist_course.train import progress_enabled
-
         progress = progress_enabled()
     mirror_list = mirrors()
     missing = {}
@@ -261,6 +250,45 @@ def load_mnist(split: str = "train", root: str | Path | None = None) -> tuple[to
         labels = torch.from_numpy(read_idx(raw_dir / labels_spec.name).astype(np.int64))
         _CACHE[key] = (images, labels)
     return _CACHE[key]
+
+
+# ----------------------------------------------------------------------------------------------- split
+
+#: The course's one validation split: 10,000 of the 60,000 training images, drawn by a permutation seeded with 0.
+VALIDATION_SIZE = 10_000
+VALIDATION_SEED = 0
+
+
+class Splits(NamedTuple):
+    """The course's three splits, each an ``(images, labels)`` pair (notebook 02)."""
+
+    train: tuple[torch.Tensor, torch.Tensor]
+    val: tuple[torch.Tensor, torch.Tensor]
+    test: tuple[torch.Tensor, torch.Tensor]
+
+
+def split_indices(n: int, n_val: int, seed: int = VALIDATION_SEED) -> tuple[torch.Tensor, torch.Tensor]:
+    """A seeded random split of ``range(n)`` into (training indices, validation indices) (notebook 02)."""
+    if not 0 < n_val < n:
+        raise ValueError(f"n_val must be between 1 and n - 1 = {n - 1}, got {n_val}")
+    perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
+    return perm[n_val:], perm[:n_val]
+
+
+def load_splits(n_val: int = VALIDATION_SIZE, seed: int = VALIDATION_SEED) -> Splits:
+    """The course's splits: 50,000 training, 10,000 validation (from the training file), 10,000 test (notebook 02).
+
+    Every notebook from 02 on chooses recipes and watches epochs on ``val`` and touches ``test`` once, at the
+    end. The split is :func:`split_indices` of the 60,000 training images with ``seed`` 0, the same on every run.
+    Images are uint8 N×28×28, labels int64 N, as :func:`load_mnist` returns them.
+    """
+    images, labels = load_mnist("train")
+    fit_idx, val_idx = split_indices(len(images), n_val, seed)
+    return Splits(
+        train=(images[fit_idx], labels[fit_idx]),
+        val=(images[val_idx], labels[val_idx]),
+        test=load_mnist("test"),
+    )
 
 
 # ----------------------------------------------------------------------------------------------- scale

@@ -13,7 +13,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from mnist_course.data import TensorBatches, as_image_batch
-from mnist_course.train import History, fit, predict, seed_everything
+from mnist_course.settings import seed_everything
+from mnist_course.train import History, fit, predict
 
 __all__ = ["Judge", "digit_shares", "judge_samples", "train_judge"]
 

@@ -1,80 +1,29 @@
-"""Seeding, device choice, quick mode and the course's training loop.
+"""The course's training loop: ``accuracy``, ``predict``, ``evaluate``, ``History`` and ``fit``.
 
-``seed_everything`` and ``device`` open every notebook (introduced in notebook 01); ``fit`` and ``evaluate``
-are written out by hand in notebook 05 and used from notebook 06 on.
+``fit`` and ``evaluate`` are written out by hand in notebook 05 and used from notebook 06 on. Seeding, the device
+and quick mode live in :mod:`mnist_course.settings`.
 """
 
 from __future__ import annotations
 
-import os
-import random
-import sys
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from mnist_course.data import TensorBatches
+from mnist_course.settings import progress_enabled
 
 __all__ = [
     "History",
     "accuracy",
-    "device",
     "evaluate",
     "fit",
-    "is_quick",
-    "pick",
     "predict",
-    "progress_enabled",
-    "seed_everything",
 ]
-
-
-def seed_everything(seed: int = 0) -> None:
-    """Seed Python's ``random``, NumPy and PyTorch (CPU and GPU) so a re-run gives the same numbers (notebook 01)."""
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-    if torch.cuda.is_available():
-        torch.cuda.manual_seed_all(seed)
-    torch.backends.cudnn.benchmark = False
-    torch.backends.cudnn.deterministic = True
-
-
-def device() -> torch.device:
-    """The fastest device here: CUDA, then Apple's MPS, then the CPU (notebook 01)."""
-    if torch.cuda.is_available():
-        return torch.device("cuda")
-    mps = getattr(torch.backends, "mps", None)
-    if mps is not None and mps.is_available():
-        return torch.device("mps")
-    return torch.device("cpu")
-
-
-def is_quick() -> bool:
-    """True when ``MNIST_COURSE_QUICK=1``: notebooks then use small subsets and few steps (notebook 01)."""
-    return os.environ.get("MNIST_COURSE_QUICK", "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-def pick(full: Any, quick: Any) -> Any:
-    """``full`` normally, ``quick`` under ``MNIST_COURSE_QUICK=1`` (notebook 01): ``epochs = pick(5, 1)``."""
-    return quick if is_quick() else full
-
-
-def progress_enabled() -> bool:
-    """Whether progress bars show: off when ``MNIST_COURSE_PROGRESS=0`` or ``CI`` is set, or when nobody watches."""
-    setting = os.environ.get("MNIST_COURSE_PROGRESS", "").strip().lower()
-    if setting in {"0", "false", "no", "off"}:
-        return False
-    if setting in {"1", "true", "yes", "on"}:
-        return True
-    if os.environ.get("CI"):
-        return False
-    return "ipykernel" in sys.modules or sys.stderr.isatty()
 
 
 def _check_batch(x: torch.Tensor, y: torch.Tensor) -> None:

@@ -50,8 +50,8 @@ from torchvision.utils import make_grid
 
 from mnist_course.data import TensorBatches, data_root, load_mnist, mean_std, read_idx, standardize, to_unit
 from mnist_course.results import record
+from mnist_course.settings import device, pick, seed_everything
 from mnist_course.timing import best_time
-from mnist_course.train import device, pick, seed_everything
 
 seed_everything(0)
 dev = device()

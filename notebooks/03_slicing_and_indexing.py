@@ -47,8 +47,8 @@ from matplotlib import cbook
 from mnist_course.data import load_mnist, to_unit
 from mnist_course.plot import show_images
 from mnist_course.results import record
+from mnist_course.settings import device, pick, seed_everything
 from mnist_course.timing import best_time
-from mnist_course.train import device, pick, seed_everything
 
 seed_everything(0)
 dev = device()

@@ -49,7 +49,7 @@ from mnist_course.data import load_mnist, mean_std, standardize
 from mnist_course.plot import show_weights
 from mnist_course.results import record
 from mnist_course.search import linear_accuracy, random_walk
-from mnist_course.train import device, pick, seed_everything
+from mnist_course.settings import device, pick, seed_everything
 
 seed_everything(0)
 dev = device()

@@ -51,8 +51,9 @@ from torch import nn
 from mnist_course.data import TensorBatches, load_mnist, mean_std, standardize
 from mnist_course.plot import plot_confusion, plot_history, show_images, show_weights
 from mnist_course.results import record
+from mnist_course.settings import device, pick, seed_everything
 from mnist_course.timing import speedup
-from mnist_course.train import History, device, fit, pick, predict, seed_everything
+from mnist_course.train import History, fit, predict
 
 seed_everything(0)
 dev = device()

@@ -53,7 +53,8 @@ from mnist_course.data import TensorBatches, load_mnist, mean_std, standardize
 from mnist_course.models import MLP, count_parameters
 from mnist_course.plot import plot_history, show_weights
 from mnist_course.results import record
-from mnist_course.train import accuracy, device, evaluate, fit, pick, seed_everything
+from mnist_course.settings import device, pick, seed_everything
+from mnist_course.train import accuracy, evaluate, fit
 
 seed_everything(0)
 dev = device()

@@ -50,7 +50,7 @@ from mnist_course.data import TensorBatches, load_mnist, to_unit
 from mnist_course.models import count_parameters
 from mnist_course.plot import plot_embedding, plot_history, show_weights
 from mnist_course.results import record
-from mnist_course.train import device, pick, seed_everything
+from mnist_course.settings import device, pick, seed_everything
 
 seed_everything(0)
 dev = device()

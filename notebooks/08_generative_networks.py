@@ -55,7 +55,7 @@ from mnist_course.generative import digit_shares, judge_samples, train_judge
 from mnist_course.models import count_parameters
 from mnist_course.plot import plot_confusion, plot_embedding, plot_history, show_images
 from mnist_course.results import record
-from mnist_course.train import device, pick, seed_everything
+from mnist_course.settings import device, pick, seed_everything
 
 seed_everything(0)
 dev = device()

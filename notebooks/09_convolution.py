@@ -50,8 +50,8 @@ from matplotlib.patches import Rectangle
 
 from mnist_course.data import load_mnist, to_unit
 from mnist_course.results import record
+from mnist_course.settings import device, seed_everything
 from mnist_course.timing import best_time
-from mnist_course.train import device, seed_everything
 
 seed_everything(0)
 dev = device()  # everything here is small: it all runs on the CPU

@@ -48,7 +48,8 @@ from mnist_course.data import TensorBatches, load_mnist, mean_std, standardize
 from mnist_course.models import MLP, count_parameters
 from mnist_course.plot import plot_history, show_images, show_weights
 from mnist_course.results import record
-from mnist_course.train import device, evaluate, fit, pick, predict, seed_everything
+from mnist_course.settings import device, pick, seed_everything
+from mnist_course.train import evaluate, fit, predict
 
 seed_everything(0)
 dev = device()

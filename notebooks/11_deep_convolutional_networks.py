@@ -58,8 +58,9 @@ from mnist_course.deep import DeepCNN, ResidualBlock, augment, per_class_subset,
 from mnist_course.models import count_parameters
 from mnist_course.plot import plot_confusion, plot_history, show_images
 from mnist_course.results import record
+from mnist_course.settings import device, is_quick, pick, seed_everything
 from mnist_course.timing import speedup
-from mnist_course.train import device, evaluate, fit, is_quick, pick, predict, seed_everything
+from mnist_course.train import evaluate, fit, predict
 
 seed_everything(0)
 dev = device()

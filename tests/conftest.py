@@ -25,6 +25,8 @@ def offline(monkeypatch):
     monkeypatch.setattr(data, "PUBLIC_MIRRORS", [])
     monkeypatch.delenv("MNIST_COURSE_RESULTS", raising=False)
     monkeypatch.delenv("MNIST_COURSE_QUICK", raising=False)
+    monkeypatch.delenv("MNIST_COURSE_STRICT", raising=False)
+    monkeypatch.delenv("MNIST_COURSE_NOTEBOOK", raising=False)
 
 
 @pytest.fixture(scope="session")

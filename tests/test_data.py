@@ -13,7 +13,7 @@ import pytest
 import torch
 import torchvision
 
-from mnist_course import data
+from mnist_course import data, settings
 from mnist_course.data import (
     FILES,
     MNISTDownloadError,
@@ -250,7 +250,7 @@ def test_data_root_outside_a_checkout_is_a_user_cache(monkeypatch, tmp_path):
     monkeypatch.delenv("MNIST_COURSE_DATA", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     fake = tmp_path / "site" / "mnist_course" / "data.py"
-    monkeypatch.setattr(data, "__file__", str(fake))
+    monkeypatch.setattr(settings, "__file__", str(fake))
     assert data_root() == tmp_path / "mnist-course"
 
 

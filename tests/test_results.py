@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from mnist_course.results import Result, TargetMissed, record
+from mnist_course.results import Result, TargetMissed, TargetWarning, check, record
 
 
 def test_record_pass_prints_the_verdict(capsys):
@@ -21,9 +21,36 @@ def test_lower_is_better():
     assert r.passed and r.verdict == "error <= 0.02: PASS"
 
 
-def test_missed_target_raises_in_a_full_run():
+def test_missed_target_raises_in_a_strict_full_run(monkeypatch):
+    monkeypatch.setenv("MNIST_COURSE_STRICT", "1")
     with pytest.raises(TargetMissed, match="missed its target"):
         record("test_accuracy", 0.5, 0.98)
+
+
+def test_missed_target_warns_in_an_interactive_session(monkeypatch, capsys):
+    monkeypatch.delenv("MNIST_COURSE_STRICT", raising=False)
+    with pytest.warns(TargetWarning, match="missed its target .* by 0.48"):
+        r = record("test_accuracy", 0.5, 0.98)
+    assert not r.passed
+    assert "WARNING: test_accuracy = 0.5 missed its target" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("strict", ["0", "false", "no", "off"])
+def test_strict_off_words_mean_interactive(monkeypatch, strict):
+    monkeypatch.setenv("MNIST_COURSE_STRICT", strict)
+    with pytest.warns(TargetWarning):
+        record("test_accuracy", 0.5, 0.98)
+
+
+def test_check_raises_only_when_strict(monkeypatch, capsys):
+    monkeypatch.setenv("MNIST_COURSE_STRICT", "1")
+    assert check(True, "fine") is True
+    with pytest.raises(TargetMissed, match="the loss fell"):
+        check(False, "the loss fell")
+    monkeypatch.setenv("MNIST_COURSE_STRICT", "0")
+    with pytest.warns(TargetWarning, match="the loss fell"):
+        assert check(False, "the loss fell") is False
+    assert "WARNING" in capsys.readouterr().out
 
 
 def test_missed_target_only_reported_in_quick_mode(monkeypatch, capsys):

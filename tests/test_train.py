@@ -9,9 +9,10 @@ import pytest
 import torch
 from torch import nn
 
-from mnist_course import train
+from mnist_course import settings
 from mnist_course.data import TensorBatches
-from mnist_course.train import History, accuracy, evaluate, fit, is_quick, pick, predict, seed_everything
+from mnist_course.settings import is_quick, pick, seed_everything
+from mnist_course.train import History, accuracy, evaluate, fit, predict
 
 
 def test_seed_everything_repeats_all_generators():
@@ -25,28 +26,38 @@ def test_seed_everything_repeats_all_generators():
 def test_device_prefers_cuda_then_mps_then_cpu(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
-    assert train.device().type == "cpu"
+    assert settings.device().type == "cpu"
     monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
-    assert train.device().type == "mps"
+    assert settings.device().type == "mps"
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
-    assert train.device().type == "cuda"
+    assert settings.device().type == "cuda"
 
 
-@pytest.mark.parametrize(("value", "quick"), [("1", True), ("true", True), ("0", False), ("", False)])
+@pytest.mark.parametrize(
+    ("value", "quick"),
+    [("1", True), ("true", True), ("Yes", True), ("on", True), ("0", False), ("", False), ("false", False),
+     ("no", False), ("OFF", False)],
+)
 def test_quick_mode_from_environment(monkeypatch, value, quick):
     monkeypatch.setenv("MNIST_COURSE_QUICK", value)
     assert is_quick() is quick
     assert pick("full", "quick") == ("quick" if quick else "full")
 
 
+def test_a_switch_with_an_unknown_word_says_what_to_write(monkeypatch):
+    monkeypatch.setenv("MNIST_COURSE_QUICK", "maybe")
+    with pytest.raises(ValueError, match="MNIST_COURSE_QUICK='maybe'.*use 1 or 0"):
+        is_quick()
+
+
 def test_progress_switches(monkeypatch):
     monkeypatch.setenv("MNIST_COURSE_PROGRESS", "0")
-    assert train.progress_enabled() is False
+    assert settings.progress_enabled() is False
     monkeypatch.setenv("MNIST_COURSE_PROGRESS", "1")
     monkeypatch.setenv("CI", "true")
-    assert train.progress_enabled() is True
+    assert settings.progress_enabled() is True
     monkeypatch.delenv("MNIST_COURSE_PROGRESS")
-    assert train.progress_enabled() is False  # CI is set
+    assert settings.progress_enabled() is False  # CI is set
 
 
 def test_accuracy_counts_argmax_hits():

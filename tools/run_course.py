@@ -23,6 +23,8 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from mnist_course.settings import is_quick
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 BUILD = ROOT / "build"
@@ -76,8 +78,9 @@ def main() -> int:
     args = parser.parse_args()
     build: Path = args.build
 
-    quick = os.environ.get("MNIST_COURSE_QUICK", "") not in ("", "0")
+    quick = is_quick()
     os.environ.setdefault("MNIST_COURSE_PROGRESS", "0")
+    os.environ["MNIST_COURSE_STRICT"] = "1"  # a missed target fails the run (quick mode: only errors do)
     out_dir = build / "quick" if quick else args.notebooks
     paths = twins(args.prefixes, args.notebooks)
     if not paths:
