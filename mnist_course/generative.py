@@ -53,7 +53,7 @@ def train_judge(
     epochs: int = 1,
     batch_size: int = 128,
     lr: float = 1e-2,
-    test: tuple[torch.Tensor, torch.Tensor] | None = None,
+    val: tuple[torch.Tensor, torch.Tensor] | None = None,
     seed: int = 0,
     device: torch.device | str | None = None,
     verbose: bool = True,
@@ -74,7 +74,7 @@ def train_judge(
     batches = TensorBatches(x, y.long(), batch_size=batch_size, shuffle=True, seed=seed, device=device)
     optimizer = torch.optim.Adam(judge.parameters(), lr=lr)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=epochs * len(batches))
-    history = fit(judge, optimizer, batches, epochs=epochs, test=test, scheduler=scheduler, verbose=verbose)
+    history = fit(judge, optimizer, batches, epochs=epochs, val=val, scheduler=scheduler, verbose=verbose)
     return judge.eval(), history
 
 

@@ -73,7 +73,7 @@ def show_images(
 
 def plot_history(
     histories: Mapping[str, Sequence[Mapping[str, float]]] | Sequence[Mapping[str, float]],
-    keys: Sequence[str] = ("loss", "train_accuracy", "test_accuracy"),
+    keys: Sequence[str] = ("loss", "train_accuracy", "val_accuracy"),
     title: str | None = None,
 ) -> Figure:
     """Training curves by epoch: one panel per key, one line per run (notebook 05).

@@ -66,10 +66,10 @@ def evaluate(
 
 
 class History(list):
-    """One dict per epoch: ``epoch``, ``loss``, ``train_accuracy``, ``test_accuracy``, ``seconds`` (notebook 05)."""
+    """One dict per epoch: ``epoch``, ``loss``, ``train_accuracy``, ``val_accuracy`` (with ``val``), ``seconds`` (notebook 05)."""
 
     def column(self, key: str) -> list[float]:
-        """All epochs' values of one key, e.g. ``history.column("test_accuracy")``."""
+        """All epochs' values of one key, e.g. ``history.column("val_accuracy")``."""
         return [row[key] for row in self]
 
     @property
@@ -88,7 +88,7 @@ def fit(
     optimizer: torch.optim.Optimizer,
     train: TensorBatches | Iterable[tuple[torch.Tensor, torch.Tensor]],
     epochs: int = 1,
-    test: tuple[torch.Tensor, torch.Tensor] | None = None,
+    val: tuple[torch.Tensor, torch.Tensor] | None = None,
     loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] = F.cross_entropy,
     scheduler: Any = None,
     transform: Callable[[torch.Tensor], torch.Tensor] | None = None,
@@ -100,7 +100,8 @@ def fit(
 
     Each step: forward, ``loss_fn``, backward, ``optimizer.step()``, then ``scheduler.step()`` if given
     (schedulers here step once per batch, like ``OneCycleLR``). ``transform`` is applied to each training
-    batch (data augmentation). ``test`` is an ``(x, y)`` pair evaluated after each epoch. ``max_steps``
+    batch (data augmentation). ``val`` is an ``(x, y)`` pair evaluated after each epoch: the
+    validation split, never the test set, which is scored once at the end with :func:`evaluate`. ``max_steps``
     stops early (a dry run). Training accuracy is the running accuracy over the epoch's batches.
     """
     if epochs < 1:
@@ -142,11 +143,11 @@ def fit(
             "train_accuracy": float(total_correct) / max(seen, 1),
             "seconds": seconds,
         }
-        if test is not None:
-            row["test_accuracy"] = evaluate(model, *test)["accuracy"]
+        if val is not None:
+            row["val_accuracy"] = evaluate(model, *val)["accuracy"]
         history.append(row)
         if verbose:
-            extra = f"  test acc {row['test_accuracy']:.4f}" if "test_accuracy" in row else ""
+            extra = f"  val acc {row['val_accuracy']:.4f}" if "val_accuracy" in row else ""
             print(
                 f"epoch {epoch:2d}  loss {row['loss']:.4f}  train acc {row['train_accuracy']:.4f}{extra}"
                 f"  ({seconds:.1f} s)"

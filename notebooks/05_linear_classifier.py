@@ -383,7 +383,7 @@ model = nn.Linear(784, 10).to(dev)
 batches = TensorBatches(X_train, y_train, batch_size=512, seed=0, device=dev)
 optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
 scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs * len(batches))
-history = fit(model, optimizer, batches, epochs=epochs, test=(X_test, y_test), scheduler=scheduler)
+history = fit(model, optimizer, batches, epochs=epochs, val=(X_test, y_test), scheduler=scheduler)
 
 # %%
 fig = plot_history({"by hand (SGD)": history_hand, "nn.Linear + Adam": history},
@@ -394,7 +394,7 @@ fig = plot_history({"by hand (SGD)": history_hand, "nn.Linear + Adam": history},
 # limit is the model, not the optimizer, as the next notebook will show.
 
 # %%
-test_accuracy = history.last["test_accuracy"]
+test_accuracy = history.last["val_accuracy"]
 print(f"test accuracy: by hand {history_hand.last['test_accuracy']:.4f}, nn.Linear + Adam {test_accuracy:.4f}")
 print(f"training time of the nn.Linear model: {history.seconds:.1f} s for {epochs} epochs")
 result = record("test accuracy", test_accuracy, 0.92)
@@ -548,7 +548,7 @@ print(f"training time (nn.Linear + Adam, {epochs} epochs): {history.seconds:.1f}
 #    b_unit = TensorBatches(U_train, y_train, batch_size=512, seed=0)
 #    opt = torch.optim.Adam(m.parameters(), lr=3e-3)
 #    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs * len(b_unit))
-#    fit(m, opt, b_unit, epochs=epochs, test=(U_test, y_test), scheduler=sched)
+#    fit(m, opt, b_unit, epochs=epochs, val=(U_test, y_test), scheduler=sched)
 #    ```
 #    The standardized run is ahead after every epoch. Try `torch.optim.SGD(m.parameters(), lr=0.05)` too: with
 #    plain SGD the gap is several times larger. Inputs that are all positive make the gradients of all 784 weights

@@ -326,9 +326,9 @@ for name, sizes in shapes.items():
     model = MLP(sizes).to(dev)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     batches = TensorBatches(X_fit[:n_small], y_fit[:n_small], batch_size=128, seed=0, device=dev)
-    history = fit(model, optimizer, batches, epochs=pick(2, 1), test=(X_val, y_val), verbose=False)  # scored on validation
+    history = fit(model, optimizer, batches, epochs=pick(2, 1), val=(X_val, y_val), verbose=False)  # scored on validation
     comparison[name] = {"parameters": count_parameters(model), "seconds": history.seconds,
-                        "accuracy": history.last["test_accuracy"]}
+                        "accuracy": history.last["val_accuracy"]}
 
 print(f"{'network':9s} {'parameters':>10s} {'seconds':>8s} {'validation accuracy':>20s}")
 for name, row in comparison.items():
@@ -503,7 +503,7 @@ epochs = pick(8, 1)
 batches = TensorBatches(X_all[:pick(60_000, 6_000)], y_all[:pick(60_000, 6_000)], batch_size=256, seed=0, device=dev)
 optimizer = torch.optim.SGD(model.parameters(), lr=0.2, momentum=0.9, nesterov=True, weight_decay=5e-4)
 scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs * len(batches))
-history = fit(model, optimizer, batches, epochs=epochs, test=(X_test, y_test), scheduler=scheduler)
+history = fit(model, optimizer, batches, epochs=epochs, val=(X_test, y_test), scheduler=scheduler)
 
 # %%
 fig = plot_history(history, title="784-500-10 on all training images")
@@ -645,7 +645,7 @@ print(f"full network: test accuracy {test_accuracy:.4f} after {history.seconds:.
 #        opt = torch.optim.SGD(m.parameters(), lr=0.1, momentum=0.9, nesterov=True)
 #        h = fit(m, opt, TensorBatches(X_all, y_all, batch_size=batch_size, seed=0, device=dev),
 #                test=(X_test, y_test), verbose=False)
-#        print(batch_size, f"{h.seconds:.1f} s", h.last["test_accuracy"])
+#        print(batch_size, f"{h.seconds:.1f} s", h.last["val_accuracy"])
 #    ```
 #    Batches of 32 make the epoch several times slower: many small matrix products use the CPU poorly, and
 #    vectorization pays off on big blocks. At this learning rate their noisy gradients also hurt the accuracy.

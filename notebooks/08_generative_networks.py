@@ -87,8 +87,8 @@ print(f"training images {tuple(x_train.shape)}, test images {tuple(x_test.shape)
 
 # %%
 start = time.perf_counter()
-judge, judge_history = train_judge(x_train, y_train, epochs=1, test=(x_test, y_test), device=dev)
-judge_accuracy = judge_history.last["test_accuracy"]
+judge, judge_history = train_judge(x_train, y_train, epochs=1, val=(x_test, y_test), device=dev)
+judge_accuracy = judge_history.last["val_accuracy"]
 print(f"judge: {count_parameters(judge):,} parameters, test accuracy {judge_accuracy:.2%}, "
       f"trained in {time.perf_counter() - start:.0f} s")
 

@@ -210,11 +210,11 @@ cnn = LeNet().to(dev, memory_format=torch.channels_last)
 batches = TensorBatches(X_train, Y_train, batch_size=batch_size, seed=0, device=dev)
 optimizer = torch.optim.Adam(cnn.parameters(), lr=max_lr)
 scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=max_lr, total_steps=epochs * len(batches))
-cnn_history = fit(cnn, optimizer, batches, epochs=epochs, test=(X_test, Y_test), scheduler=scheduler)
+cnn_history = fit(cnn, optimizer, batches, epochs=epochs, val=(X_test, Y_test), scheduler=scheduler)
 print(f"CNN training time: {cnn_history.seconds:.1f} s for {epochs} epochs (the course's budget is 60 s on 2 CPU cores)")
 
 # %%
-result = record("CNN test accuracy", cnn_history.last["test_accuracy"], 0.992)
+result = record("CNN test accuracy", cnn_history.last["val_accuracy"], 0.992)
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -232,7 +232,7 @@ mlp = MLP(sizes=(784, 500, 10)).to(dev)
 batches = TensorBatches(X_train, Y_train, batch_size=batch_size, seed=0, device=dev)
 optimizer = torch.optim.Adam(mlp.parameters(), lr=max_lr)
 scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=max_lr, total_steps=epochs * len(batches))
-mlp_history = fit(mlp, optimizer, batches, epochs=epochs, test=(X_test, Y_test), scheduler=scheduler)
+mlp_history = fit(mlp, optimizer, batches, epochs=epochs, val=(X_test, Y_test), scheduler=scheduler)
 print(f"MLP training time: {mlp_history.seconds:.1f} s")
 
 # %%
@@ -240,7 +240,7 @@ fig = plot_history({"CNN (LeNet)": cnn_history, "MLP (784, 500, 10)": mlp_histor
                    title="Learning curves: the CNN against the notebook 06 network")
 
 # %%
-cnn_acc, mlp_acc = cnn_history.last["test_accuracy"], mlp_history.last["test_accuracy"]
+cnn_acc, mlp_acc = cnn_history.last["val_accuracy"], mlp_history.last["val_accuracy"]
 print(f"test accuracy: CNN {cnn_acc:.2%} ({cnn_params:,d} parameters), MLP {mlp_acc:.2%} ({mlp_params:,d} parameters)")
 print(f"test errors:   CNN {round((1 - cnn_acc) * len(Y_test))}, MLP {round((1 - mlp_acc) * len(Y_test))} "
       f"of {len(Y_test):,d}")
@@ -419,7 +419,7 @@ print(f"at a shift of 3 pixels: CNN {curves['CNN (LeNet)'][3]:.1%}, MLP {curves[
 #    batches = TensorBatches(X_train, Y_train, batch_size=128, seed=0, device=dev)
 #    opt = torch.optim.Adam(plain.parameters(), lr=max_lr)
 #    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=max_lr, total_steps=epochs * len(batches))
-#    plain_history = fit(plain, opt, batches, epochs=epochs, test=(X_test, Y_test), scheduler=sched)
+#    plain_history = fit(plain, opt, batches, epochs=epochs, val=(X_test, Y_test), scheduler=sched)
 #    plot_history({"with batch norm": cnn_history, "without": plain_history});
 #    ```
 #    Without batch normalization the network still trains well, but after three epochs its test accuracy ends a
@@ -445,7 +445,7 @@ print(f"at a shift of 3 pixels: CNN {curves['CNN (LeNet)'][3]:.1%}, MLP {curves[
 #    batches = TensorBatches(X_train, Y_train, batch_size=128, seed=0, device=dev)
 #    opt = torch.optim.Adam(robust.parameters(), lr=max_lr)
 #    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=max_lr, total_steps=epochs * len(batches))
-#    fit(robust, opt, batches, epochs=epochs, test=(X_test, Y_test), scheduler=sched, transform=random_shift)
+#    fit(robust, opt, batches, epochs=epochs, val=(X_test, Y_test), scheduler=sched, transform=random_shift)
 #    for s in shifts:
 #        accs = [evaluate(robust, standardize(shift_images(raw, dx, dy), mean, std).unsqueeze(1), labels)["accuracy"]
 #                for dx, dy in ([(0, 0)] if s == 0 else [(s, 0), (-s, 0), (0, s), (0, -s)])]
@@ -482,7 +482,7 @@ print(f"at a shift of 3 pixels: CNN {curves['CNN (LeNet)'][3]:.1%}, MLP {curves[
 #    batches = TensorBatches(X_train, Y_train, batch_size=128, seed=0, device=dev)
 #    opt = torch.optim.Adam(tiny.parameters(), lr=max_lr)
 #    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=max_lr, total_steps=epochs * len(batches))
-#    fit(tiny, opt, batches, epochs=epochs, test=(X_test, Y_test), scheduler=sched)
+#    fit(tiny, opt, batches, epochs=epochs, val=(X_test, Y_test), scheduler=sched)
 #    ```
 #    With about sixty times fewer parameters than the MLP it reaches about the MLP's accuracy: the structure of the
 #    network matters more than its size. It is not much faster on a CPU, though: with so few channels, the fixed

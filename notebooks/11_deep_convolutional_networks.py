@@ -456,7 +456,7 @@ def train_model(model, x, y, epochs, max_lr=0.2, batch_size=128, augmentation=Tr
     g = torch.Generator().manual_seed(seed)  # the augmentation's own random numbers
     transform = (lambda xb: augment(xb, max_shift=2, max_rotation=10, generator=g)) if augmentation else None
     loss_fn = functools.partial(F.cross_entropy, label_smoothing=label_smoothing)
-    return fit(model, optimizer, batches, epochs=epochs, test=test, loss_fn=loss_fn, scheduler=scheduler,
+    return fit(model, optimizer, batches, epochs=epochs, val=test, loss_fn=loss_fn, scheduler=scheduler,
                transform=transform, verbose=verbose)
 
 

@@ -49,10 +49,10 @@ def test_train_judge_learns_a_toy_task_and_is_deterministic():
     y = torch.arange(32) % 2
     x[y == 0, :14] = 1.0
     x[y == 1, 14:] = 1.0
-    judge, history = train_judge(x, y, epochs=3, batch_size=8, lr=1e-2, test=(x, y), verbose=False)
+    judge, history = train_judge(x, y, epochs=3, batch_size=8, lr=1e-2, val=(x, y), verbose=False)
     assert isinstance(history, History) and len(history) == 3
     assert not judge.training
-    assert history.last["test_accuracy"] == 1.0
+    assert history.last["val_accuracy"] == 1.0
     again, _ = train_judge(x, y, epochs=3, batch_size=8, lr=1e-2, verbose=False)
     for a, b in zip(judge.state_dict().values(), again.state_dict().values()):
         assert torch.equal(a, b)

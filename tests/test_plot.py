@@ -47,7 +47,7 @@ def test_show_images_rejects_bad_input():
 def test_plot_history_one_panel_per_key_one_line_per_run():
     h = [{"epoch": 1, "loss": 1.0, "train_accuracy": 0.5}, {"epoch": 2, "loss": 0.5, "train_accuracy": 0.8}]
     fig = plot_history({"a": h, "b": h})
-    assert len(fig.axes) == 2  # test_accuracy is absent from both histories
+    assert len(fig.axes) == 2  # val_accuracy is absent from both histories
     assert all(len(ax.lines) == 2 for ax in fig.axes)
     assert fig.axes[0].get_xlabel() == "epoch"
     with pytest.raises(ValueError, match="keys"):

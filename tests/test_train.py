@@ -80,15 +80,15 @@ def _train_once(epochs=3, **kw):
     x, y = _blobs()
     model = nn.Linear(2, 2)
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
-    return model, fit(model, opt, TensorBatches(x, y, 32, seed=0), epochs=epochs, test=(x, y), verbose=False, **kw)
+    return model, fit(model, opt, TensorBatches(x, y, 32, seed=0), epochs=epochs, val=(x, y), verbose=False, **kw)
 
 
 def test_fit_learns_and_reports_each_epoch():
     model, history = _train_once()
     assert isinstance(history, History) and len(history) == 3
-    assert set(history.last) == {"epoch", "loss", "train_accuracy", "test_accuracy", "seconds"}
+    assert set(history.last) == {"epoch", "loss", "train_accuracy", "val_accuracy", "seconds"}
     assert history.column("epoch") == [1, 2, 3]
-    assert history.last["test_accuracy"] > 0.95
+    assert history.last["val_accuracy"] > 0.95
     assert history.column("loss")[-1] < history.column("loss")[0]
     assert history.seconds == pytest.approx(sum(history.column("seconds")))
 
@@ -122,9 +122,9 @@ def test_fit_prints_one_line_per_epoch(capsys):
     seed_everything(0)
     x, y = _blobs()
     model = nn.Linear(2, 2)
-    fit(model, torch.optim.SGD(model.parameters(), lr=0.1), TensorBatches(x, y, 64), epochs=2, test=(x, y))
+    fit(model, torch.optim.SGD(model.parameters(), lr=0.1), TensorBatches(x, y, 64), epochs=2, val=(x, y))
     lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) == 2 and lines[1].startswith("epoch  2") and "test acc" in lines[1]
+    assert len(lines) == 2 and lines[1].startswith("epoch  2") and "val acc" in lines[1]
 
 
 def test_fit_rejects_zero_epochs():
