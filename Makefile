@@ -9,6 +9,7 @@ PYTHON ?= python3
 # Tests, CI and this repository's machines find the original MNIST files beside the checkout;
 # elsewhere this is empty and the public mirrors are used.
 export MNIST_COURSE_MIRRORS ?= $(abspath $(wildcard ../shared/data/mnist))
+export MNIST_COURSE_FASHION_MIRRORS ?= $(abspath $(wildcard ../shared/data/fashion-mnist))
 export MNIST_COURSE_PROGRESS ?= 0
 
 .PHONY: install run quick test lint unit nbval sync lab bench urls clean
