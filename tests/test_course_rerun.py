@@ -47,7 +47,7 @@ def _lecture_notebook(py: Path) -> tuple[nbformat.NotebookNode, list[str]]:
     extra = []
     for c in nb.cells:
         if c.cell_type == "markdown":
-            for k, block in enumerate(solutions(c.source)):
+            for block in solutions(c.source):
                 extra.append(nbformat.v4.new_code_cell(block))
                 labels.append(f"exercise solution {len(extra)} ({block.splitlines()[0][:60]!r})")
     for i, c in reversed(list(enumerate(code))):
