@@ -37,13 +37,16 @@ def _miss(message: str) -> None:
 def check(condition: bool, message: str) -> bool:
     """A teaching cell's claim about a result, e.g. ``check(loss < 0.5, "the loss fell below 0.5")`` (notebook 01).
 
-    In a strict run a false claim raises :class:`TargetMissed`; interactively it prints a warning naming the
-    claim and the notebook goes on (a lecturer who changed a setting sees what changed). Returns ``condition``.
+    In a strict full run a false claim raises :class:`TargetMissed`; in quick mode it is printed only;
+    interactively it prints a warning naming the claim and the notebook goes on (a lecturer who changed a setting sees what changed). Returns ``condition``.
     Checks of the code's own invariants (shapes, a gradient equal to autograd's) stay plain ``assert``s.
     """
     condition = bool(condition)
     if not condition:
-        _miss(f"this claim no longer holds: {message}")
+        if is_quick():
+            print(f"check: {message}: no (quick mode trains too little: not enforced)")
+        else:
+            _miss(f"this claim no longer holds: {message}")
     return condition
 
 

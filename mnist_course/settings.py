@@ -119,7 +119,7 @@ def _automatic(name: str) -> bool:
         return setting
     if os.environ.get("CI"):
         return False
-    return "ipykernel" in sys.modules or sys.stderr.isatty()
+    return _in_a_kernel() or sys.stderr.isatty()
 
 
 def progress_enabled() -> bool:
@@ -135,7 +135,15 @@ def live_enabled() -> bool:
         return setting
     if os.environ.get("CI") or is_strict() or notebook_name() is not None:
         return False
-    return "ipykernel" in sys.modules
+    return _in_a_kernel()
+
+
+def _in_a_kernel() -> bool:
+    """True inside a Jupyter or Colab kernel (not merely when ipykernel was imported, as nbval does)."""
+    if "IPython" not in sys.modules:
+        return False
+    shell = sys.modules["IPython"].get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
 
 
 def lecture_cache_enabled() -> bool:

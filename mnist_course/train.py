@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from mnist_course.data import TensorBatches
-from mnist_course.settings import progress_enabled
+from mnist_course.settings import live_enabled, progress_enabled
 
 __all__ = [
     "History",
@@ -95,6 +95,7 @@ def fit(
     max_steps: int | None = None,
     progress: bool | None = None,
     verbose: bool = True,
+    live: bool | None = None,
 ) -> History:
     """Train a classifier for ``epochs`` passes over ``train`` and return its :class:`History` (notebook 05).
 
@@ -103,11 +104,14 @@ def fit(
     batch (data augmentation). ``val`` is an ``(x, y)`` pair evaluated after each epoch: the
     validation split, never the test set, which is scored once at the end with :func:`evaluate`. ``max_steps``
     stops early (a dry run). Training accuracy is the running accuracy over the epoch's batches.
+    ``live`` redraws the loss and accuracy curves in place after every epoch (default: on in an interactive
+    Jupyter session, off under the runner and CI, see :func:`mnist_course.settings.live_enabled`).
     """
     if epochs < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs}")
     if progress is None:
         progress = progress_enabled()
+    live_view = _LiveCurves() if (live_enabled() if live is None else live) else None
     from tqdm.auto import tqdm
 
     dev = next(model.parameters()).device
@@ -152,6 +156,28 @@ def fit(
                 f"epoch {epoch:2d}  loss {row['loss']:.4f}  train acc {row['train_accuracy']:.4f}{extra}"
                 f"  ({seconds:.1f} s)"
             )
+        if live_view is not None:
+            live_view.update(history)
         if max_steps is not None and steps >= max_steps:
             break
     return history
+
+
+class _LiveCurves:
+    """One figure of the training curves, redrawn in place after each epoch (a notebook output with a display id)."""
+
+    def __init__(self) -> None:
+        self.handle = None
+
+    def update(self, history: History) -> None:
+        import matplotlib.pyplot as plt
+        from IPython.display import display
+
+        from mnist_course.plot import plot_history
+
+        fig = plot_history(history, title=f"training: epoch {history.last['epoch']}")
+        if self.handle is None:
+            self.handle = display(fig, display_id=True)
+        else:
+            self.handle.update(fig)
+        plt.close(fig)

@@ -144,3 +144,40 @@ def test_evaluate_and_predict_restore_training_mode():
     assert out.shape == (400, 2) and not out.requires_grad
     with pytest.raises(ValueError, match="same length"):
         evaluate(model, x, y[:10])
+
+
+def test_live_curves_redraw_one_figure_in_place(monkeypatch):
+    import IPython.display
+
+    shown, updated = [], []
+
+    class Handle:
+        def update(self, fig):
+            updated.append(fig)
+
+    def fake_display(fig, display_id=False):
+        shown.append((fig, display_id))
+        return Handle()
+
+    monkeypatch.setattr(IPython.display, "display", fake_display)
+    seed_everything(0)
+    x, y = _blobs()
+    model = nn.Linear(2, 2)
+    fit(model, torch.optim.SGD(model.parameters(), lr=0.1), TensorBatches(x, y, 64), epochs=3, verbose=False, live=True)
+    assert len(shown) == 1 and shown[0][1] is True, "one output, created once with a display id"
+    assert len(updated) == 2, "then redrawn in place after each later epoch"
+    assert updated[-1].axes[0].get_title() == "" and "epoch 3" in updated[-1]._suptitle.get_text()
+
+
+def test_live_curves_are_off_under_the_runner_and_ci(monkeypatch):
+    monkeypatch.setattr(settings, "_in_a_kernel", lambda: True)
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("MNIST_COURSE_LIVE", raising=False)
+    assert settings.live_enabled() is True
+    monkeypatch.setenv("MNIST_COURSE_NOTEBOOK", "05_linear_classifier")
+    assert settings.live_enabled() is False
+    monkeypatch.delenv("MNIST_COURSE_NOTEBOOK")
+    monkeypatch.setenv("MNIST_COURSE_STRICT", "1")
+    assert settings.live_enabled() is False
+    monkeypatch.setenv("MNIST_COURSE_LIVE", "1")
+    assert settings.live_enabled() is True
