@@ -233,7 +233,7 @@ def course_markdown(names: list[str], rows: list[dict], readme: str) -> str:
     secs = seconds_by_notebook(rows)
     lines = ["| # | Notebook | What it teaches | Minutes |", "|---|---|---|---:|"]
     for name in names:
-        title, line = info.get(name, (_notebook_title(name), ""))
+        title, line = info[name] if name in info else (_notebook_title(name), "")
         minutes = f"{secs[name] / 60:.1f}" if name in secs else "not yet measured"
         lines.append(f"| {name[:2]} | {{doc}}`{title} </notebooks/{name}>` | {line} | {minutes} |")
     if secs:

@@ -77,7 +77,8 @@ INSPECT = """
     links: [...document.querySelectorAll('a[href]')].map(a => a.href),
     colab: [...document.querySelectorAll('a[href*="colab.research.google.com"]')].map(a => a.href),
     details: [...document.querySelectorAll('details')].map(d =>
-      ({open: d.open, summary: (d.querySelector('summary') || {textContent: ''}).textContent.trim()})),
+      ({open: d.open, code: !!d.querySelector('pre'),
+        summary: (d.querySelector('summary') || {textContent: ''}).textContent.trim()})),
     toc: document.querySelectorAll('#pst-page-toc-nav a, .bd-toc-nav a').length,
     prev: !!document.querySelector('a.left-prev'),
     next: !!document.querySelector('a.right-next'),
@@ -334,6 +335,7 @@ def test_notebook_pages(visit):
         assert report["toc"] >= 2, f"{page} has no table of contents of its sections"
         solutions = [d for d in report["details"] if d["summary"].lower().startswith("solution")]
         assert solutions, f"{page} shows no exercise solutions"
+        assert all(d["code"] for d in solutions), f"{page}: a solution's code is not inside its collapsed block"
         assert not any(d["open"] for d in report["details"]), f"{page} shows a solution expanded"
 
 
