@@ -48,9 +48,9 @@ def test_results_json_list_and_ledger(tmp_path):
 
 def test_results_table_and_minutes():
     text = site_build.results_markdown(ROWS, "a test")
-    assert "| 01_random_walk | acc | 0.83 | ≥ 0.75 | yes | 13.3 |" in text
-    assert "| 01_random_walk | best | 0.84 | ≥ 0.8 | yes |  |" in text  # seconds once per notebook
-    assert "| 07_autoencoders | mse ratio | 1 | ≤ 1.02 | NO | 63.3 |" in text
+    assert "| 01 | acc | 0.83 | ≥ 0.75 | yes | 13.3 |" in text
+    assert "| 01 | best | 0.84 | ≥ 0.8 | yes |  |" in text  # seconds once per notebook
+    assert "| 07 | mse ratio | 1 | ≤ 1.02 | NO | 63.3 |" in text
     assert "**77**" in text
     assert site_build.seconds_by_notebook(ROWS) == {"01_random_walk": 13.3, "07_autoencoders": 63.3}
     assert "Not yet measured" in site_build.results_markdown([], "")

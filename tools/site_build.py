@@ -187,7 +187,7 @@ def results_markdown(rows: list[dict], source: str) -> str:
     lines = [
         f"From {source}, on a 2-core CPU with no GPU; seconds include kernel start.",
         "",
-        "| notebook | metric | value | target | passed | seconds |",
+        "| # | metric | value | target | pass | seconds |",
         "|---|---|---:|---:|---|---:|",
     ]
     seen = set()
@@ -198,7 +198,7 @@ def results_markdown(rows: list[dict], source: str) -> str:
         seen.add(r["notebook"])
         passed = "yes" if r.get("passed") else "NO"
         metric = str(r.get("metric", "")).replace("|", "\\|")
-        lines.append(f"| {r['notebook']} | {metric} | {_fmt(r.get('value'))} | {target_text} | {passed} | {secs} |")
+        lines.append(f"| {r['notebook'][:2]} | {metric} | {_fmt(r.get('value'))} | {target_text} | {passed} | {secs} |")
     total = sum(seconds_by_notebook(rows).values())
     lines.append(f"| **total** | | | | | **{total:.0f}** |")
     return "\n".join(lines) + "\n"
@@ -250,7 +250,7 @@ def toctree_markdown(names: list[str]) -> str:
 
 
 def package_members() -> list[tuple[str, list[tuple[str, str]]]]:
-    """[(module, [(public name, notebook number or '')])] for every module of mnist_course, from __all__."""
+    """[(module, [(function or class, notebook number or '')])] for every module of mnist_course, from __all__."""
     sys.path.insert(0, str(ROOT))
     import mnist_course
 
@@ -268,7 +268,10 @@ def package_members() -> list[tuple[str, list[tuple[str, str]]]]:
         ]
         members = []
         for name in names:
-            doc = inspect.getdoc(getattr(module, name, None)) or ""
+            obj = getattr(module, name, None)
+            if not (inspect.isfunction(obj) or inspect.isclass(obj)):
+                continue  # constants are documented on the module's section, not in the table
+            doc = inspect.getdoc(obj) or ""
             m = NOTEBOOK_NAMED.search(doc)
             members.append((name, m[1] if m else ""))
         out.append((info.name, members))

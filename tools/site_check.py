@@ -77,7 +77,7 @@ INSPECT = """
     links: [...document.querySelectorAll('a[href]')].map(a => a.href),
     colab: [...document.querySelectorAll('a[href*="colab.research.google.com"]')].map(a => a.href),
     details: [...document.querySelectorAll('details')].map(d =>
-      ({open: d.open, code: !!d.querySelector('pre'),
+      ({open: d.open, code: !!d.querySelector('pre'), length: d.textContent.trim().length,
         summary: (d.querySelector('summary') || {textContent: ''}).textContent.trim()})),
     toc: document.querySelectorAll('#pst-page-toc-nav a, .bd-toc-nav a').length,
     prev: !!document.querySelector('a.left-prev'),
@@ -335,7 +335,9 @@ def test_notebook_pages(visit):
         assert report["toc"] >= 2, f"{page} has no table of contents of its sections"
         solutions = [d for d in report["details"] if d["summary"].lower().startswith("solution")]
         assert solutions, f"{page} shows no exercise solutions"
-        assert all(d["code"] for d in solutions), f"{page}: a solution's code is not inside its collapsed block"
+        # The solution's body (its code and text) sits inside the collapsed block, not after it.
+        assert all(d["length"] > len(d["summary"]) + 20 for d in solutions), f"{page}: an empty solution block"
+        assert any(d["code"] for d in solutions), f"{page}: no solution's code is inside its collapsed block"
         assert not any(d["open"] for d in report["details"]), f"{page} shows a solution expanded"
 
 
