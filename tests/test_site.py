@@ -90,3 +90,16 @@ def test_badge_image_is_local_and_link_unchanged():
     assert site_build.BADGE_IMAGE not in out and site_build.LOCAL_BADGE in out
     assert site_build.colab_url(site_build.repository_url(), "01_random_walk") in out
     assert (ROOT / "docs" / "_static" / "colab-badge.svg").exists()
+
+
+def test_site_colab_links_match_the_notebooks_badges():
+    from repo_url import expected  # tools/repo_url.py: what every notebook's badge must point at
+
+    for name in site_build.notebook_names():
+        assert site_build.colab_url(site_build.repository_url(), name) == expected(name)[0]
+
+
+def test_landing_page_commands_are_the_readmes():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = site_build.commands_markdown(readme)
+    assert "make run" in block and "make test" in block and block.startswith("```bash")

@@ -241,6 +241,14 @@ def course_markdown(names: list[str], rows: list[dict], readme: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def commands_markdown(readme: str) -> str:
+    """The README's two commands (its first bash block), so the landing page never drifts from it."""
+    block = re.search(r"```bash\n.*?```\n", readme, flags=re.S)
+    if not block:
+        raise SystemExit("README.md has no ```bash block with the commands to run the course")
+    return block[0]
+
+
 def toctree_markdown(names: list[str]) -> str:
     body = "\n".join(f"notebooks/{n}" for n in names)
     return f"```{{toctree}}\n:hidden:\n:maxdepth: 1\n:caption: The course\n\n{body}\n```\n"
@@ -332,6 +340,7 @@ def stage() -> list[str]:
     generated = {
         "course.md": course_markdown(names, rows, readme),
         "results.md": results_markdown(rows, source),
+        "commands.md": commands_markdown(readme),
         "toctree.md": toctree_markdown(names),
         "package.md": package_markdown(package_members(), names),
     }
