@@ -55,3 +55,4 @@ bench: install
 
 clean:
 	rm -rf build .pytest_cache
+-include site.mk
