@@ -19,11 +19,11 @@ __all__ = ["Result", "TargetMissed", "TargetWarning", "check", "record"]
 
 
 class TargetMissed(AssertionError):
-    """A notebook's headline metric (or a checked claim) failed in a strict run."""
+    """A notebook's headline metric (or a checked claim) failed in a strict run (notebook 01)."""
 
 
 class TargetWarning(UserWarning):
-    """A missed target or failed check in an interactive session: shown, not raised."""
+    """A missed target or failed check in an interactive session: shown, not raised (notebook 01)."""
 
 
 def _miss(message: str) -> None:
@@ -39,7 +39,7 @@ def check(condition: bool, message: str) -> bool:
 
     In a strict full run a false claim raises :class:`TargetMissed`; in quick mode it is printed only;
     interactively it prints a warning naming the claim and the notebook goes on (a lecturer who changed a setting sees what changed). Returns ``condition``.
-    Checks of the code's own invariants (shapes, a gradient equal to autograd's) stay plain ``assert``s.
+    Checks of the code's own invariants (shapes, a gradient equal to autograd's) stay plain ``assert`` statements.
     """
     condition = bool(condition)
     if not condition:
@@ -52,7 +52,7 @@ def check(condition: bool, message: str) -> bool:
 
 @dataclass
 class Result:
-    """One headline metric of one notebook, with its target and verdict."""
+    """One headline metric of one notebook, with its target and verdict (notebook 01)."""
 
     notebook: str
     metric: str
@@ -76,7 +76,7 @@ def record(
     higher_is_better: bool = True,
     notebook: str | None = None,
 ) -> Result:
-    """Record a headline metric against its target and print the verdict.
+    """Record a headline metric against its target and print the verdict (notebook 01).
 
     ``notebook`` defaults to the notebook the runner executes, or ``"interactive"``. A miss raises
     :class:`TargetMissed` only in a strict full run (``make run``, CI); in quick mode (``MNIST_COURSE_QUICK=1``)

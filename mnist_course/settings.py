@@ -76,7 +76,7 @@ _FALSE = {"0", "false", "no", "off"}
 
 
 def parse_bool(name: str, default: bool | None = False) -> bool | None:
-    """The yes/no switch ``name``: ``default`` when unset or empty; raises ``ValueError`` on any other word."""
+    """The yes/no switch ``name`` (notebook 01): ``default`` when unset or empty; ``ValueError`` on any other word."""
     raw = os.environ.get(name, "").strip().lower()
     if raw == "":
         return default
@@ -123,7 +123,8 @@ def _automatic(name: str) -> bool:
 
 
 def progress_enabled() -> bool:
-    """Whether progress bars show: ``MNIST_COURSE_PROGRESS`` if set; off under ``CI``; on when someone watches."""
+    """Whether progress bars show (notebook 05): ``MNIST_COURSE_PROGRESS`` if set; off under ``CI``; else on when
+    someone watches."""
     return _automatic("MNIST_COURSE_PROGRESS")
 
 
@@ -155,13 +156,13 @@ def lecture_cache_enabled() -> bool:
 
 
 def results_file() -> Path | None:
-    """The file that :func:`mnist_course.results.record` appends to (``MNIST_COURSE_RESULTS``), if any."""
+    """The file that :func:`mnist_course.results.record` appends to (``MNIST_COURSE_RESULTS``), if any (notebook 01)."""
     path = _text("MNIST_COURSE_RESULTS")
     return Path(path) if path else None
 
 
 def notebook_name() -> str | None:
-    """The notebook the runner is executing (``MNIST_COURSE_NOTEBOOK``), if any."""
+    """The notebook the runner is executing (``MNIST_COURSE_NOTEBOOK``), if any (notebook 01)."""
     return _text("MNIST_COURSE_NOTEBOOK")
 
 
