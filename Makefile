@@ -55,3 +55,5 @@ bench: install
 
 clean:
 	rm -rf build .pytest_cache
+
+-include compat.mk
