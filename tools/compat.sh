@@ -19,6 +19,11 @@ ROOT=$PWD
 CACHE="${COMPAT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mnist-course-compat}"
 HOST_PYTHON="${COMPAT_PYTHON:-python3}"
 unset PYTHONPATH  # the environments must import their own installed copy of the package
+# As the Makefile does: tests and CI find the original MNIST files beside the checkout when they are there.
+for pair in MNIST_COURSE_MIRRORS:mnist MNIST_COURSE_FASHION_MIRRORS:fashion-mnist; do
+  var=${pair%%:*}
+  if [ -z "${!var:-}" ] && [ -d "../shared/data/${pair#*:}" ]; then export "$var=$(cd "../shared/data/${pair#*:}" && pwd)"; fi
+done
 
 envs=()
 envs_only=0
