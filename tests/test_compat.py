@@ -4,6 +4,7 @@ tools/compat.py), the pyproject reader that Python 3.10 uses, and the bug-report
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -128,3 +129,18 @@ def test_env_runs_as_a_module():
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("mnist-course: ") and "quick mode: " in out.stdout
+
+
+def test_compat_script_skips_a_missing_python_loudly_and_fails_it_when_strict(tmp_path):
+    # No pyenv, no ~/.pyenv and only the system's bin folders: neither 3.10 nor 3.13 can be found.
+    path = "/usr/bin:/bin"
+    if any(shutil.which(f"python{v}", path=path) for v in ("3.10", "3.13")):
+        pytest.skip("this machine has python3.10 or python3.13 in /usr/bin: nothing would be skipped")
+    env = {"HOME": str(tmp_path), "PATH": path, "COMPAT_PYTHON": sys.executable}
+    run = [shutil.which("bash") or "/bin/bash", str(ROOT / "tools" / "compat.sh"), "--envs-only"]
+    loose = subprocess.run(run, env=env, capture_output=True, text=True, timeout=120)
+    assert loose.returncode == 0, loose.stderr
+    assert "compat[oldest]: SKIPPED: no Python 3.10" in loose.stdout and "skipped: oldest colab" in loose.stdout
+    strict = subprocess.run(run, env=env | {"COMPAT_STRICT": "1"}, capture_output=True, text=True, timeout=120)
+    assert strict.returncode == 1 and "skipped" in strict.stderr
+    assert not any(tmp_path.joinpath(".cache", "mnist-course-compat").glob("*-py*")), "no environment was made"
