@@ -144,3 +144,13 @@ def test_compat_script_skips_a_missing_python_loudly_and_fails_it_when_strict(tm
     strict = subprocess.run(run, env=env | {"COMPAT_STRICT": "1"}, capture_output=True, text=True, timeout=120)
     assert strict.returncode == 1 and "skipped" in strict.stderr
     assert not any(tmp_path.joinpath(".cache", "mnist-course-compat").glob("*-py*")), "no environment was made"
+
+
+def test_readme_names_the_colab_runtime_of_the_table():
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    section = readme.split("## Running in Google Colab", 1)[1].split("## ", 1)[0]
+    assert f"Colab's runtime of {compat.COLAB_RUNTIME}" in section
+    names = {"python": "Python", "numpy": "NumPy"}
+    for name, version in compat.COLAB.items():
+        assert f"{names.get(name, name)} {version}" in section, f"README's Colab section should say {name} {version}"
+    assert f"@v{mnist_course.__version__}" in section
