@@ -56,3 +56,4 @@ bench: install
 clean:
 	rm -rf build .pytest_cache
 -include site.mk
+-include compat.mk

@@ -5,4 +5,4 @@ A module per job: ``data`` (download, load, scale, batch), ``train`` (seeding, d
 notebook that introduces it.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

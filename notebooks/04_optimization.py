@@ -31,12 +31,14 @@
 #   number of steps.
 
 # %%
-# Colab only: install the course package (elsewhere it is already installed).
-import subprocess
+# Colab only: install the release of the course package this notebook was written for. Colab already has
+# torch, NumPy and the rest, so --no-deps leaves them alone; elsewhere the package is already installed.
 import sys
 
 if "google.colab" in sys.modules:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/mnist-course/mnist-course"], check=True)
+    from IPython import get_ipython
+
+    get_ipython().system("pip install --no-deps git+https://github.com/mnist-course/mnist-course@v0.2.0")
 
 # %%
 import time

@@ -80,6 +80,10 @@ def test_notebook_layout(py):
     assert "you will learn" in first.source.lower()
     code = [c.source for c in _cells(nb, "code")]
     assert '"google.colab" in sys.modules' in code[0], "the first code cell is the Colab setup cell"
+    assert "get_ipython().system(" in code[0] and "--no-deps" in code[0] and "subprocess" not in code[0], (
+        "the setup cell installs with a visible `get_ipython().system('pip install --no-deps ...')`"
+    )
+    assert not any(line.startswith(("import torch", "from mnist_course")) for line in code[0].splitlines())
     assert "seed_everything(" in code[1] and "device()" in code[1], "the imports cell seeds and picks the device"
     assert any(c.lstrip().startswith("# NBVAL_CHECK_OUTPUT") for c in code), "no cell is checked by nbval"
     markdown = "\n".join(c.source for c in _cells(nb, "markdown"))
@@ -99,6 +103,21 @@ def test_repository_url_lives_in_pyproject():
     assert repo_url.repository_url() in meta
     badge, install = repo_url.expected("05_linear_classifier")
     assert badge.endswith("/blob/main/notebooks/05_linear_classifier.ipynb") and install.startswith("git+https://")
+    assert install.endswith("@" + repo_url.release_tag()), "the setup cell installs the release tag, not main"
+
+
+def test_setup_cell_check_catches_a_quiet_or_unpinned_install(tmp_path):
+    badge, install = repo_url.expected("01_random_walk")
+    good = f"[badge]({badge})\nget_ipython().system(\"pip install --no-deps {install}\")\n"
+    for text, ok in [
+        (good, True),
+        (good.replace(install, install.rsplit("@", 1)[0]), False),
+        (good.replace("--no-deps", "-q --no-deps"), False),
+        (good.replace("--no-deps ", ""), False),
+    ]:
+        path = tmp_path / "01_random_walk.py"
+        path.write_text(text)
+        assert (repo_url.problems(path) == []) is ok, text
 
 
 def test_results_table_is_json_serialisable_rows(tmp_path):
