@@ -1,6 +1,7 @@
 # Two commands set everything up on a fresh machine (Python 3.10+ and make are all it needs):
 #   make run    create .venv, install, execute the whole course into notebooks/*.ipynb, print the results table
-#   make test   create .venv, install, then ruff, the unit tests and nbval on every notebook
+#   make test   create .venv, install, then ruff, the generated-file checks, the unit tests and nbval
+# `make` alone lists every target. Tools run as modules from the repository root: python -m tools.<name>.
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
@@ -12,7 +13,12 @@ export MNIST_COURSE_MIRRORS ?= $(abspath $(wildcard ../shared/data/mnist))
 export MNIST_COURSE_FASHION_MIRRORS ?= $(abspath $(wildcard ../shared/data/fashion-mnist))
 export MNIST_COURSE_PROGRESS ?= 0
 
-.PHONY: install run quick test lint unit nbval sync lab bench urls clean
+.DEFAULT_GOAL := help
+.PHONY: help install run quick test lint format check unit nbval sync lab lab-lecture bench readme headers urls clean
+
+help:  ## list the targets (this text)
+	@echo "make <target>   (NB=05 limits run/quick to notebooks whose names start with 05)"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 12
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,20 +26,27 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP)  ## create .venv and install the package with its dev tools (done by every target that needs it)
 
-run: install  ## execute the course at full fidelity, writing outputs into notebooks/*.ipynb
-	$(PY) tools/run_course.py $(NB)
+run: install  ## execute the course at full fidelity into notebooks/*.ipynb; NB=05 runs one, merging into build/results.json
+	$(PY) -m tools.run_course $(NB)
 
 quick: install  ## a fast smoke run (MNIST_COURSE_QUICK=1); outputs go to build/quick/, not notebooks/
-	MNIST_COURSE_QUICK=1 $(PY) tools/run_course.py $(NB)
+	MNIST_COURSE_QUICK=1 $(PY) -m tools.run_course $(NB)
 
-test: install lint unit nbval  ## everything CI checks
+test: install lint check unit nbval  ## everything CI checks: lint, check, unit, nbval
 
-lint: install
+lint: install  ## ruff check, and ruff format --check outside notebooks/
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
-unit: install
+format: install  ## ruff format the package, tests, tools and bench (notebooks/ are excluded)
+	$(VENV)/bin/ruff format .
+
+check: install  ## every generated file against its source: README tables, time lines, switch table, Colab URLs
+	$(PY) -m tools.check
+
+unit: install  ## the unit tests (tests/)
 	$(PY) -m pytest tests
 
 nbval: install  ## re-execute every stored notebook and compare the cells marked NBVAL_CHECK_OUTPUT
@@ -44,16 +57,25 @@ nbval: install  ## re-execute every stored notebook and compare the cells marked
 sync: install  ## rewrite notebooks/*.ipynb cell sources from their .py twins, keeping outputs (no execution)
 	$(VENV)/bin/jupytext --update --to ipynb notebooks/[0-9][0-9]_*.py
 
+readme: install  ## copy build/results.json and build/bench.json into README.md (after make run, make bench)
+	$(PY) -m tools.readme_results
+
+headers: install  ## write each notebook's "Runs in about N minutes" line and README's time column from build/results.json
+	$(PY) -m tools.headers
+
 urls: install  ## rewrite every notebook's Colab badge and setup cell from the Repository URL in pyproject.toml
 	$(PY) tools/repo_url.py --write
 
-lab: install
+lab: install  ## open JupyterLab on notebooks/
 	$(VENV)/bin/jupyter lab notebooks
 
-bench: install
+lab-lecture: install  ## JupyterLab with the lecture cache on: prepared long trainings load instead of training live
+	MNIST_COURSE_LECTURE_CACHE=1 $(VENV)/bin/jupyter lab notebooks
+
+bench: install  ## time the course's way against the usual tutorial way (about six minutes); writes build/bench.json
 	$(PY) -m bench
 
-clean:
+clean:  ## remove build/ and pytest's cache
 	rm -rf build .pytest_cache
 -include site.mk
 -include compat.mk

@@ -80,8 +80,10 @@ def layer_order(n: int | None) -> tuple[dict, float]:
     first, last = _best_alternating(
         lambda: _course_rate(make_cnn, x, y, CNN_BATCH), lambda: _course_rate(make_cnn_pool_last, x, y, CNN_BATCH)
     )
-    print(f"layer order: conv-pool-bn-relu {first:,.0f} samples/s, conv-bn-relu-pool {last:,.0f} samples/s, "
-          f"{first / last:.2f}×")
+    print(
+        f"layer order: conv-pool-bn-relu {first:,.0f} samples/s, conv-bn-relu-pool {last:,.0f} samples/s, "
+        f"{first / last:.2f}×"
+    )
     name = "notebook 10 CNN: pool first vs pool last"
     return row(name, f"{first:,.0f}/s", f"{last:,.0f}/s", first / last, None), first / last
 
@@ -95,4 +97,3 @@ def run(tiny: bool = False) -> dict:
         "numbers": {"fit_ratio_mlp": mlp, "fit_ratio_cnn": cnn, "layer_order_ratio": order},
         "rows": [mlp_row, cnn_row, order_row],
     }
-

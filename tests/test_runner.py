@@ -1,4 +1,4 @@
-"""tools/run_course.py: executes a py:percent twin into its .ipynb and collects recorded results."""
+"""tools.run_course: executes py:percent twins into .ipynb files and merges their results into the ledger."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ import sys
 from pathlib import Path
 
 import nbformat
+
+from tools import readme_results
+from tools.ledger import Ledger
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,24 +24,27 @@ from mnist_course.results import record
 print("hello")
 
 # %%
+# NBVAL_CHECK_OUTPUT
+import time
+
+time.sleep(0.3)
+
+# %%
 r = record("answer", 42, 40)
 """
 
 
-def _run(tmp_path: Path, source: str, quick: bool = False) -> subprocess.CompletedProcess:
+def _run(tmp_path: Path, source: str | None = None, quick: bool = False, prefixes=(), **more: str):
     folder = tmp_path / "nbs"
     folder.mkdir(exist_ok=True)
-    (folder / "01_tiny.py").write_text(source)
+    if source is not None:
+        (folder / "01_tiny.py").write_text(source)
+    for name, text in more.items():
+        (folder / f"{name}.py").write_text(text)
     env = dict(os.environ, MNIST_COURSE_QUICK="1" if quick else "0")
-    cmd = [
-        sys.executable,
-        str(ROOT / "tools" / "run_course.py"),
-        "--notebooks",
-        str(folder),
-        "--build",
-        str(tmp_path / "build"),
-    ]
-    return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    cmd = [sys.executable, "-m", "tools.run_course", *prefixes, "--notebooks", str(folder)]
+    cmd += ["--build", str(tmp_path / "build")]
+    return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
 
 
 def test_runner_executes_and_records(tmp_path):
@@ -46,12 +52,29 @@ def test_runner_executes_and_records(tmp_path):
     assert proc.returncode == 0, proc.stderr
     nb = nbformat.read(tmp_path / "nbs" / "01_tiny.ipynb", as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
-    assert [c.execution_count for c in code] == [1, 2]
+    assert [c.execution_count for c in code] == [1, 2, 3]
     assert code[0].outputs[0].text == "hello\n"
-    rows = json.loads((tmp_path / "build" / "results.json").read_text())
-    assert rows[0]["notebook"] == "01_tiny" and rows[0]["value"] == 42 and rows[0]["passed"] is True
-    assert rows[0]["seconds"] > 0
+    # Nothing about this machine's execution is stored: no per-cell timestamps, no Python patch version.
+    assert all("execution" not in c.metadata and "ExecuteTime" not in c.metadata for c in nb.cells)
+    assert "version" not in nb.metadata.get("language_info", {})
+    ledger = Ledger.read(tmp_path / "build" / "results.json")
+    (row,) = ledger.rows
+    assert row.notebook == "01_tiny" and row.value == 42 and row.passed is True and row.seconds > 0
+    assert row.run.endswith("Z") and len(row.run) == 20
     assert "answer" in proc.stdout and "total" in proc.stdout
+
+
+def test_runner_times_each_cell_and_prints_the_slowest(tmp_path):
+    proc = _run(tmp_path, NOTEBOOK)
+    assert proc.returncode == 0, proc.stderr
+    cells = Ledger.read(tmp_path / "build" / "results.json").cells
+    assert len(cells) == 3 and all(c.notebook == "01_tiny" for c in cells)
+    assert [c.seconds for c in cells] == sorted((c.seconds for c in cells), reverse=True)
+    (sleep,) = [c for c in cells if c.cell == 3]  # 3rd cell of the notebook; its NBVAL marker line is skipped
+    assert sleep.first_line == "import time" and 0.3 <= sleep.seconds < 5
+    out = proc.stdout
+    assert "slowest cells of the course" in out and "01_tiny cell 3: import time" in out
+    assert out.index("total") < out.index("slowest cells")
 
 
 def test_runner_fails_on_a_missed_target_and_keeps_the_notebook_out(tmp_path):
@@ -60,6 +83,8 @@ def test_runner_fails_on_a_missed_target_and_keeps_the_notebook_out(tmp_path):
     assert "TargetMissed" in proc.stderr
     assert not (tmp_path / "nbs" / "01_tiny.ipynb").exists()
     assert (tmp_path / "build" / "failed" / "01_tiny.ipynb").exists()
+    metrics = [r.metric for r in Ledger.read(tmp_path / "build" / "results.json").rows]
+    assert metrics == ["answer", "(notebook failed)"]  # what it recorded before failing, then the failure
 
 
 def test_quick_run_writes_to_build_not_notebooks(tmp_path):
@@ -67,43 +92,102 @@ def test_quick_run_writes_to_build_not_notebooks(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "build" / "quick" / "01_tiny.ipynb").exists()
     assert not (tmp_path / "nbs" / "01_tiny.ipynb").exists()
-    assert json.loads((tmp_path / "build" / "results-quick.json").read_text())[0]["quick"] is True
+    assert Ledger.read(tmp_path / "build" / "results-quick.json").rows[0].quick is True
+    assert not (tmp_path / "build" / "results.json").exists()
 
 
 def test_quick_run_does_not_enforce_targets_but_fails_on_errors(tmp_path):
     missed = NOTEBOOK.replace('record("answer", 42, 40)', 'record("answer", 4, 40)')
     proc = _run(tmp_path, missed, quick=True)
     assert proc.returncode == 0, proc.stderr
-    assert json.loads((tmp_path / "build" / "results-quick.json").read_text())[0]["passed"] is False
+    assert Ledger.read(tmp_path / "build" / "results-quick.json").rows[0].passed is False
     proc = _run(tmp_path, NOTEBOOK + "\n# %%\nraise RuntimeError('broken cell')\n", quick=True)
     assert proc.returncode == 1 and "broken cell" in proc.stderr + proc.stdout
 
 
-def test_readme_results_replaces_only_the_marked_block(tmp_path, monkeypatch):
-    sys.path.insert(0, str(ROOT / "tools"))
-    try:
-        import readme_results
-    finally:
-        sys.path.remove(str(ROOT / "tools"))
+OTHER = '# %% [markdown]\n# # 02 · Other\n\n# %%\nfrom mnist_course.results import record\n\nrecord("speed", 7, 5)\n'
+
+
+def test_a_partial_run_replaces_only_its_notebooks_rows(tmp_path):
+    # Before the ledger, `make run NB=02` overwrote build/results.json with 02's rows alone.
+    proc = _run(tmp_path, NOTEBOOK, **{"02_other": OTHER})
+    assert proc.returncode == 0, proc.stderr
+    first = Ledger.read(tmp_path / "build" / "results.json")
+    assert first.notebooks() == ["01_tiny", "02_other"] and not first.mixed_runs()
+    (tmp_path / "nbs" / "02_other.py").write_text(OTHER.replace("7, 5", "9, 5"))
+    import time
+
+    time.sleep(1.1)  # run ids are to the second
+    proc = _run(tmp_path, prefixes=["02"])
+    assert proc.returncode == 0, proc.stderr
+    merged = Ledger.read(tmp_path / "build" / "results.json")
+    assert merged.notebooks() == ["01_tiny", "02_other"]
+    assert [r.value for r in merged.rows] == [42, 9]
+    assert merged.rows[0] == first.rows[0]  # 01's row untouched, run id and all
+    assert merged.rows[1].run > first.rows[1].run
+    assert {c.notebook for c in merged.cells} == {"01_tiny", "02_other"}
+    assert "this run" in proc.stdout and "1 notebook(s) from this run, 1 kept from earlier runs" in proc.stdout
+    # A notebook whose twin is gone leaves the ledger at the next run.
+    (tmp_path / "nbs" / "01_tiny.py").unlink()
+    assert _run(tmp_path, prefixes=["02"]).returncode == 0
+    assert Ledger.read(tmp_path / "build" / "results.json").notebooks() == ["02_other"]
+
+
+def test_print_table_accepts_the_rows_record_writes(capsys):
+    from tools.run_course import print_table
+
+    print_table([{"notebook": "x", "metric": "m", "value": 0.5, "target": 0.4, "passed": True, "seconds": 1.0}], False)
+    assert "x" in capsys.readouterr().out
+
+
+def test_readme_results_replaces_only_the_marked_block(tmp_path):
     rows = [
         {"notebook": "05_x", "metric": "acc", "value": 0.9261, "target": 0.92, "passed": True, "seconds": 40.04},
-        {"notebook": "05_x", "metric": "mse", "value": 0.5, "target": 0.95, "higher_is_better": False,
-         "passed": False, "seconds": 40.04},
+        {
+            "notebook": "05_x",
+            "metric": "mse",
+            "value": 0.5,
+            "target": 0.95,
+            "higher_is_better": False,
+            "passed": False,
+            "seconds": 40.04,
+        },
         {"notebook": "06_y", "metric": "speed", "value": None, "target": None, "passed": True, "seconds": 9.6},
     ]
     (tmp_path / "build").mkdir()
-    (tmp_path / "build" / "results.json").write_text(json.dumps(rows))
-    bench = {"threads": 2, "torch": "2.x", "bench_seconds": 300.4, "rows": [
-        {"name": "data path", "course": "0.1 s", "baseline": "9 s", "ratio": "90.0×", "goal": "≥ 50×", "met": True}]}
+    (tmp_path / "build" / "results.json").write_text(json.dumps(rows))  # the old bare-list layout still reads
+    bench = {
+        "threads": 2,
+        "torch": "2.x",
+        "bench_seconds": 300.4,
+        "rows": [
+            {"name": "data path", "course": "0.1 s", "baseline": "9 s", "ratio": "90.0×", "goal": "≥ 50×", "met": True}
+        ],
+    }
     (tmp_path / "build" / "bench.json").write_text(json.dumps(bench))
     (tmp_path / "README.md").write_text(
         "# T\n<!-- results:start -->\nold\n<!-- results:end -->\nafter\n<!-- bench:start -->\nb\n<!-- bench:end -->\n"
     )
-    monkeypatch.setattr(readme_results, "ROOT", tmp_path)
-    assert readme_results.main() == 0
+    assert readme_results.main(["--check"], root=tmp_path) == 1
+    assert readme_results.main([], root=tmp_path) == 0
+    assert readme_results.main(["--check"], root=tmp_path) == 0
     text = (tmp_path / "README.md").read_text()
-    assert "old" not in text and text.startswith("# T\n<!-- results:start -->\n") and "-->\nafter\n<!-- bench:start -->" in text
+    assert (
+        "old" not in text
+        and text.startswith("# T\n<!-- results:start -->\n")
+        and "-->\nafter\n<!-- bench:start -->" in text
+    )
     assert "| 05_x | acc | 0.9261 | ≥ 0.92 | yes | 40.0 |" in text
     assert "| 05_x | mse | 0.5 | ≤ 0.95 | NO |  |" in text  # seconds once per notebook
     assert "| **total** | | | | | **50** |" in text
     assert "| data path | 0.1 s | 9 s | 90.0× | ≥ 50× | yes |" in text and "2 CPU threads, torch 2.x, 300 s" in text
+
+
+def test_readme_check_in_a_clean_clone_says_it_could_not_compare(tmp_path, capsys):
+    (tmp_path / "README.md").write_text(
+        "<!-- results:start -->\nx\n<!-- results:end -->\n<!-- bench:start -->\ny\n<!-- bench:end -->\n"
+    )
+    assert readme_results.main(["--check"], root=tmp_path) == 0
+    out = capsys.readouterr().out
+    assert "results block not compared: build/results.json absent" in out and "nothing to check" in out
+    assert (tmp_path / "README.md").read_text().count("x\n") == 1

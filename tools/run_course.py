@@ -1,11 +1,13 @@
 """Execute the course: each notebook's py:percent twin, in order, headless, into its .ipynb with outputs.
 
-    python tools/run_course.py                 # all notebooks, full fidelity, outputs into notebooks/*.ipynb
-    python tools/run_course.py 05 06           # only the notebooks whose names start with these
-    MNIST_COURSE_QUICK=1 python tools/run_course.py   # smoke run; outputs go to build/quick/, not notebooks/
+    python -m tools.run_course                 # all notebooks, full fidelity, outputs into notebooks/*.ipynb
+    python -m tools.run_course 05 06           # only the notebooks whose names start with these
+    MNIST_COURSE_QUICK=1 python -m tools.run_course   # smoke run; outputs go to build/quick/, not notebooks/
 
-Writes build/results.json (notebook, metric, value, target, passed, seconds) and prints the results table.
-Exits 1 when a notebook fails or misses a target. Called by `make run` and `make quick`.
+Merges the results into the ledger, build/results.json (build/results-quick.json in quick mode): the notebooks
+that ran replace their rows, every other notebook keeps its rows from the run that last produced them (see
+tools/ledger.py). Prints the results table and the five slowest cells of the course. Exits 1 when a notebook
+fails or (full runs only) misses a target. Called by `make run` and `make quick`.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import os
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 import jupytext
@@ -24,10 +27,10 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from mnist_course.settings import is_quick
+from tools.ledger import BUILD, CELLS_PER_NOTEBOOK, NOTEBOOKS, CellTime, Ledger, Row, ledger_path, new_run_id
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
-BUILD = ROOT / "build"
+#: Cell metadata keys that describe one machine's execution, never stored (nbclient's record_timing writes these).
+MACHINE_METADATA = ("execution", "ExecuteTime")
 
 
 def twins(prefixes: list[str], folder: Path = NOTEBOOKS) -> list[Path]:
@@ -38,8 +41,45 @@ def twins(prefixes: list[str], folder: Path = NOTEBOOKS) -> list[Path]:
     return paths
 
 
-def execute(py: Path, out: Path, results_file: Path, timeout: int, build: Path = BUILD) -> tuple[float, str | None]:
-    """Run one notebook; write it to ``out`` on success. Returns (seconds, error or None)."""
+def _first_line(source: str) -> str:
+    """A code cell's first meaningful line (not blank, not an nbval marker), shortened to 60 characters."""
+    for line in source.splitlines():
+        line = line.strip()
+        if line and not line.startswith("# NBVAL"):
+            return line if len(line) <= 60 else line[:57] + "..."
+    return ""
+
+
+def _stamp(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def cell_times(nb: nbformat.NotebookNode, notebook: str) -> list[CellTime]:
+    """Each executed code cell's seconds, from the timestamps nbclient's ``record_timing`` put in its metadata
+    (from the kernel starting the cell to its reply), slowest first."""
+    times = []
+    for i, cell in enumerate(nb.cells, 1):
+        timing = cell.get("metadata", {}).get("execution", {})
+        start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+        if cell.cell_type == "code" and start and end:
+            seconds = (_stamp(end) - _stamp(start)).total_seconds()
+            times.append(CellTime(notebook, i, _first_line(cell.source), round(seconds, 2)))
+    return sorted(times, key=lambda c: -c.seconds)
+
+
+def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop what only describes this machine's execution: per-cell timestamps and the Python patch version."""
+    for cell in nb.cells:
+        for key in MACHINE_METADATA:
+            cell.get("metadata", {}).pop(key, None)
+    nb.metadata.get("language_info", {}).pop("version", None)
+    return nb
+
+
+def execute(
+    py: Path, out: Path, results_file: Path, timeout: int, build: Path = BUILD
+) -> tuple[float, str | None, list[CellTime]]:
+    """Run one notebook; write it to ``out`` on success. Returns (seconds, error or None, cell times)."""
     nb = jupytext.read(py)
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     os.environ["MNIST_COURSE_NOTEBOOK"] = py.stem
@@ -49,7 +89,7 @@ def execute(py: Path, out: Path, results_file: Path, timeout: int, build: Path =
         timeout=timeout,
         kernel_name="python3",
         resources={"metadata": {"path": str(py.parent)}},
-        record_timing=False,
+        record_timing=True,
     )
     start = time.perf_counter()
     error = None
@@ -58,6 +98,8 @@ def execute(py: Path, out: Path, results_file: Path, timeout: int, build: Path =
     except CellExecutionError as e:
         error = str(e).strip().splitlines()[-1] if str(e).strip() else type(e).__name__
     seconds = time.perf_counter() - start
+    cells = cell_times(nb, py.stem)
+    clean(nb)
     if error is None:
         out.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, out)
@@ -66,16 +108,16 @@ def execute(py: Path, out: Path, results_file: Path, timeout: int, build: Path =
         failed.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, failed)
         error += f"  (executed notebook saved to {failed})"
-    return seconds, error
+    return seconds, error, cells
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("prefixes", nargs="*", help="run only notebooks whose file names start with these")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds allowed per cell")
     parser.add_argument("--notebooks", type=Path, default=NOTEBOOKS, help="folder of the py:percent twins")
     parser.add_argument("--build", type=Path, default=BUILD, help="folder for results and quick-mode outputs")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     build: Path = args.build
 
     quick = is_quick()
@@ -87,62 +129,50 @@ def main() -> int:
         print(f"No notebooks matched {args.prefixes} in {args.notebooks}/", file=sys.stderr)
         return 1
 
-    rows, failures = [], []
+    run = new_run_id()
+    this_run, failures = Ledger(), []
     with tempfile.TemporaryDirectory() as tmp:
         for py in paths:
             results_file = Path(tmp) / f"{py.stem}.jsonl"
             print(f"running {py.name} ...", flush=True)
-            seconds, error = execute(py, out_dir / (py.stem + ".ipynb"), results_file, args.timeout, build)
-            results = []
+            seconds, error, cells = execute(py, out_dir / (py.stem + ".ipynb"), results_file, args.timeout, build)
+            seconds = round(seconds, 1)
+            recorded = []
             if results_file.exists():
-                results = [json.loads(line) for line in results_file.read_text().splitlines() if line.strip()]
+                lines = results_file.read_text().splitlines()
+                recorded = [Row.from_dict({**json.loads(x), "seconds": seconds, "run": run}) for x in lines if x]
             if error:
                 failures.append(f"{py.stem}: {error}")
-            if not results:
-                results = [{"notebook": py.stem, "metric": "-", "value": None, "target": None, "passed": error is None}]
-            for r in results:
-                r["seconds"] = round(seconds, 1)
-                rows.append(r)
+                recorded.append(Row.placeholder(py.stem, True, quick, seconds, run))
+            elif not recorded:
+                recorded.append(Row.placeholder(py.stem, False, quick, seconds, run))
+            this_run.rows += recorded
+            this_run.cells += cells[:CELLS_PER_NOTEBOOK]
             print(f"  {seconds:6.1f} s  {'FAILED: ' + error if error else 'ok'}", flush=True)
 
-    build.mkdir(parents=True, exist_ok=True)
-    name = "results-quick.json" if quick else "results.json"
-    (build / name).write_text(json.dumps(rows, indent=1) + "\n")
-    print_table(rows, quick)
+    path = ledger_path(quick, build)
+    course = [p.stem for p in twins([], args.notebooks)]
+    ledger = Ledger.read(path).merge(this_run, course=course)
+    ledger.write(path)
+    print()
+    print(ledger.terminal_table(quick, current_run=run))
+    print()
+    print(ledger.slowest_cells_text(5))
+    kept = [n for n in ledger.notebooks() if n not in this_run.notebooks()]
+    if kept:
+        print(
+            f"\n{path.name}: {len(this_run.notebooks())} notebook(s) from this run, {len(kept)} kept from earlier runs"
+        )
     for f in failures:
         print("FAILED", f, file=sys.stderr)
     # Quick mode trains too little to reach the targets: only errors fail it (the table still shows NO).
-    return 1 if failures or (not quick and not all(r["passed"] for r in rows)) else 0
-
-
-def table_cells(rows: list[dict]) -> tuple[list[dict], float]:
-    """The results as text cells (seconds shown once per notebook) and the total seconds; shared with the README."""
-    cells, seen = [], set()
-    for r in rows:
-        target = "" if r["target"] is None else ("≥ " if r.get("higher_is_better", True) else "≤ ") + f"{r['target']:g}"
-        cells.append(
-            {
-                "notebook": r["notebook"],
-                "seconds": "" if r["notebook"] in seen else f"{r['seconds']:.1f}",
-                "metric": r["metric"],
-                "value": "" if r["value"] is None else f"{r['value']:.4g}",
-                "target": target,
-                "pass": "yes" if r["passed"] else "NO",
-            }
-        )
-        seen.add(r["notebook"])
-    return cells, sum({r["notebook"]: r["seconds"] for r in rows}.values())
+    return 1 if failures or (not quick and not all(r.passed for r in this_run.rows)) else 0
 
 
 def print_table(rows: list[dict], quick: bool) -> None:
-    print()
-    print(f"{'notebook':34s} {'seconds':>8s}  {'metric':28s} {'value':>9s} {'target':>9s}  pass")
-    cells, total = table_cells(rows)
-    for c in cells:
-        print(
-            f"{c['notebook']:34s} {c['seconds']:>8s}  {c['metric']:28s} {c['value']:>9s} {c['target']:>9s}  {c['pass']}"
-        )
-    print(f"{'total':34s} {total:8.1f}  {'(quick mode)' if quick else ''}")
+    """Print rows (dicts as ``record`` writes them plus ``seconds``) as the runner's results table."""
+    print(Ledger([Row.from_dict(r) for r in rows]).terminal_table(quick))
+
 
 if __name__ == "__main__":
     sys.exit(main())
