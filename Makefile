@@ -14,7 +14,7 @@ export MNIST_COURSE_FASHION_MIRRORS ?= $(abspath $(wildcard ../shared/data/fashi
 export MNIST_COURSE_PROGRESS ?= 0
 
 .DEFAULT_GOAL := help
-.PHONY: help install run quick test lint format check unit nbval sync lab lab-lecture bench readme headers urls clean
+.PHONY: help install run quick lecture test lint format check unit rerun nbval sync lab lab-lecture bench readme headers urls clean
 
 help:  ## list the targets (this text)
 	@echo "make <target>   (NB=05 limits run/quick to notebooks whose names start with 05)"
@@ -34,7 +34,7 @@ run: install  ## execute the course at full fidelity into notebooks/*.ipynb; NB=
 quick: install  ## a fast smoke run (MNIST_COURSE_QUICK=1); outputs go to build/quick/, not notebooks/
 	MNIST_COURSE_QUICK=1 $(PY) -m tools.run_course $(NB)
 
-test: install lint check unit nbval  ## everything CI checks: lint, check, unit, nbval
+test: install lint check unit rerun nbval  ## everything CI checks: lint, check, unit, rerun, nbval
 
 lint: install  ## ruff check, and ruff format --check outside notebooks/
 	$(VENV)/bin/ruff check .
@@ -46,8 +46,11 @@ format: install  ## ruff format the package, tests, tools and bench (notebooks/ 
 check: install  ## every generated file against its source: README tables, time lines, switch table, Colab URLs
 	$(PY) -m tools.check
 
-unit: install  ## the unit tests (tests/)
-	$(PY) -m pytest tests
+unit: install  ## the unit tests (tests/), without the course re-run
+	$(PY) -m pytest tests -m "not course"
+
+rerun: install  ## each notebook in quick mode, then its exercise solutions, then every cell again last to first
+	MNIST_COURSE_QUICK=1 $(PY) -m pytest tests -m course
 
 nbval: install  ## re-execute every stored notebook and compare the cells marked NBVAL_CHECK_OUTPUT
 	@if ls notebooks/*.ipynb >/dev/null 2>&1; then \
@@ -68,6 +71,9 @@ urls: install  ## rewrite every notebook's Colab badge and setup cell from the R
 
 lab: install  ## open JupyterLab on notebooks/
 	$(VENV)/bin/jupyter lab notebooks
+
+lecture: install  ## before class: run the course once with the lecture cache on, so long trainings load in class
+	$(PY) -m tools.run_course --lecture $(NB)
 
 lab-lecture: install  ## JupyterLab with the lecture cache on: prepared long trainings load instead of training live
 	MNIST_COURSE_LECTURE_CACHE=1 $(VENV)/bin/jupyter lab notebooks

@@ -108,7 +108,7 @@ def test_repository_url_lives_in_pyproject():
 
 def test_setup_cell_check_catches_a_quiet_or_unpinned_install(tmp_path):
     badge, install = repo_url.expected("01_random_walk")
-    good = f"[badge]({badge})\nget_ipython().system(\"pip install --no-deps {install}\")\n"
+    good = f'[badge]({badge})\nget_ipython().system("pip install --no-deps {install}")\n'
     for text, ok in [
         (good, True),
         (good.replace(install, install.rsplit("@", 1)[0]), False),

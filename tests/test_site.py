@@ -14,8 +14,15 @@ import site_build  # noqa: E402
 ROWS = [
     {"notebook": "01_random_walk", "metric": "acc", "value": 0.83, "target": 0.75, "passed": True, "seconds": 13.3},
     {"notebook": "01_random_walk", "metric": "best", "value": 0.84, "target": 0.8, "passed": True, "seconds": 13.3},
-    {"notebook": "07_autoencoders", "metric": "mse ratio", "value": 1.0, "target": 1.02, "higher_is_better": False,
-     "passed": False, "seconds": 63.3},
+    {
+        "notebook": "07_autoencoders",
+        "metric": "mse ratio",
+        "value": 1.0,
+        "target": 1.02,
+        "higher_is_better": False,
+        "passed": False,
+        "seconds": 63.3,
+    },
 ]
 
 

@@ -35,8 +35,17 @@ def test_device_prefers_cuda_then_mps_then_cpu(monkeypatch):
 
 @pytest.mark.parametrize(
     ("value", "quick"),
-    [("1", True), ("true", True), ("Yes", True), ("on", True), ("0", False), ("", False), ("false", False),
-     ("no", False), ("OFF", False)],
+    [
+        ("1", True),
+        ("true", True),
+        ("Yes", True),
+        ("on", True),
+        ("0", False),
+        ("", False),
+        ("false", False),
+        ("no", False),
+        ("OFF", False),
+    ],
 )
 def test_quick_mode_from_environment(monkeypatch, value, quick):
     monkeypatch.setenv("MNIST_COURSE_QUICK", value)

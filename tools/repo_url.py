@@ -33,7 +33,7 @@ def _section(text: str, name: str) -> str:
 def _string(body: str, key: str) -> str:
     match = re.search(rf'^\s*"?{re.escape(key)}"?\s*=\s*"([^"]*)"', body, re.M)
     if match is None:
-        raise ValueError(f"pyproject.toml: no string {key} = \"...\"")
+        raise ValueError(f'pyproject.toml: no string {key} = "..."')
     return match.group(1)
 
 

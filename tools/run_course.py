@@ -117,11 +117,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=int, default=1800, help="seconds allowed per cell")
     parser.add_argument("--notebooks", type=Path, default=NOTEBOOKS, help="folder of the py:percent twins")
     parser.add_argument("--build", type=Path, default=BUILD, help="folder for results and quick-mode outputs")
+    parser.add_argument(
+        "--lecture",
+        action="store_true",
+        help="fill the lecture cache (make lecture): not strict, outputs to build/lecture/, the ledger untouched",
+    )
     args = parser.parse_args(argv)
     build: Path = args.build
 
     quick = is_quick()
     os.environ.setdefault("MNIST_COURSE_PROGRESS", "0")
+    if args.lecture:
+        # An instructor's preparation: the long trainings run once and land in the lecture cache. Stored
+        # notebooks and the results ledger are never written from such a run.
+        os.environ["MNIST_COURSE_STRICT"] = "0"
+        os.environ["MNIST_COURSE_LECTURE_CACHE"] = "1"
+        return lecture_run(args)
     os.environ["MNIST_COURSE_STRICT"] = "1"  # a missed target fails the run (quick mode: only errors do)
     out_dir = build / "quick" if quick else args.notebooks
     paths = twins(args.prefixes, args.notebooks)
@@ -167,6 +178,25 @@ def main(argv: list[str] | None = None) -> int:
         print("FAILED", f, file=sys.stderr)
     # Quick mode trains too little to reach the targets: only errors fail it (the table still shows NO).
     return 1 if failures or (not quick and not all(r.passed for r in this_run.rows)) else 0
+
+
+def lecture_run(args: argparse.Namespace) -> int:
+    """Execute the course with the lecture cache on, so every ``train_or_load`` cell stores its training."""
+    paths = twins(args.prefixes, args.notebooks)
+    failures = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for py in paths:
+            print(f"preparing {py.name} for a lecture ...", flush=True)
+            out = args.build / "lecture" / (py.stem + ".ipynb")
+            seconds, error, _ = execute(py, out, Path(tmp) / f"{py.stem}.jsonl", args.timeout, args.build)
+            print(f"  {seconds:6.1f} s  {'FAILED: ' + error if error else 'ok'}", flush=True)
+            if error:
+                failures.append(py.stem)
+    print(
+        "\nThe lecture cache is filled. Open the course with it on: make lab-lecture "
+        "(or set MNIST_COURSE_LECTURE_CACHE=1 in the notebook's environment)."
+    )
+    return 1 if failures else 0
 
 
 def print_table(rows: list[dict], quick: bool) -> None:

@@ -210,7 +210,9 @@ def results_markdown(rows: list[dict], source: str) -> str:
 def _readme_course(readme: str) -> dict[str, tuple[str, str]]:
     """{notebook stem: (title, what it teaches)} from the README's course table."""
     out = {}
-    for m in re.finditer(r"^\|\s*\d\d\s*\|\s*\[([^\]]+)\]\(notebooks/([\w.-]+)\.ipynb\)\s*\|\s*(.+?)\s*\|\s*$", readme, re.M):
+    for m in re.finditer(
+        r"^\|\s*\d\d\s*\|\s*\[([^\]]+)\]\(notebooks/([\w.-]+)\.ipynb\)\s*\|\s*(.+?)\s*\|\s*$", readme, re.M
+    ):
         out[m[2]] = (m[1], m[3])
     return out
 
@@ -300,7 +302,14 @@ def package_markdown(members: list[tuple[str, list[tuple[str, str]]]], names: li
             lines.append(f"| {{py:obj}}`{name} <{target}>` | `{module}` | {where} |")
     lines.append("")
     for module, _ in members:
-        lines += [f"## `mnist_course.{module}`", "", "```{eval-rst}", f".. automodule:: mnist_course.{module}", "```", ""]
+        lines += [
+            f"## `mnist_course.{module}`",
+            "",
+            "```{eval-rst}",
+            f".. automodule:: mnist_course.{module}",
+            "```",
+            "",
+        ]
     return "\n".join(lines)
 
 
