@@ -11,6 +11,8 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from mnist_course.data import check_shape
+
 __all__ = ["LeNet", "shift_images"]
 
 
@@ -37,10 +39,8 @@ class LeNet(nn.Module):
     ) -> None:
         super().__init__()
         channels = tuple(int(c) for c in channels)
-        if not 1 <= len(channels) <= 4 or any(c < 1 for c in channels):
+        if not 1 <= len(channels) <= 4 or min(channels) < 1:  # four poolings take 28 pixels down to 1
             raise ValueError(f"channels must list 1 to 4 positive channel counts, e.g. (16, 32, 64); got {channels}")
-        if hidden < 1 or num_classes < 2:
-            raise ValueError(f"hidden must be positive and num_classes at least 2, got {hidden} and {num_classes}")
         self.channels = channels
         layers: list[nn.Module] = []
         size, previous = 28, 1
@@ -62,8 +62,7 @@ class LeNet(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.ndim == 3:
             x = x.unsqueeze(1)
-        if x.ndim != 4 or tuple(x.shape[1:]) != (1, 28, 28):
-            raise ValueError(f"LeNet expects images of shape N×28×28 or N×1×28×28, got {tuple(x.shape)}")
+        check_shape(x, (None, 1, 28, 28), "LeNet input (or N×28×28)")
         return self.classifier(self.features(x))
 
 

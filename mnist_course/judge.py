@@ -13,7 +13,6 @@ import torch.nn.functional as F
 from torch import nn
 
 from mnist_course.data import TensorBatches, as_image_batch
-from mnist_course.settings import seed_everything
 from mnist_course.train import History, fit, predict
 
 __all__ = ["Judge", "digit_shares", "judge_samples", "train_judge"]
@@ -62,15 +61,18 @@ def train_judge(
 
     ``x`` holds float pixels in [0, 1] (N×28×28, N×1×28×28 or N×784) and ``y`` the N digit labels. Adam with
     a one-cycle learning-rate schedule peaking at ``lr``; one epoch over MNIST's 60,000 training images
-    reaches about 98.5–99% test accuracy. Seeded with ``seed``, so a re-run trains the very same judge.
+    reaches about 98.5–99% test accuracy. Seeded with ``seed``, so a re-run trains the very same judge; the
+    seed is used on a private copy of PyTorch's random state, so the caller's random numbers are left as they were.
     """
     x = as_image_batch(x, "x")
-    if not isinstance(y, torch.Tensor) or y.ndim != 1 or len(y) != len(x):
-        raise ValueError(f"y must be a 1-D tensor with one label per image ({len(x)}), got {getattr(y, 'shape', y)}")
-    if epochs < 1:
-        raise ValueError(f"epochs must be at least 1, got {epochs}")
-    seed_everything(seed)
-    judge = Judge().to(device or "cpu")
+    if not isinstance(y, torch.Tensor) or y.ndim != 1 or len(y) != len(x) or epochs < 1:
+        raise ValueError(
+            f"y must be a 1-D tensor with one label per image ({len(x)}) and epochs at least 1, "
+            f"got y {getattr(y, 'shape', y)} and epochs={epochs}"
+        )
+    with torch.random.fork_rng(devices=[]):  # the initial weights come from `seed`, not the caller's stream
+        torch.manual_seed(seed)
+        judge = Judge().to(device or "cpu")
     batches = TensorBatches(x, y.long(), batch_size=batch_size, shuffle=True, seed=seed, device=device)
     optimizer = torch.optim.Adam(judge.parameters(), lr=lr)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=epochs * len(batches))
