@@ -250,24 +250,16 @@ def show_rows(
     ``rows`` maps a row name to N images (N×784, N×28×28 or N×1×28×28); every row must hold the same N. All
     pixels share one [0, 1] scale, so rows can be compared by eye. A thin call of :func:`mnist_course.plot.show_images`.
     """
-    if not rows:
-        raise ValueError("rows is empty: pass at least one {name: images} entry")
-    arrays = {}
-    for name, images in rows.items():
-        a = images.detach().cpu().float() if isinstance(images, torch.Tensor) else torch.as_tensor(np.asarray(images))
-        if a.ndim < 2 or len(a) == 0 or a[0].numel() != PIXELS:
-            raise ValueError(f"row {name!r} must hold N≥1 images N×784, N×28×28 or N×1×28×28, got shape {tuple(a.shape)}")
-        arrays[name] = a.reshape(len(a), 28, 28).float()
-    counts = {len(a) for a in arrays.values()}
-    if len(counts) != 1:
-        raise ValueError(f"every row must hold the same number of images, got {sorted(counts)}")
+    flat = [torch.as_tensor(np.asarray(r.detach().cpu() if isinstance(r, torch.Tensor) else r)) for r in rows.values()]
+    if not flat or len({len(r) for r in flat}) != 1 or len(flat[0]) == 0:
+        raise ValueError(f"rows must map names to the same number N≥1 of images, got {[len(r) for r in flat]}")
     return show_images(
-        torch.cat(list(arrays.values())),
-        ncols=counts.pop(),
+        torch.cat([r.reshape(len(r), -1).float() for r in flat]),  # show_images checks each is 784 pixels
+        ncols=len(flat[0]),
         title=title,
         cmap=cmap,
         size=size,
-        row_names=list(arrays),
+        row_names=list(rows),
         vmin=0.0,
         vmax=1.0,
     )

@@ -73,13 +73,12 @@ def shift_images(images: torch.Tensor, dx: int, dy: int, fill: float = 0.0) -> t
     lost, uncovered ones get ``fill`` (0 is the background of raw and [0, 1] pixels; use the standardized
     background value for standardized images). Returns a new tensor of the same shape and dtype.
     """
-    if not isinstance(images, torch.Tensor) or images.ndim < 2:
-        raise ValueError(f"images must be a tensor of shape …×H×W (e.g. N×28×28), got {getattr(images, 'shape', images)!r}")
-    if isinstance(dx, bool) or isinstance(dy, bool) or not isinstance(dx, int) or not isinstance(dy, int):
-        raise ValueError(f"dx and dy must be whole numbers of pixels (int), got {dx!r} and {dy!r}")
-    h, w = images.shape[-2:]
-    if abs(dx) >= w or abs(dy) >= h:
-        raise ValueError(f"shift ({dx}, {dy}) moves the whole {h}×{w} image out of view: use |dx| < {w}, |dy| < {h}")
+    h, w = images.shape[-2:] if isinstance(images, torch.Tensor) and images.ndim >= 2 else (0, 0)
+    if type(dx) is not int or type(dy) is not int or not (abs(dx) < w and abs(dy) < h):
+        raise ValueError(
+            "shift_images needs a tensor …×H×W (e.g. N×28×28) and whole-pixel shifts with |dx| < W and |dy| < H; "
+            f"got {getattr(images, 'shape', type(images).__name__)}, dx={dx!r}, dy={dy!r}"
+        )
     out = torch.full_like(images, fill)
     # Target rows/columns [max(d, 0), size + min(d, 0)) receive source rows/columns [max(-d, 0), size - max(d, 0)).
     out[..., max(dy, 0) : h + min(dy, 0), max(dx, 0) : w + min(dx, 0)] = images[

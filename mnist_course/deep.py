@@ -157,10 +157,10 @@ def per_class_subset(
     of each digit 5–9. The indices come class by class, in the order of ``classes``. Pass ``generator`` for a
     draw of its own; without one, it draws from (and advances) PyTorch's global random state.
     """
-    if not isinstance(y, torch.Tensor) or y.ndim != 1:
-        raise ValueError(f"y must be a 1-D tensor of labels (N), got {getattr(y, 'shape', type(y).__name__)}")
-    if per_class < 1:
-        raise ValueError(f"per_class must be at least 1, got {per_class}")
+    if not isinstance(y, torch.Tensor) or y.ndim != 1 or per_class < 1:
+        raise ValueError(
+            f"y must be a 1-D tensor of labels and per_class at least 1, got {getattr(y, 'shape', y)} and {per_class}"
+        )
     chosen = []
     for c in classes:
         where = torch.nonzero(y == c).flatten()
