@@ -22,6 +22,7 @@ module            notebook  layer     what it holds
 ``judge``         08        topic     the small CNN that labels generated digits (a generator's referee)
 ``cnn``           10        topic     notebook 10's ``LeNet`` and the pixel shifts it is tested with
 ``deep``          11        topic     ``DeepCNN`` with switchable batch norm, residuals, dropout; augmentation
+``env``           --        plumbing  ``python -m mnist_course.env``: what a bug report needs (versions, data)
 ================  ========  ========  ============================================================================
 
 ``python -m tools.docs --check`` fails when a module file has no row here or a row names no module.

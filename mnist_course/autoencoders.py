@@ -124,9 +124,7 @@ class DenseAutoencoder(_Autoencoder):
     untrained decoder draws a nearly blank page instead of a uniform grey one and training starts faster.
     """
 
-    def __init__(
-        self, code_size: int = 16, hidden: Sequence[int] = (256,), output_bias: float = OUTPUT_BIAS
-    ) -> None:
+    def __init__(self, code_size: int = 16, hidden: Sequence[int] = (256,), output_bias: float = OUTPUT_BIAS) -> None:
         super().__init__()
         self.code_size = _check_code_size(code_size)
         if isinstance(hidden, int) or any(int(h) != h or h < 1 for h in hidden):
@@ -213,7 +211,9 @@ def reconstruction_error(
         target = x
     as_image_batch(target, "target")
     if len(target) != len(x) or target[0].numel() != x[0].numel():
-        raise ValueError(f"target must match x image for image, got x {tuple(x.shape)} and target {tuple(target.shape)}")
+        raise ValueError(
+            f"target must match x image for image, got x {tuple(x.shape)} and target {tuple(target.shape)}"
+        )
     is_module = isinstance(model, nn.Module)
     was_training = model.training if is_module else False
     tensors = list(model.parameters()) + list(model.buffers()) if is_module else []
@@ -226,7 +226,9 @@ def reconstruction_error(
             xb = x[i : i + batch_size].to(dev)
             out = model(xb)
             if out.numel() != xb.numel():
-                raise ValueError(f"the model must return one image per input, got {tuple(out.shape)} for {tuple(xb.shape)}")
+                raise ValueError(
+                    f"the model must return one image per input, got {tuple(out.shape)} for {tuple(xb.shape)}"
+                )
             tb = target[i : i + batch_size].to(dev)
             errors.append((out.reshape(len(xb), -1) - tb.reshape(len(xb), -1)).pow(2).mean(1).float().cpu())
     finally:

@@ -451,7 +451,11 @@ def check_shape(x: torch.Tensor, shape: tuple[int | None, ...], name: str = "x")
     """Return ``x`` if it is a tensor of this shape (``None`` = any size); else raise a ``ValueError`` that shows
     the shape wanted, e.g. ``N×3×H×W``, and the one given. The package's one shape check for model inputs."""
     given = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
-    if not isinstance(x, torch.Tensor) or x.ndim != len(shape) or any(w not in (None, g) for w, g in zip(shape, x.shape)):
+    if (
+        not isinstance(x, torch.Tensor)
+        or x.ndim != len(shape)
+        or any(w not in (None, g) for w, g in zip(shape, x.shape))
+    ):
         letters = "NCHW" if len(shape) == 4 else "N" + "*" * len(shape)  # batch, channels, height, width
         want = "×".join(str(w) if w is not None else letters[i] for i, w in enumerate(shape))
         raise ValueError(f"{name} must have shape {want}, got {given}")

@@ -96,7 +96,9 @@ def judge_samples(judge: nn.Module, images: torch.Tensor) -> tuple[torch.Tensor,
 def digit_shares(digits: torch.Tensor, num_classes: int = 10) -> torch.Tensor:
     """Share of each class among ``digits`` (a 1-D integer tensor): ``num_classes`` floats summing to 1 (notebook 08)."""
     if not isinstance(digits, torch.Tensor) or digits.ndim != 1 or len(digits) == 0:
-        raise ValueError(f"digits must be a non-empty 1-D tensor of class indices, got {getattr(digits, 'shape', digits)}")
+        raise ValueError(
+            f"digits must be a non-empty 1-D tensor of class indices, got {getattr(digits, 'shape', digits)}"
+        )
     if digits.dtype.is_floating_point or digits.min() < 0 or digits.max() >= num_classes:
         raise ValueError(f"digits must be integers in 0..{num_classes - 1}")
     return torch.bincount(digits.long(), minlength=num_classes).float() / len(digits)

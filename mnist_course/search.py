@@ -78,7 +78,9 @@ def random_walk(
     if steps < 0:
         raise ValueError(f"steps must be 0 or more, got {steps}")
     if sigma <= 0 or init_scale < 0:
-        raise ValueError(f"sigma must be positive and init_scale non-negative, got sigma={sigma}, init_scale={init_scale}")
+        raise ValueError(
+            f"sigma must be positive and init_scale non-negative, got sigma={sigma}, init_scale={init_scale}"
+        )
     if num_classes < 2:
         raise ValueError(f"num_classes must be at least 2, got {num_classes}")
     gen = torch.Generator().manual_seed(seed)

@@ -88,7 +88,9 @@ def test_pca_bad_input():
 # ----------------------------------------------------------------------------------------------- models
 
 
-@pytest.mark.parametrize("model", [DenseAutoencoder(4), DenseAutoencoder(3, hidden=(32, 16)), ConvAutoencoder(5, (4, 8))])
+@pytest.mark.parametrize(
+    "model", [DenseAutoencoder(4), DenseAutoencoder(3, hidden=(32, 16)), ConvAutoencoder(5, (4, 8))]
+)
 def test_autoencoders_shapes_range_and_gradients(model):
     x = images(6)
     k = model.code_size
@@ -205,7 +207,9 @@ def test_pca_agrees_with_torch_pca_lowrank():
     """Oracle: torch.pca_lowrank finds the same subspace and the same explained variances."""
     g = torch.Generator().manual_seed(0)
     scales = torch.tensor([5.0, 4.0, 3.0, 2.0, 1.0]).double()
-    x = (torch.randn(300, 5, generator=g, dtype=torch.float64) * scales) @ torch.randn(5, 784, generator=g, dtype=torch.float64)
+    x = (torch.randn(300, 5, generator=g, dtype=torch.float64) * scales) @ torch.randn(
+        5, 784, generator=g, dtype=torch.float64
+    )
     x = (x + 0.01 * torch.randn(300, 784, generator=g, dtype=torch.float64)).float()
     pca = PCA.fit(x, 5)
     _, s, v = torch.pca_lowrank(x.double(), q=5, center=True, niter=10)

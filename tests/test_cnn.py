@@ -73,9 +73,7 @@ def test_lenet_rejects_wrong_shapes(shape):
         LeNet()(torch.zeros(shape))
 
 
-@pytest.mark.parametrize(
-    "kwargs", [{"channels": ()}, {"channels": (4, 0)}, {"channels": (1, 2, 3, 4, 5)}]
-)
+@pytest.mark.parametrize("kwargs", [{"channels": ()}, {"channels": (4, 0)}, {"channels": (1, 2, 3, 4, 5)}])
 def test_lenet_rejects_bad_settings(kwargs):
     with pytest.raises(ValueError, match="channels must list 1 to 4"):
         LeNet(**kwargs)

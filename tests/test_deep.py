@@ -212,7 +212,12 @@ def test_shift_rotate_agrees_with_torchvision_affine():
     for angle, dx, dy in [(10.0, 0.0, 0.0), (0.0, 2.0, -1.0), (-15.0, 1.5, 2.0), (30.0, -1.0, 0.5)]:
         ours = shift_rotate(image, torch.tensor([angle]), torch.tensor([[dx, dy]]))
         theirs = TF.affine(
-            image, angle=-angle, translate=[dx, dy], scale=1.0, shear=[0.0, 0.0], interpolation=InterpolationMode.BILINEAR
+            image,
+            angle=-angle,
+            translate=[dx, dy],
+            scale=1.0,
+            shear=[0.0, 0.0],
+            interpolation=InterpolationMode.BILINEAR,
         )
         assert torch.allclose(ours, theirs, atol=5e-3), (angle, dx, dy)
         assert not torch.allclose(ours, image, atol=5e-2)
