@@ -500,8 +500,9 @@ print(f"its validation accuracy peaks at step {best_step} ({gd_val_curve[best_st
       f"({gd_loss_curve[-1]:.3f})")
 
 # %% [markdown]
-# Gradient descent passes the walk's final training accuracy within a few steps (the dotted vertical line), and
-# its validation accuracy passes the walk's about as early (printed above). Then the two kinds of score part ways.
+# Gradient descent passes the walk's final training accuracy within a dozen or so steps (the dotted vertical
+# line), and the walk's final validation accuracy even sooner (printed above): a few gradient steps do what
+# thousands of random ones did. Then the two kinds of score part ways.
 # The training loss (right, dashed) falls for all the steps, and training accuracy climbs to its ceiling:
 # gradient descent fits these 3,000 images ever more tightly. On the validation images the loss bottoms out and
 # then rises, and the accuracy peaks and then slips a little: fitting the same images more tightly no longer
