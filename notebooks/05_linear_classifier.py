@@ -464,18 +464,25 @@ for name, (_, h) in ladder.items():
     print(f"{name:22s} {h.last['val_accuracy']:8.4f} {best_epoch:11d} {h.last['loss']:14.4f} {h.seconds:8.1f}")
 final_val = [h.last["val_accuracy"] for _, h in ladder.values()]
 if not is_quick():  # these claims are about the full training split; quick mode trains on a tenth of it
-    check(min(final_val) > 0.92, "every recipe, plain SGD included, ends above 92% validation accuracy")
-    check(max(final_val) - min(final_val) < 0.01, "the recipes end within a point of each other")
+    check(0.90 < min(final_val) and max(final_val) < 0.93, "every recipe ends between 90% and 93% validation accuracy")
+    check(ladder["+ cosine schedule"][1].last["val_accuracy"] > ladder["+ Adam"][1].last["val_accuracy"],
+          "the cosine schedule ends above Adam at a constant learning rate")
 
 # %%
 fig = plot_history({name: h for name, (_, h) in ladder.items()}, keys=("loss", "val_accuracy"),
                    title="Softmax regression: the hand loop's recipe, then one change at a time")
 
 # %% [markdown]
-# All four runs train the same 7850 parameters, and they end within a fraction of a point of each other (the
-# table above). Softmax regression tops out a little above 92% on MNIST whatever the optimizer: the limit is
-# the model, not the optimizer, as the next notebook will show. The validation images choose the final recipe:
-# the one with the highest validation accuracy after the last epoch. Only that model meets the test set, once.
+# All four runs train the same 7850 parameters, and they end within about a point of each other (the table
+# above). Adam alone is not better than plain SGD here: at a constant learning rate both keep taking steps of
+# the same size to the end, and their validation accuracy wobbles from epoch to epoch instead of settling (see
+# the "best epoch" column). The schedule is what helps: as the learning rate glides to zero, the last epochs
+# settle into the bottom of the bowl, and the training loss ends lower too. Batches of 512 make an epoch cheaper
+# and cost a little accuracy at the same learning rate. Whatever the optimizer, softmax regression tops out
+# around 92% on MNIST: the limit is the model, not the optimizer, as the next notebook will show.
+#
+# The validation images choose the final recipe: the one with the highest validation accuracy after the last
+# epoch. Only that model meets the test set, once.
 
 # %%
 chosen = max(ladder, key=lambda name: ladder[name][1].last["val_accuracy"])
@@ -497,7 +504,8 @@ result.passed
 # template $k$. A handful of pixels near the border, inked in only a few training images, get extreme weights
 # and would set every image's colour scale, so we clip each template at its 98th percentile for display.
 # Look for the red vertical stroke of the 1 and the blue centre of the 0 (zeros have no ink there, most other
-# digits do). The templates are not pictures of digits: each one is tuned to tell its digit *apart from the other
+# digits do). The border pixels, blank in every training image, share one flat shade: they always hold the same
+# value, so they receive the same gradient (notebook 04). The templates are not pictures of digits: each one is tuned to tell its digit *apart from the other
 # nine*, which is why the strokes of competing digits show up in blue.
 
 # %%
@@ -619,9 +627,10 @@ print(f"Fashion-MNIST, the same recipe: test accuracy {fashion_test:.2%}")
 #   version beat a Python loop by the factor printed above.
 # - Mini-batch SGD written by hand and `nn.Linear` + `torch.optim.SGD` + `fit` are the same computation: with
 #   the same start and batches their curves agree to float rounding. Only after checking that did we change the
-#   recipe, one piece at a time: Adam, a cosine schedule, larger batches. Every recipe, the hand loop's plain SGD
-#   included, clears 92% on the validation images within a fraction of a point of the others. **Optimization**
-#   of a convex loss is easy: there is one bowl, and the recipe mostly decides how fast we reach its bottom.
+#   recipe, one piece at a time: Adam, a cosine schedule, larger batches. All of them, the hand loop's plain SGD
+#   included, end within about a point of each other, around 92% on the validation images; the schedule, not
+#   the optimizer, made the difference. **Optimization** of a convex loss is easy: there is one bowl, and the
+#   recipe mostly decides how fast and how precisely we reach its bottom.
 # - The validation images watched every epoch and chose the final recipe; the test set was scored once, at the
 #   end, and that is the number recorded against the 92% target.
 # - The weights are ten digit templates. A template cannot cope with a digit that is shifted, slanted or
@@ -697,13 +706,14 @@ print(f"Fashion-MNIST, the same recipe: test accuracy {fashion_test:.2%}")
 #                                                 history.column("val_accuracy")), start=1):
 #        print(f"epoch {epoch}: pixels in [0, 1] {unit:.4f}, standardized {standard:.4f}")
 #    ```
-#    Compare the two columns epoch by epoch. Try `train_recipe("SGD", False, 128, ...)` on both inputs too: plain
-#    SGD has no per-weight step sizes to soften the difference. Why inputs in [0, 1] are harder: for one image, the
-#    gradient of class $k$'s 784 weights is $(p_k - [k = y])\,x$, one number times the image, so with all pixels
-#    $\geq 0$ every weight of that class is pushed the same way. A mini-batch averages such rows over images with
-#    different labels, so its signs are mixed, but they stay strongly correlated: the weights of a class tend to
-#    move up or down together, and the loss is badly conditioned along that shared direction. Centring the pixels
-#    removes that shared component.
+#    With the chosen recipe the two columns stay within about half a point of each other, and the [0, 1] run is
+#    even ahead for some epochs: Adam's per-weight step sizes absorb most of the difference. Plain gradient descent
+#    has no such help; try `train_recipe("SGD", False, 128, ...)` on both inputs and compare. Why inputs in
+#    [0, 1] are harder for it: for one image, the gradient of class $k$'s 784 weights is $(p_k - [k = y])\,x$,
+#    one number times the image, so with all pixels $\geq 0$ every weight of that class is pushed the same way. A
+#    mini-batch averages such rows over images with different labels, so its signs are mixed, but they stay
+#    strongly correlated: the weights of a class tend to move up or down together, and the loss is badly
+#    conditioned along that shared direction. Centring the pixels removes that shared component.
 #    </details>
 #
 # 5. Why does `loss_and_gradients` divide by `len(y)`, and what would happen to plain SGD with the learning
