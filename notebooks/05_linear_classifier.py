@@ -503,7 +503,7 @@ result.passed
 # *for* the digit, blue ones evidence *against* it. The logit of digit $k$ is the match between the image and
 # template $k$. A handful of pixels near the border, inked in only a few training images, get extreme weights
 # and would set every image's colour scale, so we clip each template at its 98th percentile for display.
-# Look for the red vertical stroke of the 1 and the blue centre of the 0 (zeros have no ink there, most other
+# Look for the blue centre of the 0 (zeros have no ink there, most other
 # digits do). The border pixels, blank in every training image, share one flat shade: they always hold the same
 # value, so they receive the same gradient (notebook 04). The templates are not pictures of digits: each one is tuned to tell its digit *apart from the other
 # nine*, which is why the strokes of competing digits show up in blue.
