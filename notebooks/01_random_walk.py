@@ -209,8 +209,8 @@ W_best_random = random_Ws[best_index]
 random_acc, best_random_acc = accuracy_of(W_random, X, Y), random_accs[best_index]
 print(f"one random W:              training accuracy {random_acc:.1%}")
 print(f"best of {N_RANDOM} random W's:    training accuracy {best_random_acc:.1%}")
-check(0.03 < random_acc < 0.2, "a random scorer is close to chance (10%)")
-check(best_random_acc >= random_acc, "the best of many random W's beats one random W")
+_ = check(0.03 < random_acc < 0.2, "a random scorer is close to chance (10%)")
+_ = check(best_random_acc >= random_acc, "the best of many random W's beats one random W")
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 3.5))
@@ -345,7 +345,7 @@ mean_train = (nearest_mean(X) == Y).float().mean().item()
 mean_test = (nearest_mean(X_test) == y_test).float().mean().item()
 print(f"nearest mean image: training accuracy {mean_train:.1%}, test accuracy {mean_test:.1%}")
 print(f"random walk:        training accuracy {walk_train:.1%}, test accuracy {walk_test:.1%}")
-check(mean_test > walk_test, "the nearest mean image beats the random walk on the test set")
+_ = check(mean_test > walk_test, "the nearest mean image beats the random walk on the test set")
 
 # %% [markdown]
 # On the test set, averaging beats the walk's thousands of steps (both printed above). The walk's templates
@@ -450,6 +450,7 @@ print(f"{GENERATIONS} generations × {POP} candidates = {GENERATIONS * POP} eval
       f" (the walk: {STEPS} evaluations in {walk_seconds:.1f} s)")
 print(f"evolution:   training accuracy {evo_train:.1%}, test accuracy {evo_test:.1%}")
 print(f"random walk: training accuracy {walk_train:.1%}, test accuracy {walk_test:.1%}")
+_ = check(evo_train > walk_train, "with the same start and budget, evolution ends above the random walk")
 
 # %%
 evals_walk = torch.arange(len(walk_curve))
@@ -466,6 +467,12 @@ ax.legend(loc="center right")
 fig.tight_layout()
 
 # %% [markdown]
+# The walk climbs faster at first: early on, almost any single nudge helps, and the walk takes one after every
+# evaluation, while evolution spends 32 evaluations on each step. Later, when improving steps are rare, the
+# walk keeps throwing its evaluations away, and evolution's averaged steps pull ahead: it ends above the walk
+# (the final accuracies are printed above the plot), and, with its candidates evaluated 32 at a time, in less
+# time (both times are printed there too).
+#
 # All the derivative-free methods side by side, on the training subset and on the 10,000 test images they never
 # saw. For the methods that were tuned on the training images, test accuracy sits below training accuracy: the
 # templates partly fit those particular images.
@@ -485,6 +492,7 @@ fig, ax = plt.subplots(figsize=(8, 3.6))
 xs = torch.arange(len(methods)).float()
 bars_train = ax.bar(xs - 0.2, [v[0] for v in methods.values()], 0.4, label="training subset", color="tab:blue")
 bars_test = ax.bar(xs + 0.2, [v[1] for v in methods.values()], 0.4, label="test set", color="tab:orange")
+ax.bar_label(bars_train, fmt="%.2f", fontsize=8)
 ax.bar_label(bars_test, fmt="%.2f", fontsize=8)
 ax.set_xticks(xs.tolist(), list(methods))
 ax.set(title="Learning without gradients: accuracy of each method", ylabel="accuracy", ylim=(0, 1))

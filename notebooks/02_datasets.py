@@ -338,11 +338,15 @@ moved = {name: (inputs @ step.T)[:, 3].abs().mean().item() for name, inputs in d
 for name, m in moved.items():
     print(f"{name:18s}: the step moves the digit's score by {m:8.4f} on average")
 raw_over_unit = moved["raw 0..255"] / moved["normalized [0, 1]"]
-print(f"raw / normalized: {raw_over_unit:.1f}×")
+std_over_unit = moved["standardized"] / moved["normalized [0, 1]"]
+print(f"raw / normalized: {raw_over_unit:.1f}×   standardized / normalized: {std_over_unit:.1f}×")
 assert abs(raw_over_unit - 255) < 0.01  # scores are linear in the pixels: exactly 255 times as far
 
 # %% [markdown]
-# The random walk does not mind: it only compares scores, and multiplying all of them by 255 changes no
+# Standardized pixels move the score a little further than normalized ones (dividing by the standard deviation
+# stretches them; the ratio is printed), nowhere near the factor of 255 of raw pixels.
+#
+# The random walk does not mind any of this: it only compares scores, and multiplying all of them by 255 changes no
 # prediction (exercise 2 of notebook 01 makes the same point about the weights). **Gradient descent**, which
 # notebook 04 builds and uses to train this very scorer, does mind. It changes the weights *W* in small steps,
 # *W* ← *W* − lr · ∂loss/∂*W*, with a learning rate *lr*, and for a linear scorer the gradient ∂loss/∂*W* is a sum
