@@ -49,7 +49,7 @@ from mnist_course.data import load_mnist, mean_std, standardize
 from mnist_course.plot import show_weights
 from mnist_course.results import check, record
 from mnist_course.search import linear_accuracy, random_walk
-from mnist_course.settings import device, pick, seed_everything
+from mnist_course.settings import device, is_quick, pick, seed_everything
 from mnist_course.timing import speedup
 
 seed_everything(0)
@@ -450,7 +450,8 @@ print(f"{GENERATIONS} generations × {POP} candidates = {GENERATIONS * POP} eval
       f" (the walk: {STEPS} evaluations in {walk_seconds:.1f} s)")
 print(f"evolution:   training accuracy {evo_train:.1%}, test accuracy {evo_test:.1%}")
 print(f"random walk: training accuracy {walk_train:.1%}, test accuracy {walk_test:.1%}")
-_ = check(evo_train > walk_train, "with the same start and budget, evolution ends above the random walk")
+# (A quick smoke run, MNIST_COURSE_QUICK=1, is too short for the race, so the claim is checked at full size only.)
+_ = check(is_quick() or evo_train > walk_train, "with the same start and budget, evolution ends above the random walk")
 
 # %%
 evals_walk = torch.arange(len(walk_curve))
@@ -611,8 +612,8 @@ best_result.passed
 #        recall = [((pred_ex == d) & (y_test == d)).sum().item() / (y_test == d).sum().item() for d in range(10)]
 #        print(seed_ex, f"test accuracy {(pred_ex == y_test).float().mean().item():.1%}", [f"{r:.2f}" for r in recall])
 #    ```
-#    In some runs one digit has a recall near 0: its template never has the highest score, so that digit is
-#    never predicted. Small changes to a losing template change no prediction and hence no accuracy, so
+#    In some runs one or two digits have a recall near 0: their templates (almost) never have the highest
+#    score, so those digits are (almost) never predicted, and the test accuracy lags behind the run above. Small changes to a losing template change no prediction and hence no accuracy, so
 #    selection cannot tell good changes from bad ones for it. The random walk is less exposed: it accepts
 #    ties, so a losing template keeps drifting at random and may start winning images again. Notebook 04's
 #    smooth loss function gives every template a signal, winning or not.

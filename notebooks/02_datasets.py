@@ -343,7 +343,7 @@ print(f"raw / normalized: {raw_over_unit:.1f}×   standardized / normalized: {st
 assert abs(raw_over_unit - 255) < 0.01  # scores are linear in the pixels: exactly 255 times as far
 
 # %% [markdown]
-# Standardized pixels move the score a little further than normalized ones (dividing by the standard deviation
+# Standardized pixels move the score about twice as far as normalized ones (dividing by the standard deviation
 # stretches them; the ratio is printed), nowhere near the factor of 255 of raw pixels.
 #
 # The random walk does not mind any of this: it only compares scores, and multiplying all of them by 255 changes no
