@@ -25,9 +25,10 @@
 # - what MNIST is and how the IDX format stores it, by reading the raw bytes yourself;
 # - to check that three different readers give *identical* tensors;
 # - **scaling**: normalization to [0, 1] and standardization with the training set's statistics, and why
-#   gradient descent needs it;
-# - to split off a validation set, and why the test set is used only once, at the very end;
-# - how much faster in-memory mini-batches are than a `DataLoader` with per-sample transforms, measured.
+#   learning needs it;
+# - to split off the course's validation set, and why the test set is used only once, at the very end;
+# - to write in-memory mini-batches yourself, and how much faster they are than a `DataLoader` with per-sample
+#   transforms, measured.
 
 # %%
 # Colab only: install the release of the course package this notebook was written for. Colab already has
@@ -43,13 +44,12 @@ if "google.colab" in sys.modules:
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-import torch.nn.functional as F
 import torchvision
-from torch import nn
 from torch.utils.data import DataLoader, Subset
 from torchvision import transforms
 from torchvision.utils import make_grid
 
+from mnist_course import data as course_data  # the package's split_indices and load_splits, compared with ours below
 from mnist_course.data import TensorBatches, data_root, load_mnist, mean_std, read_idx, standardize, to_unit
 from mnist_course.results import record
 from mnist_course.settings import device, pick, seed_everything
@@ -68,8 +68,9 @@ x_test, y_test = load_mnist("test")
 # assembled it in the 1990s from two collections of the US National Institute of Standards and Technology (NIST):
 # Special Database 3, digits written by Census Bureau employees, and Special Database 1, written by high-school
 # students. SD-3 is much cleaner than SD-1, and NIST had used one for training and the other for testing, so a
-# model was tested on harder writing than it had learned from. MNIST mixes the two halves and halves in both splits,
-# and no writer appears in both the training and the test set.
+# model was tested on harder writing than it had learned from. MNIST mixes the two: half of each split comes from
+# SD-3 and half from SD-1 (30,000 + 30,000 training images, 5,000 + 5,000 test images), and no writer appears in
+# both the training and the test set.
 #
 # Each original black-and-white digit was scaled to fit a 20×20 box (keeping its aspect ratio; the anti-aliasing
 # of that step created the gray levels), then placed in a 28×28 field so that its centre of mass sits in the middle.
@@ -164,7 +165,6 @@ print("by hand     == load_mnist:", torch.equal(by_hand, x_train), torch.equal(t
 print("torchvision == load_mnist:", torch.equal(tv_train.data, x_train), torch.equal(tv_train.targets, y_train))
 print("test split  == load_mnist:", torch.equal(tv_test.data, x_test), torch.equal(tv_test.targets, y_test))
 print("read_idx    == by hand:   ", np.array_equal(read_idx(raw_dir / "train-images-idx3-ubyte"), pixels))
-del raw, raw_labels, pixels, labels, by_hand  # 47 MB each; load_mnist keeps the copy we use
 
 # %% [markdown]
 # One difference matters later: indexing a torchvision dataset, `tv_train[i]`, returns *one* example as a
@@ -233,7 +233,8 @@ ax.set_xticks(digits)
 ax.set_xlabel("digit")
 ax.set_ylabel("share of the split (%)")
 ax.set_title("Class counts: MNIST is nearly balanced")
-ax.legend(loc="lower right")
+ax.set_ylim(0, 15)  # head room above the bars for the legend
+ax.legend(loc="upper center", ncol=3)
 fig.tight_layout()
 
 # %% [markdown]
@@ -317,107 +318,60 @@ fig.suptitle("Training pixels before and after scaling")
 fig.tight_layout()
 
 # %% [markdown]
-# ### Why scaling matters for gradient descent
+# ### Why scaling matters for learning
 #
-# Gradient descent (notebook 04 builds it from scratch) improves the weights *W* in small steps:
-# *W* ← *W* − lr · ∂loss/∂*W*, with a learning rate *lr*. For a linear model, scores = *W x* + *b*, the gradient
-# with respect to *W* is proportional to the input *x*. Feed raw pixels (0–255) instead of [0, 1] and every
-# gradient is up to 255 times larger; each step's change of *W* then moves the scores by another factor of up to
-# 255. A learning rate that works for scaled inputs makes steps tens of thousands of times too big for raw ones.
-# Centring the inputs around 0 helps as well: when every input is positive, all weights of one output move in the
-# same direction on each example, and the weights can only zigzag towards their best values (LeCun et al.,
-# *Efficient BackProp*, 1998).
-#
-# First the size of the gradients. The same model, with the same initial weights, on the same 512 images
-# scaled three ways:
+# Scaling changes nothing that a picture shows, yet it changes how a model learns. Notebook 01's linear scorer
+# shows why. Its scores are dot products of templates with the pixels, so raw pixels (0–255) make every score 255
+# times larger than pixels in [0, 1] do, and a change of a template by a given amount moves the scores 255 times
+# as far. Let us measure that on 512 training images scaled three ways, with one step of notebook 01's random walk:
+# Gaussian noise of size 0.02 added to the template of one digit.
 
 # %%
-n_demo = pick(10_000, 2_000)  # a fixed subset of the training set keeps the demo quick
+n_demo = 512
 demo_inputs = {
     "raw 0..255": x_train[:n_demo].float().flatten(1),
     "normalized [0, 1]": unit_train[:n_demo].flatten(1),
     "standardized": std_train[:n_demo].flatten(1),
 }
-demo_labels = y_train[:n_demo]
-
-for name, inputs in demo_inputs.items():
-    torch.manual_seed(0)  # the same initial weights each time
-    model = nn.Linear(784, 10)
-    F.cross_entropy(model(inputs[:512]), demo_labels[:512]).backward()
-    print(f"{name:18s}: size of the gradient of the loss w.r.t. W = {model.weight.grad.norm().item():9.3f}")
+gen = torch.Generator().manual_seed(0)
+step = torch.zeros(10, 784)
+step[3] = 0.02 * torch.randn(784, generator=gen)  # one random-walk step: nudge the template of digit 3
+moved = {name: (inputs @ step.T)[:, 3].abs().mean().item() for name, inputs in demo_inputs.items()}
+for name, m in moved.items():
+    print(f"{name:18s}: the step moves the digit's score by {m:8.4f} on average")
+raw_over_unit = moved["raw 0..255"] / moved["normalized [0, 1]"]
+std_over_unit = moved["standardized"] / moved["normalized [0, 1]"]
+print(f"raw / normalized: {raw_over_unit:.1f}×   standardized / normalized: {std_over_unit:.1f}×")
+assert abs(raw_over_unit - 255) < 0.01  # scores are linear in the pixels: exactly 255 times as far
 
 # %% [markdown]
-# With raw pixels the gradient is hundreds of times larger than with either scaled version; normalized and
-# standardized inputs give gradients of a similar, modest size.
+# Standardized pixels move the score about twice as far as normalized ones (dividing by the standard deviation
+# stretches them; the ratio is printed), nowhere near the factor of 255 of raw pixels.
 #
-# Now train. For each scaling and each learning rate, a fresh linear model takes the same number of plain
-# stochastic gradient descent steps on the same mini-batches (128 images each); we measure the loss on the demo
-# images afterwards. Lower is better; a model that knows nothing scores ln 10 ≈ 2.3.
-
-# %%
-steps = pick(150, 30)
-learning_rates = [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0]
-
-
-def loss_after_training(inputs: torch.Tensor, labels: torch.Tensor, lr: float) -> float:
-    """Train a fresh linear model with plain SGD for `steps` mini-batches; return its loss on all `inputs`."""
-    torch.manual_seed(0)  # the same initial weights for every run
-    model = nn.Linear(784, 10).to(dev)
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
-    batches = TensorBatches(inputs, labels, batch_size=128, seed=0, device=dev)  # the same batches for every run
-    done = 0
-    while done < steps:
-        for xb, yb in batches:
-            loss = F.cross_entropy(model(xb), yb)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            done += 1
-            if done == steps:
-                break
-    with torch.no_grad():
-        return F.cross_entropy(model(batches.x), batches.y).item()
-
-
-final_loss = {name: [loss_after_training(inputs, demo_labels, lr) for lr in learning_rates] for name, inputs in demo_inputs.items()}
-print("learning rate:      " + "".join(f"{lr:>10g}" for lr in learning_rates))
-for name, losses in final_loss.items():
-    print(f"{name:18s}: " + "".join(f"{v:10.3g}" for v in losses))
-
-# %%
-fig, ax = plt.subplots(figsize=(7, 4))
-for name, losses in final_loss.items():
-    ax.plot(learning_rates, losses, marker="o", label=name)
-ax.axhline(np.log(10), color="gray", ls="--", lw=1, label="knows nothing (ln 10)")
-ax.set_xscale("log")
-ax.set_yscale("log")
-ax.set_xlabel("learning rate")
-ax.set_ylabel(f"loss after {steps} SGD steps (log scale)")
-ax.set_title("The same model and steps, three input scalings")
-ax.legend()
-fig.tight_layout()
-
-# %%
-best_lr = {name: learning_rates[int(np.argmin(losses))] for name, losses in final_loss.items()}
-print("best learning rate per scaling:", best_lr)
-at_01 = {name: losses[learning_rates.index(0.1)] for name, losses in final_loss.items()}
-ordered = at_01["standardized"] < at_01["normalized [0, 1]"] < at_01["raw 0..255"]
-assert ordered, at_01
-print("at learning rate 0.1: standardized < normalized < raw:", ordered)
-
-# %% [markdown]
-# The picture tells the story. With raw pixels the loss explodes at every learning rate that suits scaled inputs,
-# and even the best small learning rate leaves it worse off. Normalized inputs need a large learning rate to make
-# progress in so few steps. Standardized inputs do best at an ordinary learning rate, the kind the rest of this
-# course uses, and PyTorch's default weight initializations also assume inputs of about this size. From now on
-# the course feeds standardized pixels to its networks.
+# The random walk does not mind any of this: it only compares scores, and multiplying all of them by 255 changes no
+# prediction (exercise 2 of notebook 01 makes the same point about the weights). **Gradient descent**, which
+# notebook 04 builds and uses to train this very scorer, does mind. It changes the weights *W* in small steps,
+# *W* ← *W* − lr · ∂loss/∂*W*, with a learning rate *lr*, and for a linear scorer the gradient ∂loss/∂*W* is a sum
+# over the images of each input *x* times a factor that depends on the image's scores and label. With raw pixels
+# the gradient grows with the pixels, and the step it makes then moves the scores further again, as measured
+# above: two factors that both grow with the pixels. A learning rate that suits pixels
+# in [0, 1] therefore takes steps some tens of thousands of times too big for raw ones (255 · 255 ≈ 65,000, give
+# or take: scores that large also change how the loss responds, so the gradient is not exactly 255 times the
+# scaled one). A learning rate small enough for raw pixels leaves scaled ones crawling.
+#
+# Centring the inputs around 0 helps as well: when every input is positive, all weights of one output move in the
+# same direction on each example, and the weights can only zigzag towards their best values (LeCun et al.,
+# *Efficient BackProp*, 1998). Standardized pixels are centred and have a spread of about 1, the size that
+# PyTorch's default weight initializations also assume, so from now on the course feeds standardized pixels to
+# its networks.
 #
 # ## A validation split
 #
 # Training choices (learning rate, model size, number of epochs, …) are made by trying several and keeping the one
-# that scores best *on data the model did not train on*. That data is the **validation set**, here 5,000 images
-# split off the 60,000 training images at random. The split is seeded with its own `torch.Generator`, so it is
-# the same on every run and on every machine: re-running the cell cannot shuffle images between the two parts.
+# that scores best *on data the model did not train on*. That data is the **validation set**. The course's
+# validation set is 10,000 images split off the 60,000 training images at random, which leaves 50,000 to fit the
+# models with. The split is seeded with its own `torch.Generator` (a private random stream), so it is the same on
+# every run and on every machine: re-running the cell cannot shuffle images between the two parts.
 
 # %%
 def split_indices(n: int, n_val: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
@@ -426,50 +380,75 @@ def split_indices(n: int, n_val: int, seed: int = 0) -> tuple[torch.Tensor, torc
     return perm[n_val:], perm[:n_val]
 
 
-fit_idx, val_idx = split_indices(len(x_train), n_val=5_000)
+fit_idx, val_idx = split_indices(len(x_train), n_val=10_000, seed=0)
 x_fit, y_fit = x_train[fit_idx], y_train[fit_idx]
 x_val, y_val = x_train[val_idx], y_train[val_idx]
 
 # %%
 # NBVAL_CHECK_OUTPUT
-again_fit, again_val = split_indices(len(x_train), n_val=5_000)
+again_fit, again_val = split_indices(len(x_train), n_val=10_000, seed=0)
 print("fit:", tuple(x_fit.shape), " validation:", tuple(x_val.shape))
 print("overlap:", torch.isin(val_idx, fit_idx).sum().item(), " images covered:", torch.cat([fit_idx, val_idx]).unique().numel())
 print("same split when re-run:", torch.equal(again_fit, fit_idx) and torch.equal(again_val, val_idx))
 
 # %% [markdown]
-# A random split keeps the class mix: the share of each digit in the validation set is within a fraction of a
-# percentage point of the whole training set's. And the statistics for standardization barely move when computed
-# on the 55,000 fitting images only, so the course keeps using the full training set's values.
+# This is the one validation split of the whole course. The package holds the same function,
+# `mnist_course.data.split_indices`, and `load_splits()` returns the three splits it makes: `(x_train, y_train),
+# (x_val, y_val), (x_test, y_test) = load_splits()`. Every later notebook loads its data that way, chooses its
+# settings and watches its epochs on the validation set, and touches the test set once, at the end. Here is the
+# proof that the package's split is ours, image for image:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+course_fit_idx, course_val_idx = course_data.split_indices(len(x_train), 10_000, seed=0)
+splits = course_data.load_splits()
+same_indices = torch.equal(course_fit_idx, fit_idx) and torch.equal(course_val_idx, val_idx)
+same_images = all(torch.equal(a, b) for a, b in [
+    (splits.train[0], x_fit), (splits.train[1], y_fit), (splits.val[0], x_val), (splits.val[1], y_val),
+    (splits.test[0], x_test), (splits.test[1], y_test),
+])
+assert same_indices and same_images
+print("the package's split_indices gives our indices:", same_indices)
+print("load_splits() gives our train / val / test images and labels:", same_images)
+print("sizes:", {name: len(images) for name, (images, _) in splits._asdict().items()})
+
+# %% [markdown]
+# A random split keeps the class mix: the share of each digit in the validation set is close to the whole
+# training set's (the largest difference is printed below). And the statistics for standardization barely move
+# when computed on the 50,000 fitting images only, so it makes no practical difference which of the two sets they
+# come from.
 
 # %%
 share_val = torch.bincount(y_val, minlength=10) / len(y_val)
 share_all = counts_train / counts_train.sum()
 print(f"largest difference in a digit's share: {100 * (share_val - share_all).abs().max().item():.2f} percentage points")
 mean_fit, std_fit = mean_std(x_fit)
-print(f"mean/std on all 60,000: {mean:.4f} / {std:.4f};  on the 55,000 fitting images: {mean_fit:.4f} / {std_fit:.4f}")
+print(f"mean/std on all 60,000: {mean:.4f} / {std:.4f};  on the {len(x_fit):,} fitting images: {mean_fit:.4f} / {std_fit:.4f}")
 
 # %% [markdown]
 # **Why the test set is used only at the end.** Every time we pick the best of several options by their score on
 # a set of images, the winner's score on *that* set is flattered: part of why it won is luck on exactly those
 # images. A score on images that influenced no decision is the only honest estimate of how the model does on new
 # handwriting. So we choose everything with the validation set, and look at the test set once, for the final
-# number. (Later notebooks, to keep things short, report test accuracy after each epoch but never choose anything
-# by it.)
+# number. (Later notebooks print the validation accuracy after every epoch, and evaluate on the test set once, at
+# the very end.)
 #
 # A small experiment shows the flattering in its purest form. 200 "models" ignore the image and guess a digit at
 # random, so each is right 10% of the time in the long run, whatever we measure. We pick the one that scores best
-# on 500 validation images, then measure every model on the other 4,500, which played no part in the choice.
+# on 500 validation images, then measure every model on the other validation images, which played no part in the
+# choice.
 
 # %%
+n_choose = 500
 gen = torch.Generator().manual_seed(1)
 guesses = torch.randint(0, 10, (200, len(y_val)), generator=gen)  # each row: one model's answers
 correct = (guesses == y_val).float()
-acc_choose, acc_fresh = correct[:, :500].mean(1), correct[:, 500:].mean(1)
+acc_choose, acc_fresh = correct[:, :n_choose].mean(1), correct[:, n_choose:].mean(1)
+n_fresh = len(y_val) - n_choose
 winner = acc_choose.argmax().item()
-print(f"the winner on the 500 images it was chosen by: {acc_choose[winner].item():.3f}")
-print(f"the winner on 4,500 images it never saw:       {acc_fresh[winner].item():.3f}")
-print(f"all 200 models on those 4,500, on average:     {acc_fresh.mean().item():.3f}")
+print(f"the winner on the {n_choose} images it was chosen by: {acc_choose[winner].item():.3f}")
+print(f"the winner on {n_fresh:,} images it never saw:       {acc_fresh[winner].item():.3f}")
+print(f"all 200 models on those {n_fresh:,}, on average:     {acc_fresh.mean().item():.3f}")
 
 # %%
 fig, ax = plt.subplots(figsize=(5.5, 5))
@@ -481,8 +460,8 @@ lim = (0.05, 0.15)  # the same scale on both axes
 ax.set_xlim(lim)
 ax.set_ylim(lim)
 ax.set_aspect("equal")
-ax.set_xlabel("accuracy on the 500 images used to choose")
-ax.set_ylabel("accuracy on 4,500 fresh images")
+ax.set_xlabel(f"accuracy on the {n_choose} images used to choose")
+ax.set_ylabel(f"accuracy on {n_fresh:,} fresh images")
 ax.set_title("Choosing by a score flatters that score")
 ax.legend(fontsize=8, loc="upper left")
 fig.tight_layout()
@@ -501,18 +480,48 @@ fig.tight_layout()
 # That flexibility is essential when data lives in files on disk or every example gets a random augmentation.
 #
 # For MNIST, which fits in memory, it is a detour: every image passes through Python code one by one. The
-# alternative, `TensorBatches` from `mnist_course.data`, standardizes all images in one tensor operation and
-# then hands out slices of a shuffled copy. First, both give the same numbers:
+# alternative takes a few lines: standardize all images in one tensor operation, then, each epoch, draw a random
+# order of the examples, reorder the whole tensor once (fancy indexing, which notebook 03 explains) and hand out
+# consecutive slices. `yield` makes the function a *generator*: a `for` loop over it receives one batch at a time.
+
+# %%
+def memory_batches(x: torch.Tensor, y: torch.Tensor, batch_size: int, generator: torch.Generator):
+    """One epoch of shuffled mini-batches from tensors already in memory."""
+    order = torch.randperm(len(x), generator=generator)  # a fresh random order each epoch
+    x, y = x[order], y[order]  # one reordered copy of the whole set
+    for start in range(0, len(x), batch_size):
+        yield x[start : start + batch_size], y[start : start + batch_size]  # slices: nothing more is copied
+
+
+# %% [markdown]
+# The course package has the same thing as a class, `TensorBatches` from `mnist_course.data` (it can also move
+# the data to a GPU once, or drop a last short batch). With the same seed it must hand out the very same batches,
+# epoch after epoch; we check two epochs.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+ours_gen = torch.Generator().manual_seed(0)
+package_batches = TensorBatches(x_fit, y_fit, batch_size=128, seed=0)
+for epoch in range(2):
+    ours, theirs = list(memory_batches(x_fit, y_fit, 128, ours_gen)), list(package_batches)
+    same = len(ours) == len(theirs) and all(
+        torch.equal(xa, xb) and torch.equal(ya, yb) for (xa, ya), (xb, yb) in zip(ours, theirs)
+    )
+    assert same
+    print(f"epoch {epoch}: {len(ours)} batches, the same as TensorBatches: {same}")
+
+# %% [markdown]
+# Now the two ways of feeding batches side by side. First, both give the same numbers:
 
 # %%
 # NBVAL_CHECK_OUTPUT
 transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((mean,), (std,))])
-tv_train = torchvision.datasets.MNIST(root=data_root(), train=True, transform=transform)
-image, label = tv_train[0]
-print("one sample:", tuple(image.shape), image.dtype, "label", label)
-print("equal to standardize():", torch.equal(image, standardize(x_train[:1], mean, std)))
+tv_standardized = torchvision.datasets.MNIST(root=data_root(), train=True, transform=transform)
+sample_image, sample_label = tv_standardized[0]
+print("one sample:", tuple(sample_image.shape), sample_image.dtype, "label", sample_label)
+print("equal to standardize():", torch.equal(sample_image, standardize(x_train[:1], mean, std)))
 
-loader = DataLoader(tv_train, batch_size=128, shuffle=True, generator=torch.Generator().manual_seed(0))
+loader = DataLoader(tv_standardized, batch_size=128, shuffle=True, generator=torch.Generator().manual_seed(0))
 batches = TensorBatches(std_train.unsqueeze(1), y_train, batch_size=128, seed=0)
 xb_loader, _ = next(iter(loader))
 xb_memory, _ = next(iter(batches))
@@ -528,7 +537,7 @@ print("a batch from each:", tuple(xb_loader.shape), tuple(xb_memory.shape), " ba
 
 # %%
 n_time = pick(20_000, 2_000)  # a fixed subset of the training set keeps the notebook quick
-timed_loader = DataLoader(Subset(tv_train, range(n_time)), batch_size=128, shuffle=True,
+timed_loader = DataLoader(Subset(tv_standardized, range(n_time)), batch_size=128, shuffle=True,
                           generator=torch.Generator().manual_seed(0))
 
 
@@ -584,13 +593,15 @@ result.passed
 #   through torchvision and through `mnist_course.data` gives identical tensors, checked with `torch.equal`.
 # - **Scaling** maps pixels to a range that suits learning. Normalization divides by 255; standardization uses the
 #   training set's mean and standard deviation for every split. The histograms keep their shape; only the axis
-#   changes. With the same model and steps, raw pixels made the loss explode, and standardized pixels trained best
-#   at an ordinary learning rate.
-# - A seeded validation split is the place to make choices. Choosing by a score flatters it (the best of the
-#   random guessers looked clever on the images that chose it and was back at chance on fresh ones), so the test set
-#   is used only once, at the end.
-# - In-memory mini-batches were many times faster than a `DataLoader` with per-sample transforms over the same
-#   epoch (the ratio is printed above), with identical numbers in the batches.
+#   changes. A linear scorer's scores, and how far a step of its weights moves them, grow with the pixels: 255
+#   times with raw pixels, which gradient descent (notebook 04) feels twice over.
+# - The course's validation split, 10,000 of the 60,000 training images chosen by a seeded permutation, is the
+#   place to make choices; every later notebook gets it from `load_splits()`. Choosing by a score flatters it (the
+#   best of the random guessers looked clever on the images that chose it and was back at chance on fresh ones),
+#   so the test set is used only once, at the end.
+# - In-memory mini-batches take ten lines (`memory_batches`, the same batches as the package's `TensorBatches`)
+#   and were many times faster than a `DataLoader` with per-sample transforms over the same epoch (the ratio is
+#   printed above), with identical numbers in the batches.
 #
 # ## Exercises
 #
@@ -606,16 +617,16 @@ result.passed
 #    ```
 #    </details>
 #
-# 2. The mean images already make a classifier: predict the digit whose mean image is nearest (Euclidean
-#    distance) to the image. Measure its accuracy on the **validation** set, using mean images computed from the
-#    fitting part only.
+# 2. Notebook 01's yardstick, the nearest mean image, done the course's way: compute the mean images from the
+#    50,000 fitting images only, predict the digit whose mean image is nearest (Euclidean distance) to each image,
+#    and measure the accuracy on the **validation** set.
 #
 #    <details><summary>Solution</summary>
 #
 #    ```python
 #    centres = torch.stack([x_fit[y_fit == d].float().mean(0) for d in range(10)]).flatten(1)
-#    distances = torch.cdist(x_val.float().flatten(1), centres)  # 5,000 × 10
-#    print((distances.argmin(1) == y_val).float().mean().item())
+#    distances = torch.cdist(x_val.float().flatten(1), centres)  # 10,000 × 10
+#    print(f"validation accuracy {(distances.argmin(1) == y_val).float().mean().item():.1%}")
 #    ```
 #    </details>
 #
@@ -642,13 +653,13 @@ result.passed
 #
 #    ```python
 #    g = torch.Generator().manual_seed(0)
-#    val_idx = torch.cat([
+#    strat_val_idx = torch.cat([
 #        torch.nonzero(y_train == d).flatten()[torch.randperm(int(counts_train[d]), generator=g)[:500]]
 #        for d in range(10)
 #    ])
-#    fit_mask = torch.ones(len(y_train), dtype=torch.bool)
-#    fit_mask[val_idx] = False  # everything not in the validation set is for fitting
-#    print(torch.bincount(y_train[val_idx]).tolist(), fit_mask.sum().item())  # 500 each, 55000
+#    strat_fit_mask = torch.ones(len(y_train), dtype=torch.bool)
+#    strat_fit_mask[strat_val_idx] = False  # everything not in the validation set is for fitting
+#    print(torch.bincount(y_train[strat_val_idx]).tolist(), strat_fit_mask.sum().item())  # 500 each, 55000
 #    ```
 #    </details>
 #
@@ -658,7 +669,7 @@ result.passed
 #    <details><summary>Solution</summary>
 #
 #    ```python
-#    loader2 = DataLoader(Subset(tv_train, range(n_time)), batch_size=128, shuffle=True, num_workers=2)
+#    loader2 = DataLoader(Subset(tv_standardized, range(n_time)), batch_size=128, shuffle=True, num_workers=2)
 #    print(best_time(lambda: [None for _ in loader2], repeat=1))
 #    ```
 #

@@ -54,7 +54,7 @@ from mnist_course.timing import best_time
 
 seed_everything(0)
 dev = device()
-x, y = load_mnist("train")  # shared tensors: read from them, never write into them
+x, y = load_mnist("train")
 
 # %% [markdown]
 # ## A photograph is an array
@@ -91,9 +91,20 @@ print("photo[r].shape      ->", photo[r].shape, "  one row of pixels")
 print("photo[:, c].shape   ->", photo[:, c].shape, "  one column")
 print("photo[..., 0].shape ->", photo[..., 0].shape, "  the red channel of every pixel")
 
+# %% [markdown]
+# To keep this notebook small, the figures draw large pictures at half resolution (every second row and column,
+# a stride you will meet below); the axes still count the photo's own rows and columns.
+
 # %%
-fig, axes = plt.subplots(1, 4, figsize=(12, 3.8), dpi=72)  # a lower resolution keeps the notebook small
-axes[0].imshow(photo)
+def show_photo(ax, img: np.ndarray, **kwargs) -> plt.Axes:
+    """Draw an image at half resolution when it is large, with axes in the image's own row and column numbers."""
+    step = 2 if min(img.shape[:2]) > 300 else 1
+    extent = (-0.5, img.shape[1] - 0.5, img.shape[0] - 0.5, -0.5)  # left, right, bottom, top
+    return ax.imshow(img[::step, ::step], extent=extent, **kwargs)
+
+
+fig, axes = plt.subplots(1, 4, figsize=(12, 3.8))
+show_photo(axes[0], photo)
 axes[0].plot(c, r, "o", mfc="none", mec="yellow", ms=12, mew=2)
 axes[0].annotate(f"photo[{r}, {c}]\n= {photo[r, c].tolist()}", (c, r), xytext=(505, 330), color="yellow", ha="right",
                  fontsize=8, bbox={"facecolor": "black", "alpha": 0.6}, arrowprops={"color": "yellow", "arrowstyle": "->"})
@@ -101,7 +112,7 @@ axes[0].set_title("photo (rows × columns × RGB)")
 axes[0].set_xlabel("column c (x)")
 axes[0].set_ylabel("row r (y, downwards)")
 for k, (ax, name) in enumerate(zip(axes[1:], ["red", "green", "blue"])):
-    im = ax.imshow(photo[..., k], cmap="gray", vmin=0, vmax=255)
+    im = show_photo(ax, photo[..., k], cmap="gray", vmin=0, vmax=255)
     ax.set_title(f"photo[..., {k}]: {name}")
     ax.set_xlabel("column c (x)")
 fig.colorbar(im, ax=axes[1:], fraction=0.02, label="channel value (0 = none, 255 = full)")
@@ -125,11 +136,11 @@ views = {
     "photo[..., ::-1]": photo[..., ::-1],  # channels reversed: RGB becomes BGR
     "photo[::16, ::16]": photo[::16, ::16],  # every 16th row and column
 }
-fig, axes = plt.subplots(1, 6, figsize=(12, 2.9), dpi=72)
-axes[0].imshow(photo)
+fig, axes = plt.subplots(1, 6, figsize=(12, 2.9))
+show_photo(axes[0], photo)
 axes[0].set_title("photo", fontsize=9)
 for ax, (expr, img) in zip(axes[1:], views.items()):
-    ax.imshow(img)
+    show_photo(ax, img)
     ax.set_title(expr, fontsize=9)
 for ax in axes:
     ax.set_xlabel("column")
@@ -153,9 +164,10 @@ for expr, img in views.items():
     print(f"{expr:24s} shape {str(img.shape):14s} strides {img.strides}  shares memory: {np.shares_memory(img, photo)}")
 
 # %% [markdown]
-# One step along a row of `photo` jumps 1,536 bytes (512 pixels × 3 channels), a step to the next pixel 3
-# bytes, a step to the next channel 1 byte. The mirror image simply walks the columns backwards (−3), and the
-# stride jumps 16 times as far. `np.shares_memory` confirms that all five are **views** of the photo's memory.
+# One step down a column of `photo`, to the next row, jumps 1,536 bytes (a whole row: 512 pixels × 3 channels);
+# one step along a row, to the next pixel, jumps 3 bytes; a step to the next channel 1 byte. The upside-down
+# view walks the rows backwards (−1,536), the mirror image walks the columns backwards (−3), and the stride jumps
+# 16 times as far along both. `np.shares_memory` confirms that all five are **views** of the photo's memory.
 #
 # ## The same in PyTorch
 #
@@ -210,10 +222,10 @@ framed[bottom - t_px : bottom, left:right] = [255, 0, 0]
 framed[top:bottom, left : left + t_px] = [255, 0, 0]
 framed[top:bottom, right - t_px : right] = [255, 0, 0]
 
-fig, axes = plt.subplots(1, 4, figsize=(12, 3.2), dpi=72, gridspec_kw={"width_ratios": [1, 1, 1, 0.8]})
+fig, axes = plt.subplots(1, 4, figsize=(12, 3.2), gridspec_kw={"width_ratios": [1, 1, 1, 0.8]})
 for ax, img, title in zip(axes, [stripes, bands_hwc, mix, framed],
                           ["stripes[:, a:b, k] = 255", "bands[k, a:b] = 1.0", "np.maximum(stripes, bands)", "a frame: four slices"]):
-    ax.imshow(img)
+    show_photo(ax, img)
     ax.set_title(title, fontsize=10)
     ax.set_xlabel("column")
 axes[0].set_ylabel("row")
@@ -364,7 +376,7 @@ print("row 3 of image 0 is flat[0, 84:112]:", torch.equal(flat[0, 3 * 28 : 4 * 2
 # %%
 grid = batch.reshape(8, 8, 28, 28).permute(0, 2, 1, 3).reshape(8 * 28, 8 * 28)
 scrambled = batch.reshape(8 * 28, 8 * 28)
-fig, axes = plt.subplots(1, 2, figsize=(9, 4.6), dpi=72)
+fig, axes = plt.subplots(1, 2, figsize=(9, 4.6))
 for ax, img, title in [(axes[0], scrambled, "reshape(224, 224) only: scrambled"),
                        (axes[1], grid, "reshape, permute(0, 2, 1, 3), reshape")]:
     ax.imshow(img, cmap="gray_r")
@@ -432,8 +444,10 @@ except RuntimeError:
     print("view() of a non-contiguous tensor raises RuntimeError; reshape() copies instead")
 
 # %% [markdown]
-# This is why `load_mnist` warns that its tensors are shared: `x[:10][:] = 0` would silently blank ten
-# images for every later cell. Take a `.clone()` before writing.
+# Writing through a view changes the original for everyone who holds it. That is why a library hands out copies
+# of data it keeps: `load_mnist` hands you a copy, so writing into it cannot change what the next load returns.
+# Inside this notebook, though, every later cell reads `x`, so we wrote into `base`, a `.clone()` of our own, and
+# left `x` alone.
 #
 # ## Broadcasting: standardizing a batch
 #
@@ -459,17 +473,21 @@ print("shapes:", tuple(images.shape), "-", tuple(image_mean.shape), "->", tuple(
 print("broadcast_shapes((5000, 28, 28), (28, 1)) =", tuple(torch.broadcast_shapes((5000, 28, 28), (28, 1))))
 assert per_pixel.mean(dim=0).abs().max() < 1e-4 and per_image.mean(dim=(1, 2)).abs().max() < 1e-6
 print("every pixel position now has mean 0 over the batch, and every image mean 0 over its pixels: True")
+print(f"per-pixel standardized values run from {per_pixel.min().item():.1f} to {per_pixel.max().item():.1f}")
 
 # %%
 fig, axes = plt.subplots(1, 4, figsize=(12, 3.2))
 panels = [(pixel_mean, "mean of each pixel", "gray_r"), (pixel_std, "std of each pixel", "gray_r"),
           (images[0], "image 0 in [0, 1]", "gray_r"), (per_pixel[0], "image 0, per-pixel standardized", "RdBu_r")]
 for ax, (img, title, cmap) in zip(axes, panels):
-    v = float(img.abs().max())
-    im = ax.imshow(img, cmap=cmap, vmin=-v if cmap == "RdBu_r" else 0, vmax=v)
+    if cmap == "RdBu_r":  # rarely inked pixels reach far beyond ±3: clip the scale so the common values show
+        im = ax.imshow(img, cmap=cmap, vmin=-3, vmax=3)
+        fig.colorbar(im, ax=ax, fraction=0.046, extend="both", label="clipped at ±3")
+    else:
+        im = ax.imshow(img, cmap=cmap, vmin=0, vmax=float(img.max()))
+        fig.colorbar(im, ax=ax, fraction=0.046)
     ax.set_title(title, fontsize=10)
     ax.set_xlabel("column")
-    fig.colorbar(im, ax=ax, fraction=0.046)
 axes[0].set_ylabel("row")
 fig.suptitle("Broadcasting: (N×28×28 − 28×28) / 28×28")
 fig.tight_layout()
@@ -477,7 +495,9 @@ fig.tight_layout()
 # %% [markdown]
 # After per-pixel standardization, a stroke where ink is rare (the edges of the mean image) stands out strongly
 # (deep red), while ink where most digits have it counts for less, and missing ink where most digits have some is
-# negative (blue).
+# negative (blue). The colour scale stops at ±3 (the arrow ends of the colour bar): where ink is very rare, the
+# small standard deviation makes a stroke's value run far above 3, and a scale stretched to fit it would wash the
+# blue out to white.
 #
 # ## Coordinates: the centre of mass
 #
@@ -593,12 +613,11 @@ speedup_vectorized = seconds["Python loop over pixels"] / seconds["vectorized"]
 # %%
 fig, ax = plt.subplots(figsize=(8, 2.8))
 names = list(seconds)
-bars = ax.barh(names, [seconds[k] for k in names], color=["C1", "C0", "C2"])
+bars = ax.barh(names, [1e3 * seconds[k] for k in names], color=["C1", "C0", "C2"])
 ax.bar_label(bars, labels=[f"{1e3 * seconds[k]:.2f} ms" for k in names], padding=3)
-ax.set_xscale("log")
-ax.set_xlim(right=20 * max(seconds.values()))
+ax.set_xlim(0, 1.25e3 * max(seconds.values()))  # a linear axis: bar lengths compare as the times do
 ax.invert_yaxis()
-ax.set_xlabel(f"seconds for {n_loop:,} images (log scale)")
+ax.set_xlabel(f"milliseconds for {n_loop:,} images")
 ax.set_title("The same moments computed three ways, on one core")
 fig.tight_layout()
 
