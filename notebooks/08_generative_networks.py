@@ -54,7 +54,7 @@ from torch import nn
 from torchvision.utils import make_grid
 
 from mnist_course.data import TensorBatches, load_splits, to_unit
-from mnist_course.generative import digit_shares, judge_samples, train_judge
+from mnist_course.judge import digit_shares, judge_samples, train_judge
 from mnist_course.models import count_parameters
 from mnist_course.plot import plot_confusion, plot_embedding, plot_history, show_images
 from mnist_course.results import check, record
@@ -89,7 +89,7 @@ print(f"training images {tuple(x_train.shape)}, validation {tuple(x_val.shape)},
 #   real. That is **mode collapse**, and the histogram of the reader's verdicts shows it at once.
 # - **Is it the digit we asked for?** For a conditional model, we compare the verdict with the request.
 #
-# The reader is a small convolutional network from the course package, `mnist_course.generative.Judge`
+# The reader is a small convolutional network from the course package, `mnist_course.judge.Judge`
 # (notebooks 09 and 10 explain convolutions; here it is only a tool). `train_judge` trains it for one epoch on the
 # real training digits, printing its accuracy on the validation split. It takes pixels in $[0, 1]$, exactly what
 # our generators will draw.
