@@ -445,7 +445,7 @@ axes[0].set(xlabel="step", ylabel="mean squared error (log scale)", title="Fitti
 for ax, (title, k) in zip(axes[1:], [("learned kernel", learned.detach()[0, 0]), ("Sobel x", sobel_x)]):
     ax.imshow(k, cmap="bwr", vmin=-2, vmax=2)
     for (a, b), v in np.ndenumerate(k.numpy()):
-        ax.text(b, a, f"{v:.2f}", ha="center", va="center", fontsize=9)
+        ax.text(b, a, f"{0.0 if abs(v) < 0.005 else v:.2f}", ha="center", va="center", fontsize=9)  # no "-0.00"
     ax.set(title=title, xticks=[], yticks=[])
 fig.tight_layout()
 print(f"loss {kernel_losses[0]:.3f} → {kernel_losses[-1]:.1e}; largest difference to Sobel x: {learned_error:.1e}")
@@ -866,12 +866,12 @@ fig.tight_layout()
 #
 #    ```python
 #    label = y_test[chosen[target]]
-#    others = [i for i in range(len(digits)) if y_test[i] == label and i not in chosen.tolist()]
-#    for i in others[:5]:
-#        scores = normalized_cross_correlation(canvas, digits[i])
-#        r, c = argmax_2d(scores)
-#        hit = min(range(len(corners)), key=lambda n: abs(corners[n][0] - r) + abs(corners[n][1] - c))
-#        print(f"best score {scores.max():.2f} at {(r, c)}, on a {int(y_test[chosen[hit]])}")
+#    others = [n for n in range(len(digits)) if y_test[n] == label and n not in chosen.tolist()]
+#    for other in others[:5]:  # (own names: the lesson's i, j and scores stay as they were)
+#        other_scores = normalized_cross_correlation(canvas, digits[other])
+#        row, col = argmax_2d(other_scores)
+#        hit = min(range(len(corners)), key=lambda n: abs(corners[n][0] - row) + abs(corners[n][1] - col))
+#        print(f"best score {other_scores.max():.2f} at {(row, col)}, on a {int(y_test[chosen[hit]])}")
 #    ```
 #    The best scores drop well below 1, and the best match is sometimes a different digit: one fixed template
 #    cannot cope with the variety of handwriting. This is what learned, layered kernels fix.
