@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from matplotlib.figure import Figure
 from torch import nn
 
-from mnist_course.data import as_image_batch
+from mnist_course.data import as_image_batch, check_shape
+from mnist_course.plot import show_images
 
 __all__ = ["PCA", "ConvAutoencoder", "DenseAutoencoder", "reconstruction_error", "show_rows"]
 
@@ -45,12 +45,8 @@ class PCA(nn.Module):
 
     def __init__(self, mean: torch.Tensor, components: torch.Tensor, variances: torch.Tensor) -> None:
         super().__init__()
-        if mean.shape != (PIXELS,) or components.ndim != 2 or components.shape[1] != PIXELS:
-            raise ValueError(
-                f"mean must have shape (784,) and components k×784, got {tuple(mean.shape)} and {tuple(components.shape)}"
-            )
-        if variances.shape != (len(components),):
-            raise ValueError(f"variances must have one entry per component ({len(components)}), got {tuple(variances.shape)}")
+        check_shape(mean, (PIXELS,), "mean")
+        check_shape(variances, (len(check_shape(components, (None, PIXELS), "components")),), "variances")
         self.code_size = len(components)
         self.register_buffer("mean", mean.float())
         self.register_buffer("components", components.float().contiguous())
@@ -78,8 +74,7 @@ class PCA(nn.Module):
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """Images N×1×28×28 from codes N×code_size."""
-        if z.ndim != 2 or z.shape[1] != self.code_size:
-            raise ValueError(f"z must have shape N×{self.code_size}, got {tuple(z.shape)}")
+        check_shape(z, (None, self.code_size), "z")
         return (z @ self.components + self.mean).reshape(len(z), 1, 28, 28)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -111,9 +106,7 @@ class _Autoencoder(nn.Module):
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """Images N×1×28×28 in [0, 1] from codes N×code_size."""
-        if z.ndim != 2 or z.shape[1] != self.code_size:
-            raise ValueError(f"z must have shape N×{self.code_size}, got {tuple(z.shape)}")
-        return self.decoder(z)
+        return self.decoder(check_shape(z, (None, self.code_size), "z"))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Reconstructions in the input's shape."""
@@ -221,8 +214,6 @@ def reconstruction_error(
     as_image_batch(target, "target")
     if len(target) != len(x) or target[0].numel() != x[0].numel():
         raise ValueError(f"target must match x image for image, got x {tuple(x.shape)} and target {tuple(target.shape)}")
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     is_module = isinstance(model, nn.Module)
     was_training = model.training if is_module else False
     tensors = list(model.parameters()) + list(model.buffers()) if is_module else []
@@ -256,38 +247,19 @@ def show_rows(
 ) -> Figure:
     """Rows of images with a name at the left of each row: originals above their reconstructions (notebook 07).
 
-    ``rows`` maps a row name to N images (N×784, N×28×28 or N×1×28×28); every row must hold the same N.
-    Pixels are drawn as they are (no smoothing) on a fixed [0, 1] scale, so rows can be compared by eye.
+    ``rows`` maps a row name to N images (N×784, N×28×28 or N×1×28×28); every row must hold the same N. All
+    pixels share one [0, 1] scale, so rows can be compared by eye. A thin call of :func:`mnist_course.plot.show_images`.
     """
-    if not rows:
-        raise ValueError("rows is empty: pass at least one {name: images} entry")
-    arrays = {}
-    for name, images in rows.items():
-        a = images.detach().cpu().numpy() if isinstance(images, torch.Tensor) else np.asarray(images)
-        if a.ndim == 2 and a.shape[1] == PIXELS:
-            a = a.reshape(-1, 28, 28)
-        elif a.ndim == 4 and a.shape[1] == 1:
-            a = a[:, 0]
-        if a.ndim != 3 or len(a) == 0:
-            raise ValueError(f"row {name!r} must hold N≥1 images N×784, N×28×28 or N×1×28×28, got shape {a.shape}")
-        arrays[name] = a
-    counts = {len(a) for a in arrays.values()}
-    if len(counts) != 1:
-        raise ValueError(f"every row must hold the same number of images, got {sorted(counts)}")
-    n = counts.pop()
-    # One picture per row (the images side by side, a thin white gap between them): far faster to draw than
-    # one axes per image, and it looks the same.
-    gap = np.zeros((28, 3), dtype=np.float32)
-    fig, axes = plt.subplots(len(arrays), 1, figsize=(size * n + 1.2, size * len(arrays)), squeeze=False)
-    for ax, (name, a) in zip(axes[:, 0], arrays.items()):
-        strip = np.concatenate([part for img in a for part in (img.astype(np.float32), gap)][:-1], axis=1)
-        ax.imshow(strip, cmap=cmap, vmin=0.0, vmax=1.0, interpolation="nearest")  # crisp pixels, small PNGs
-        ax.set_xticks([])
-        ax.set_yticks([])
-        for spine in ax.spines.values():
-            spine.set_visible(False)
-        ax.set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    flat = [torch.as_tensor(np.asarray(r.detach().cpu() if isinstance(r, torch.Tensor) else r)) for r in rows.values()]
+    if not flat or len({len(r) for r in flat}) != 1 or len(flat[0]) == 0:
+        raise ValueError(f"rows must map names to the same number N≥1 of images, got {[len(r) for r in flat]}")
+    return show_images(
+        torch.cat([r.reshape(len(r), -1).float() for r in flat]),  # show_images checks each is 784 pixels
+        ncols=len(flat[0]),
+        title=title,
+        cmap=cmap,
+        size=size,
+        row_names=list(rows),
+        vmin=0.0,
+        vmax=1.0,
+    )

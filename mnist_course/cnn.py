@@ -11,6 +11,8 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from mnist_course.data import check_shape
+
 __all__ = ["LeNet", "shift_images"]
 
 
@@ -37,10 +39,8 @@ class LeNet(nn.Module):
     ) -> None:
         super().__init__()
         channels = tuple(int(c) for c in channels)
-        if not 1 <= len(channels) <= 4 or any(c < 1 for c in channels):
+        if not 1 <= len(channels) <= 4 or min(channels) < 1:  # four poolings take 28 pixels down to 1
             raise ValueError(f"channels must list 1 to 4 positive channel counts, e.g. (16, 32, 64); got {channels}")
-        if hidden < 1 or num_classes < 2:
-            raise ValueError(f"hidden must be positive and num_classes at least 2, got {hidden} and {num_classes}")
         self.channels = channels
         layers: list[nn.Module] = []
         size, previous = 28, 1
@@ -62,8 +62,7 @@ class LeNet(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.ndim == 3:
             x = x.unsqueeze(1)
-        if x.ndim != 4 or tuple(x.shape[1:]) != (1, 28, 28):
-            raise ValueError(f"LeNet expects images of shape N×28×28 or N×1×28×28, got {tuple(x.shape)}")
+        check_shape(x, (None, 1, 28, 28), "LeNet input (or N×28×28)")
         return self.classifier(self.features(x))
 
 
@@ -74,13 +73,12 @@ def shift_images(images: torch.Tensor, dx: int, dy: int, fill: float = 0.0) -> t
     lost, uncovered ones get ``fill`` (0 is the background of raw and [0, 1] pixels; use the standardized
     background value for standardized images). Returns a new tensor of the same shape and dtype.
     """
-    if not isinstance(images, torch.Tensor) or images.ndim < 2:
-        raise ValueError(f"images must be a tensor of shape …×H×W (e.g. N×28×28), got {getattr(images, 'shape', images)!r}")
-    if isinstance(dx, bool) or isinstance(dy, bool) or not isinstance(dx, int) or not isinstance(dy, int):
-        raise ValueError(f"dx and dy must be whole numbers of pixels (int), got {dx!r} and {dy!r}")
-    h, w = images.shape[-2:]
-    if abs(dx) >= w or abs(dy) >= h:
-        raise ValueError(f"shift ({dx}, {dy}) moves the whole {h}×{w} image out of view: use |dx| < {w}, |dy| < {h}")
+    h, w = images.shape[-2:] if isinstance(images, torch.Tensor) and images.ndim >= 2 else (0, 0)
+    if type(dx) is not int or type(dy) is not int or not (abs(dx) < w and abs(dy) < h):
+        raise ValueError(
+            "shift_images needs a tensor …×H×W (e.g. N×28×28) and whole-pixel shifts with |dx| < W and |dy| < H; "
+            f"got {getattr(images, 'shape', type(images).__name__)}, dx={dx!r}, dy={dy!r}"
+        )
     out = torch.full_like(images, fill)
     # Target rows/columns [max(d, 0), size + min(d, 0)) receive source rows/columns [max(-d, 0), size - max(d, 0)).
     out[..., max(dy, 0) : h + min(dy, 0), max(dx, 0) : w + min(dx, 0)] = images[

@@ -1,15 +1,18 @@
-"""MNIST on disk and in memory: download, verify, load, scale and batch.
+"""MNIST and Fashion-MNIST on disk and in memory: download, verify, load, scale and batch.
 
 Introduced in notebook 02 (Datasets); every later notebook loads its data through here.
 
-The cache uses torchvision's layout, ``<root>/MNIST/raw/*-ubyte``, so ``torchvision.datasets.MNIST(root)``
-reads the very same files.
+The cache uses torchvision's layout, ``<root>/MNIST/raw/*-ubyte`` and ``<root>/FashionMNIST/raw/*-ubyte``, so
+``torchvision.datasets.MNIST(root)`` and ``torchvision.datasets.FashionMNIST(root)`` read the very same files.
+Both datasets ship as the same four IDX files (60,000 training and 10,000 test images of 28×28 pixels, ten
+classes); one table, :data:`DATASETS`, holds what differs: folder, mirrors, checksums and class names.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import importlib.metadata
 import os
 import shutil
 import tempfile
@@ -17,7 +20,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 import numpy as np
 import torch
@@ -25,73 +28,184 @@ import torch
 from mnist_course.settings import data_root, mirror_list, progress_enabled
 
 __all__ = [
+    "DATASETS",
+    "FASHION_CLASSES",
+    "MNIST_CLASSES",
     "PUBLIC_MIRRORS",
+    "USER_AGENT",
     "VALIDATION_SEED",
     "VALIDATION_SIZE",
     "MNISTDownloadError",
     "Splits",
     "TensorBatches",
     "as_image_batch",
+    "check_shape",
+    "class_names",
     "data_root",
     "download_mnist",
     "load_mnist",
+    "load_splits",
     "mean_std",
     "mirrors",
     "read_idx",
-    "load_splits",
     "split_indices",
     "standardize",
     "to_unit",
 ]
 
-#: Public mirrors, the ones that still answer first. The original site (last) has answered 403/404 since 2024.
-PUBLIC_MIRRORS = [
-    "https://ossci-datasets.s3.amazonaws.com/mnist/",
-    "https://storage.googleapis.com/cvdf-datasets/mnist/",
-    "http://yann.lecun.com/exdb/mnist/",
-]
+#: Public mirrors per dataset, tried after the ones in the dataset's mirrors variable. For MNIST, the ones that
+#: still answer come first (the original site, last, has answered 403/404 since 2024); for Fashion-MNIST,
+#: Zalando's own bucket, the one torchvision uses.
+PUBLIC_MIRRORS: dict[str, list[str]] = {
+    "mnist": [
+        "https://ossci-datasets.s3.amazonaws.com/mnist/",
+        "https://storage.googleapis.com/cvdf-datasets/mnist/",
+        "http://yann.lecun.com/exdb/mnist/",
+    ],
+    "fashion": ["http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"],
+}
 
-USER_AGENT = "mnist-course/0.1 (+https://github.com/mnist-course/mnist-course)"
 TIMEOUT_SECONDS = 30
+
+MNIST_CLASSES = tuple(str(d) for d in range(10))
+FASHION_CLASSES = (
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+)
+
+
+def _user_agent() -> str:
+    """``mnist-course/<version> (+<repository>)`` from the installed package's metadata; just the name without it."""
+    try:
+        meta = importlib.metadata.metadata("mnist-course")
+    except importlib.metadata.PackageNotFoundError:
+        return "mnist-course"
+    urls = dict(u.split(", ", 1) for u in meta.get_all("Project-URL") or [] if ", " in u)
+    repository = urls.get("Repository")
+    return f"mnist-course/{meta['Version']}" + (f" (+{repository})" if repository else "")
+
+
+#: How downloads introduce themselves to a web server.
+USER_AGENT = _user_agent()
 
 
 @dataclass(frozen=True)
 class _File:
     name: str  # the uncompressed file name, as torchvision stores it
-    gz_md5: str  # MD5 of the original .gz (the ones torchvision checks)
+    gz_md5: str  # MD5 of the public .gz (the one torchvision checks)
     raw_md5: str  # MD5 of the uncompressed file
     raw_size: int
 
 
-# Checksums of the original files; the .gz MD5s are the ones torchvision checks.
-FILES = {
-    "train": (
-        _File(
-            "train-images-idx3-ubyte", "f68b3c2dcbeaaa9fbdd348bbdeb94873", "6bbc9ace898e44ae57da46a324031adb", 47040016
+@dataclass(frozen=True)
+class _Dataset:
+    title: str  # the name people write
+    folder: str  # <root>/<folder>/raw, torchvision's class name
+    variable: str  # the settings switch with this dataset's own mirrors
+    classes: tuple[str, ...]
+    files: dict[str, tuple[_File, _File]]  # split -> (images, labels)
+
+
+def _files(train: tuple[str, str, str, str], test: tuple[str, str, str, str]) -> dict[str, tuple[_File, _File]]:
+    """The four files of a dataset from their MD5s: (images .gz, images raw, labels .gz, labels raw) per split."""
+    # Header (16 bytes for images, 8 for labels) + N·784 pixels or N labels, the same for both datasets.
+    sizes = {"train": (47_040_016, 60_008), "test": (7_840_016, 10_008)}
+    prefix = {"train": "train", "test": "t10k"}
+    return {
+        split: (
+            _File(f"{prefix[split]}-images-idx3-ubyte", md5s[0], md5s[1], sizes[split][0]),
+            _File(f"{prefix[split]}-labels-idx1-ubyte", md5s[2], md5s[3], sizes[split][1]),
+        )
+        for split, md5s in (("train", train), ("test", test))
+    }
+
+
+#: Every dataset the course loads. The .gz MD5s are the public files' (as torchvision checks them); a copy
+#: compressed again elsewhere (Debian's, for Fashion-MNIST) has another .gz MD5 and is accepted when what it
+#: unpacks to has the original's size and MD5.
+DATASETS: dict[str, _Dataset] = {
+    "mnist": _Dataset(
+        "MNIST",
+        "MNIST",
+        "MNIST_COURSE_MIRRORS",
+        MNIST_CLASSES,
+        _files(
+            train=(
+                "f68b3c2dcbeaaa9fbdd348bbdeb94873",
+                "6bbc9ace898e44ae57da46a324031adb",
+                "d53e105ee54ea40749a09fcbcd1e9432",
+                "a25bea736e30d166cdddb491f175f624",
+            ),
+            test=(
+                "9fb629c4189551a2d022fa330f9573f3",
+                "2646ac647ad5339dbf082846283269ea",
+                "ec29112dd5afa0611ce80d1b7f02629c",
+                "27ae3e4e09519cfbb04c329615203637",
+            ),
         ),
-        _File("train-labels-idx1-ubyte", "d53e105ee54ea40749a09fcbcd1e9432", "a25bea736e30d166cdddb491f175f624", 60008),
     ),
-    "test": (
-        _File(
-            "t10k-images-idx3-ubyte", "9fb629c4189551a2d022fa330f9573f3", "2646ac647ad5339dbf082846283269ea", 7840016
+    "fashion": _Dataset(
+        "Fashion-MNIST",
+        "FashionMNIST",
+        "MNIST_COURSE_FASHION_MIRRORS",
+        FASHION_CLASSES,
+        _files(
+            train=(
+                "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
+                "f4a8712d7a061bf5bd6d2ca38dc4d50a",
+                "25c81989df183df01b3e8a0aad5dffbe",
+                "9018921c3c673c538a1fc5bad174d6f9",
+            ),
+            test=(
+                "bef4ecab320f06d8554ea6380940ec79",
+                "8181f5470baa50b63fa0f6fddb340f0a",
+                "bb300cfdad3c16e7a12a480ee83cd310",
+                "15d484375f8d13e6eb1aabb0c3f46965",
+            ),
         ),
-        _File("t10k-labels-idx1-ubyte", "ec29112dd5afa0611ce80d1b7f02629c", "27ae3e4e09519cfbb04c329615203637", 10008),
     ),
 }
 
-_CACHE: dict[tuple[str, str], tuple[torch.Tensor, torch.Tensor]] = {}
+# Private copies of loaded splits, keyed by (dataset, root, split); callers get clones.
+_CACHE: dict[tuple[str, str, str], tuple[torch.Tensor, torch.Tensor]] = {}
 
 
 class MNISTDownloadError(RuntimeError):
-    """Raised when no mirror could deliver a correct copy of an MNIST file."""
+    """Raised when no mirror could deliver a correct copy of an MNIST or Fashion-MNIST file."""
+
+
+def _dataset(dataset: str) -> _Dataset:
+    if dataset not in DATASETS:
+        raise ValueError(f"Unknown dataset {dataset!r}: use one of {', '.join(map(repr, DATASETS))}.")
+    return DATASETS[dataset]
+
+
+def _check_split(split: str) -> None:
+    if split not in ("train", "test"):
+        raise ValueError(f"Unknown split {split!r}: use 'train' or 'test'.")
+
+
+def class_names(dataset: str = "mnist") -> tuple[str, ...]:
+    """The ten class names, label order, for titles and legends (notebook 02): ``"0"``..``"9"`` for MNIST,
+    :data:`FASHION_CLASSES` for ``"fashion"``."""
+    return _dataset(dataset).classes
 
 
 # ----------------------------------------------------------------------------------------------- where
 
 
-def mirrors() -> list[str]:
-    """Mirrors to try, in order: ``MNIST_COURSE_MIRRORS`` (comma-separated URLs or folders), then the public ones."""
-    return mirror_list("MNIST_COURSE_MIRRORS") + PUBLIC_MIRRORS
+def mirrors(dataset: str = "mnist") -> list[str]:
+    """Mirrors to try, in order: the dataset's variable (``MNIST_COURSE_MIRRORS`` or
+    ``MNIST_COURSE_FASHION_MIRRORS``, comma-separated URLs or folders), then the public ones (notebook 02)."""
+    return mirror_list(_dataset(dataset).variable) + PUBLIC_MIRRORS[dataset]
 
 
 # ----------------------------------------------------------------------------------------------- fetch
@@ -109,7 +223,7 @@ def _is_valid_raw(path: Path, spec: _File) -> bool:
     return path.is_file() and path.stat().st_size == spec.raw_size and _md5(path) == spec.raw_md5
 
 
-def _fetch(mirror: str, filename: str, dest, progress: bool) -> None:
+def _fetch(mirror: str, filename: str, dest: BinaryIO, progress: bool) -> None:
     """Copy ``mirror/filename`` into the open binary file ``dest``."""
     if mirror.startswith(("http://", "https://")):
         url = mirror.rstrip("/") + "/" + filename
@@ -128,25 +242,41 @@ def _fetch(mirror: str, filename: str, dest, progress: bool) -> None:
             shutil.copyfileobj(f, dest)
 
 
-def _download_one(spec: _File, raw_dir: Path, mirror_list: list[str], progress: bool) -> list[str]:
-    """Fetch and unpack one file; returns the failures seen (empty on success)."""
+def _unpack(gz: Path, dest: BinaryIO, limit: int) -> None:
+    """Decompress ``gz`` into ``dest``, stopping with an error past ``limit`` bytes (a wrong or hostile file)."""
+    written = 0
+    with gzip.open(gz, "rb") as g:
+        for chunk in iter(lambda: g.read(1 << 20), b""):
+            written += len(chunk)
+            if written > limit:
+                raise ValueError(f"it unpacks to more than the original's {limit} bytes")
+            dest.write(chunk)
+
+
+def _download_one(spec: _File, raw_dir: Path, sources: list[str], variable: str, progress: bool) -> list[str]:
+    """Fetch, unpack and verify one file; returns the failures seen (empty on success).
+
+    A .gz is accepted when what it unpacks to has the original's size and MD5: the public .gz (whose MD5 is
+    ``spec.gz_md5``) does, and so does a copy compressed again by someone else.
+    """
     gz_name = spec.name + ".gz"
-    failures = [] if mirror_list else ["no mirror to try (MNIST_COURSE_MIRRORS is empty and there are no public ones)"]
-    for mirror in mirror_list:
+    failures = [] if sources else [f"no mirror to try ({variable} is empty and there are no public ones)"]
+    for mirror in sources:
         tmp_gz = tmp_raw = None
         try:
             with tempfile.NamedTemporaryFile(dir=raw_dir, prefix=".part-", suffix=".gz", delete=False) as f:
                 tmp_gz = Path(f.name)
                 _fetch(mirror, gz_name, f, progress)
             got = _md5(tmp_gz)
-            if got != spec.gz_md5:
-                raise ValueError(f"MD5 {got} is not the original's {spec.gz_md5}")
+            why = "" if got == spec.gz_md5 else f"its MD5 {got} is not the public .gz's {spec.gz_md5} and "
             with tempfile.NamedTemporaryFile(dir=raw_dir, prefix=".part-", delete=False) as f:
                 tmp_raw = Path(f.name)
-                with gzip.open(tmp_gz, "rb") as g:
-                    shutil.copyfileobj(g, f)
+                try:
+                    _unpack(tmp_gz, f, spec.raw_size)
+                except (OSError, EOFError, ValueError) as e:  # gzip.BadGzipFile is an OSError
+                    raise ValueError(f"{why}it does not unpack ({type(e).__name__}: {e})") from e
             if not _is_valid_raw(tmp_raw, spec):
-                raise ValueError("the unpacked file does not match the original")
+                raise ValueError(f"{why}the file it unpacks to does not match the original (size and MD5)")
             # Rename into place only once both files are complete and verified.
             for tmp, final in ((tmp_gz, raw_dir / gz_name), (tmp_raw, raw_dir / spec.name)):
                 os.chmod(tmp, 0o644)  # temporary files are private; the cache is not
@@ -162,47 +292,52 @@ def _download_one(spec: _File, raw_dir: Path, mirror_list: list[str], progress: 
 
 
 def download_mnist(
-    root: str | Path | None = None, splits: tuple[str, ...] = ("train", "test"), progress: bool | None = None
+    root: str | Path | None = None,
+    splits: tuple[str, ...] = ("train", "test"),
+    progress: bool | None = None,
+    dataset: str = "mnist",
 ) -> Path:
-    """Make sure the four MNIST files are in ``<root>/MNIST/raw`` and intact; return that folder (notebook 02).
+    """Make sure the dataset's four files are in ``<root>/MNIST/raw`` (``FashionMNIST/raw`` for
+    ``dataset="fashion"``) and intact; return that folder (notebook 02).
 
     ``splits`` limits the work to those splits' files. Files already there are verified (size and MD5) and
     fetched again when damaged. Each download goes to a temporary file that is renamed into place only after
     its checksum matches, so an interrupted download never leaves a half file behind.
     """
-    unknown = [s for s in splits if s not in FILES]
+    ds = _dataset(dataset)
+    unknown = [s for s in splits if s not in ds.files]
     if unknown:
         raise ValueError(f"Unknown split(s) {unknown}: use 'train' or 'test'.")
     root = Path(root) if root is not None else data_root()
-    raw_dir = root / "MNIST" / "raw"
+    raw_dir = root / ds.folder / "raw"
     try:
         raw_dir.mkdir(parents=True, exist_ok=True)
         probe = tempfile.NamedTemporaryFile(dir=raw_dir, prefix=".probe-")
         probe.close()
     except OSError as e:
         raise MNISTDownloadError(
-            f"Cannot write the MNIST cache at {raw_dir} ({e.strerror or e}). "
+            f"Cannot write the {ds.title} cache at {raw_dir} ({e.strerror or e}). "
             "Set MNIST_COURSE_DATA to a folder you can write to."
         ) from e
     if progress is None:
         progress = progress_enabled()
-    mirror_list = mirrors()
+    sources = mirrors(dataset)
     missing = {}
     for split in splits:
-        for spec in FILES[split]:
+        for spec in ds.files[split]:
             if _is_valid_raw(raw_dir / spec.name, spec):
                 continue
-            failures = _download_one(spec, raw_dir, mirror_list, progress)
+            failures = _download_one(spec, raw_dir, sources, ds.variable, progress)
             if failures:
                 missing[spec.name + ".gz"] = failures
     if missing:
-        lines = [f"Could not get {len(missing)} MNIST file(s): {', '.join(missing)}."]
+        lines = [f"Could not get {len(missing)} {ds.title} file(s): {', '.join(missing)}."]
         for name, failures in missing.items():
             lines.append(f"  {name}:")
             lines.extend(f"    {f}" for f in failures)
         lines.append(
-            "Fix: set MNIST_COURSE_MIRRORS to a folder or URL that holds the four original .gz files "
-            "(comma-separated for several), or copy them into " + str(raw_dir) + "."
+            f"Fix: set {ds.variable} to a folder or URL that holds the four {ds.title} .gz files "
+            f"(comma-separated for several), or copy them into {raw_dir}."
         )
         raise MNISTDownloadError("\n".join(lines))
     return raw_dir
@@ -231,25 +366,33 @@ def read_idx(path: str | Path) -> np.ndarray:
     return np.frombuffer(data, dtype=np.uint8, offset=offset).reshape(dims)
 
 
-def load_mnist(split: str = "train", root: str | Path | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-    """Load an MNIST split as ``(images, labels)`` (notebook 02).
-
-    ``images`` is a uint8 tensor of shape N×28×28 (0 = background, 255 = full ink) and ``labels`` an int64
-    tensor of shape N. ``split`` is ``"train"`` (60,000) or ``"test"`` (10,000). Downloads on first use;
-    later loads in the same process come from memory. The returned tensors are shared: copy before
-    writing into them.
-    """
-    if split not in FILES:
-        raise ValueError(f"Unknown split {split!r}: use 'train' or 'test'.")
+def _cached(split: str, root: str | Path | None, dataset: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """The cache's own copy of a split: never hand these tensors out, only clones or indexed copies."""
+    ds = _dataset(dataset)
+    _check_split(split)
     root = Path(root) if root is not None else data_root()
-    key = (str(root.resolve()), split)
+    key = (dataset, str(root.resolve()), split)
     if key not in _CACHE:
-        raw_dir = download_mnist(root, splits=(split,))
-        images_spec, labels_spec = FILES[split]
+        raw_dir = download_mnist(root, splits=(split,), dataset=dataset)
+        images_spec, labels_spec = ds.files[split]
         images = torch.from_numpy(read_idx(raw_dir / images_spec.name).copy())
         labels = torch.from_numpy(read_idx(raw_dir / labels_spec.name).astype(np.int64))
         _CACHE[key] = (images, labels)
     return _CACHE[key]
+
+
+def load_mnist(
+    split: str = "train", root: str | Path | None = None, dataset: str = "mnist"
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Load a split as ``(images, labels)`` (notebook 02); ``dataset="fashion"`` loads Fashion-MNIST.
+
+    ``images`` is a uint8 tensor of shape N×28×28 (0 = background, 255 = full ink) and ``labels`` an int64
+    tensor of shape N (:func:`class_names` gives the names). ``split`` is ``"train"`` (60,000) or ``"test"``
+    (10,000). Downloads on first use; later loads in the same process come from memory. Each call returns
+    fresh tensors that belong to the caller: writing into them never changes what the next load returns.
+    """
+    images, labels = _cached(split, root, dataset)
+    return images.clone(), labels.clone()
 
 
 # ----------------------------------------------------------------------------------------------- split
@@ -275,19 +418,22 @@ def split_indices(n: int, n_val: int, seed: int = VALIDATION_SEED) -> tuple[torc
     return perm[n_val:], perm[:n_val]
 
 
-def load_splits(n_val: int = VALIDATION_SIZE, seed: int = VALIDATION_SEED) -> Splits:
+def load_splits(n_val: int = VALIDATION_SIZE, seed: int = VALIDATION_SEED, dataset: str = "mnist") -> Splits:
     """The course's splits: 50,000 training, 10,000 validation (from the training file), 10,000 test (notebook 02).
 
     Every notebook from 02 on chooses recipes and watches epochs on ``val`` and touches ``test`` once, at the
-    end. The split is :func:`split_indices` of the 60,000 training images with ``seed`` 0, the same on every run.
-    Images are uint8 N×28×28, labels int64 N, as :func:`load_mnist` returns them.
+    end. The split is :func:`split_indices` of the 60,000 training images with ``seed`` 0, the same on every run
+    and the same indices for ``dataset="fashion"``. Images are uint8 N×28×28, labels int64 N, as
+    :func:`load_mnist` returns them, and like its tensors they are the caller's own.
     """
-    images, labels = load_mnist("train")
+    images, labels = _cached("train", None, dataset)
     fit_idx, val_idx = split_indices(len(images), n_val, seed)
+    test_images, test_labels = _cached("test", None, dataset)
+    # Indexing with a tensor of indices copies, so only the test pair needs an explicit clone.
     return Splits(
         train=(images[fit_idx], labels[fit_idx]),
         val=(images[val_idx], labels[val_idx]),
-        test=load_mnist("test"),
+        test=(test_images.clone(), test_labels.clone()),
     )
 
 
@@ -299,6 +445,17 @@ def _check_images(images: torch.Tensor, name: str = "images") -> None:
         raise ValueError(f"{name} must be a torch.Tensor, got {type(images).__name__}")
     if images.ndim < 2 or tuple(images.shape[-2:]) != (28, 28):
         raise ValueError(f"{name} must have shape (..., 28, 28), e.g. N×28×28 or N×1×28×28; got {tuple(images.shape)}")
+
+
+def check_shape(x: torch.Tensor, shape: tuple[int | None, ...], name: str = "x") -> torch.Tensor:
+    """Return ``x`` if it is a tensor of this shape (``None`` = any size); else raise a ``ValueError`` that shows
+    the shape wanted, e.g. ``N×3×H×W``, and the one given. The package's one shape check for model inputs."""
+    given = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
+    if not isinstance(x, torch.Tensor) or x.ndim != len(shape) or any(w not in (None, g) for w, g in zip(shape, x.shape)):
+        letters = "NCHW" if len(shape) == 4 else "N" + "*" * len(shape)  # batch, channels, height, width
+        want = "×".join(str(w) if w is not None else letters[i] for i, w in enumerate(shape))
+        raise ValueError(f"{name} must have shape {want}, got {given}")
+    return x
 
 
 def as_image_batch(images: torch.Tensor, name: str = "images") -> torch.Tensor:

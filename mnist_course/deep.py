@@ -14,6 +14,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from mnist_course.data import check_shape
+
 __all__ = ["DeepCNN", "ResidualBlock", "augment", "per_class_subset", "shift_rotate"]
 
 
@@ -31,8 +33,6 @@ class ResidualBlock(nn.Module):
 
     def __init__(self, channels: int, batchnorm: bool = True, residual: bool = True) -> None:
         super().__init__()
-        if int(channels) < 1:
-            raise ValueError(f"channels must be a positive number of feature maps, got {channels}")
         self.channels = int(channels)
         self.residual = residual
         c = self.channels
@@ -42,10 +42,7 @@ class ResidualBlock(nn.Module):
         self.bn2 = _norm(c, batchnorm)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if x.ndim != 4 or x.shape[1] != self.channels:
-            raise ValueError(
-                f"ResidualBlock({self.channels}) expects N×{self.channels}×H×W feature maps, got {tuple(x.shape)}"
-            )
+        check_shape(x, (None, self.channels, None, None), f"ResidualBlock({self.channels}) input")
         out = F.relu(self.bn1(self.conv1(x)), inplace=True)
         out = self.bn2(self.conv2(out))
         if self.residual:
@@ -77,14 +74,10 @@ class DeepCNN(nn.Module):
     ) -> None:
         super().__init__()
         widths, blocks = tuple(int(w) for w in widths), tuple(int(b) for b in blocks)
-        if not widths or len(widths) != len(blocks):
-            raise ValueError(f"widths and blocks need one entry per stage, got widths {widths} and blocks {blocks}")
-        if any(w < 1 for w in widths) or any(b < 0 for b in blocks):
-            raise ValueError(f"widths must be positive and blocks non-negative, got {widths} and {blocks}")
-        if not 0.0 <= dropout < 1.0:
-            raise ValueError(f"dropout must be in [0, 1), got {dropout}")
-        if num_classes < 1 or in_channels < 1:
-            raise ValueError(f"num_classes and in_channels must be positive, got {num_classes} and {in_channels}")
+        if not widths or len(widths) != len(blocks) or min(widths) < 1 or min(blocks) < 0:
+            raise ValueError(
+                f"widths (positive) and blocks (0 or more) need one entry per stage, got {widths} and {blocks}"
+            )
         self.widths, self.blocks, self.in_channels = widths, blocks, in_channels
         stages: list[nn.Module] = []
         c_in = in_channels
@@ -104,17 +97,8 @@ class DeepCNN(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.ndim == 3:
             x = x.unsqueeze(1)
-        if x.ndim != 4 or x.shape[1] != self.in_channels:
-            raise ValueError(
-                f"DeepCNN expects images N×{self.in_channels}×H×W (or N×H×W for one channel), got {tuple(x.shape)}"
-            )
+        check_shape(x, (None, self.in_channels, None, None), "DeepCNN input")
         return self.head(self.stages(x))
-
-
-def _check_batch(x: torch.Tensor, name: str) -> None:
-    if not isinstance(x, torch.Tensor) or x.ndim != 4 or not x.is_floating_point():
-        shape = tuple(x.shape) if isinstance(x, torch.Tensor) else type(x).__name__
-        raise ValueError(f"{name} expects a float batch N×C×H×W (e.g. N×1×28×28), got {shape}")
 
 
 def shift_rotate(x: torch.Tensor, angles: torch.Tensor, shifts: torch.Tensor) -> torch.Tensor:
@@ -126,15 +110,11 @@ def shift_rotate(x: torch.Tensor, angles: torch.Tensor, shifts: torch.Tensor) ->
     reads, and ``F.grid_sample`` reads them with bilinear interpolation. Pixels that come in from outside
     repeat the border, which for MNIST is background whatever the scaling.
     """
-    _check_batch(x, "shift_rotate")
-    n, _, h, w = x.shape
-    angles = torch.as_tensor(angles, dtype=torch.float32).cpu()
-    shifts = torch.as_tensor(shifts, dtype=torch.float32).cpu()
-    if angles.shape != (n,) or shifts.shape != (n, 2):
-        raise ValueError(
-            f"for {n} images, angles must have shape ({n},) and shifts ({n}, 2); "
-            f"got {tuple(angles.shape)} and {tuple(shifts.shape)}"
-        )
+    n, _, h, w = check_shape(x, (None, None, None, None), "the images").shape
+    if not x.is_floating_point():
+        raise ValueError(f"the images must hold float pixels (e.g. from to_unit or standardize), got {x.dtype}")
+    angles = check_shape(torch.as_tensor(angles, dtype=torch.float32).cpu(), (n,), "angles")
+    shifts = check_shape(torch.as_tensor(shifts, dtype=torch.float32).cpu(), (n, 2), "shifts")
     a = torch.deg2rad(angles)
     cos, sin = torch.cos(a), torch.sin(a)
     # affine_grid's coordinates run from -1 to 1 across the image (y pointing down), so a pixel is 2/w wide.
@@ -161,11 +141,9 @@ def augment(
 
     Draws one angle and one shift (x and y) per image, uniformly, and applies them to the whole N×C×H×W batch
     at once with :func:`shift_rotate`, on the batch's device. Pass a CPU ``torch.Generator`` to make the draws
-    reproducible; it is used in ``fit(..., transform=...)`` as ``lambda xb: augment(xb, generator=g)``.
+    reproducible; it is used in ``fit(..., transform=...)`` as ``lambda xb: augment(xb, generator=g)``. Without
+    one, the draws come from (and advance) PyTorch's global random state, as ``torch.rand`` does.
     """
-    _check_batch(x, "augment")
-    if max_shift < 0 or max_rotation < 0:
-        raise ValueError(f"max_shift and max_rotation must be non-negative, got {max_shift} and {max_rotation}")
     u = torch.rand(len(x), 3, generator=generator) * 2 - 1  # uniform in [-1, 1): angle, dx, dy
     return shift_rotate(x, u[:, 0] * max_rotation, u[:, 1:] * max_shift)
 
@@ -176,12 +154,13 @@ def per_class_subset(
     """Indices of ``per_class`` random examples of each class in ``classes`` (notebook 11).
 
     For few-shot experiments: ``idx = per_class_subset(y, [5, 6, 7, 8, 9], 10)`` picks ten labelled examples
-    of each digit 5–9. The indices come class by class, in the order of ``classes``.
+    of each digit 5–9. The indices come class by class, in the order of ``classes``. Pass ``generator`` for a
+    draw of its own; without one, it draws from (and advances) PyTorch's global random state.
     """
-    if not isinstance(y, torch.Tensor) or y.ndim != 1:
-        raise ValueError(f"y must be a 1-D tensor of labels (N), got {getattr(y, 'shape', type(y).__name__)}")
-    if per_class < 1:
-        raise ValueError(f"per_class must be at least 1, got {per_class}")
+    if not isinstance(y, torch.Tensor) or y.ndim != 1 or per_class < 1:
+        raise ValueError(
+            f"y must be a 1-D tensor of labels and per_class at least 1, got {getattr(y, 'shape', y)} and {per_class}"
+        )
     chosen = []
     for c in classes:
         where = torch.nonzero(y == c).flatten()

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from mnist_course.data import check_shape
+
 __all__ = ["MLP", "count_parameters"]
 
 
@@ -31,8 +33,6 @@ class MLP(nn.Module):
         super().__init__()
         if len(sizes) < 2 or any(int(s) < 1 for s in sizes):
             raise ValueError(f"sizes must list at least an input and an output width, all positive; got {tuple(sizes)}")
-        if not 0.0 <= dropout < 1.0:
-            raise ValueError(f"dropout must be in [0, 1), got {dropout}")
         self.sizes = tuple(int(s) for s in sizes)
         layers: list[nn.Module] = [nn.Flatten()]
         for i, (a, b) in enumerate(zip(self.sizes[:-1], self.sizes[1:])):
@@ -44,9 +44,5 @@ class MLP(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if x.ndim < 2 or x.shape[1:].numel() != self.sizes[0]:
-            raise ValueError(
-                f"MLP expects inputs of {self.sizes[0]} values each (N×{self.sizes[0]}, N×28×28 or N×1×28×28), "
-                f"got shape {tuple(x.shape)}"
-            )
+        check_shape(x.flatten(1) if x.ndim > 1 else x, (None, self.sizes[0]), "MLP input (flattened)")
         return self.net(x)

@@ -33,16 +33,22 @@ def _as_images(images: torch.Tensor | np.ndarray, name: str = "images") -> np.nd
 
 def show_images(
     images: torch.Tensor | np.ndarray,
-    labels: Sequence[int] | torch.Tensor | None = None,
+    labels: Sequence[int | str] | torch.Tensor | None = None,
     preds: Sequence[int] | torch.Tensor | None = None,
     ncols: int = 10,
     title: str | None = None,
     cmap: str = "gray_r",
     size: float = 1.0,
+    row_names: Sequence[str] | None = None,
+    vmin: float | None = None,
+    vmax: float | None = None,
 ) -> Figure:
-    """A grid of images, optionally titled with labels and predictions (notebook 02).
+    """A grid of images, ``ncols`` per row, optionally titled with labels and predictions (notebook 02).
 
-    With ``preds``, each title reads ``label→pred`` and wrong predictions are red.
+    ``images`` is N×28×28, N×1×28×28 or N×784 (any H×W works for the first two). ``labels`` are numbers or
+    strings; with ``preds`` too, each title reads ``label→pred`` and wrong predictions are red. ``row_names``
+    writes a name at the left of each row (originals above reconstructions in notebook 07). Each image is
+    scaled to its own darkest and brightest pixel unless ``vmin``/``vmax`` fix one scale for all.
     """
     a = _as_images(images)
     n = len(a)
@@ -53,18 +59,27 @@ def show_images(
             raise ValueError(f"{name} must have one entry per image ({n}), got {len(other)}")
     ncols = min(ncols, n)
     nrows = -(-n // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows * (1.25 if labels is not None else 1)))
-    axes = np.atleast_1d(axes).ravel()
-    for i, ax in enumerate(axes):
-        ax.axis("off")
+    if row_names is not None and len(row_names) != nrows:
+        raise ValueError(f"row_names must have one entry per row ({nrows}), got {len(row_names)}")
+    width = size * ncols + (1.2 if row_names is not None else 0)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, size * nrows * (1.25 if labels is not None else 1)))
+    axes = np.atleast_2d(axes).reshape(nrows, ncols)
+    for i, ax in enumerate(axes.ravel()):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        if i % ncols == 0 and row_names is not None:
+            ax.set_ylabel(row_names[i // ncols], rotation=0, ha="right", va="center", fontsize=9)
         if i >= n:
+            ax.axis("off")
             continue
-        ax.imshow(a[i], cmap=cmap)
+        ax.imshow(a[i], cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")  # crisp pixels, small PNGs
         if labels is not None and preds is not None:
             lab, pre = int(labels[i]), int(preds[i])
             ax.set_title(f"{lab}→{pre}", fontsize=9, color="black" if lab == pre else "red")
         elif labels is not None:
-            ax.set_title(str(int(labels[i])) if not isinstance(labels[i], str) else labels[i], fontsize=9)
+            ax.set_title(labels[i] if isinstance(labels[i], str) else str(int(labels[i])), fontsize=9)
     if title:
         fig.suptitle(title)
     fig.tight_layout()

@@ -1,10 +1,14 @@
-"""mnist_course.data: download from mirrors, verification, loading, scaling and batching."""
+"""mnist_course.data: download from mirrors, verification, loading, scaling and batching, for both datasets.
+
+Tests that take the ``dataset`` fixture run once for MNIST and once for Fashion-MNIST (see conftest.py).
+"""
 
 from __future__ import annotations
 
 import functools
 import gzip
 import http.server
+import importlib.metadata
 import threading
 from pathlib import Path
 
@@ -12,31 +16,38 @@ import numpy as np
 import pytest
 import torch
 import torchvision
+from torch.utils.data import DataLoader, TensorDataset
 
 from mnist_course import data, settings
 from mnist_course.data import (
-    FILES,
+    DATASETS,
+    FASHION_CLASSES,
     MNISTDownloadError,
     TensorBatches,
     as_image_batch,
+    class_names,
     data_root,
     download_mnist,
     load_mnist,
+    load_splits,
     mean_std,
     read_idx,
+    split_indices,
     standardize,
     to_unit,
 )
 
 LABELS = "train-labels-idx1-ubyte"
+PUBLIC = {name: list(urls) for name, urls in data.PUBLIC_MIRRORS.items()}  # before the offline fixture empties them
+TORCHVISION = {"mnist": torchvision.datasets.MNIST, "fashion": torchvision.datasets.FashionMNIST}
 
 
 @pytest.fixture
-def serve(mnist_gz):
-    """Start loopback HTTP servers; yields a function (folder, handler=None) -> base URL."""
+def serve():
+    """Start loopback HTTP servers; yields a function (folder=None, handler=None) -> base URL."""
     servers = []
 
-    def start(folder: Path = mnist_gz, handler=None):
+    def start(folder: Path | None = None, handler=None):
         handler = handler or functools.partial(_QuietHandler, directory=str(folder))
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -58,112 +69,211 @@ def _leftovers(raw: Path) -> list[str]:
     return sorted(p.name for p in raw.iterdir() if p.name.startswith("."))
 
 
+def _use_mirrors(monkeypatch, dataset: str, value: str) -> None:
+    monkeypatch.setenv(DATASETS[dataset].variable, value)
+
+
+def _raw(root: Path, dataset: str) -> Path:
+    return root / DATASETS[dataset].folder / "raw"
+
+
+def _from_files(root: Path, dataset: str, split: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """A split read straight from the cached files, bypassing load_mnist."""
+    images, labels = (read_idx(_raw(root, dataset) / f.name) for f in DATASETS[dataset].files[split])
+    return torch.from_numpy(images.copy()), torch.from_numpy(labels.astype(np.int64))
+
+
 # ----------------------------------------------------------------------------------------------- loading
 
 
 @pytest.fixture(scope="module")
-def good_root(tmp_path_factory, mnist_gz):
+def good_root(tmp_path_factory, mnist_gz, fashion_gz):
+    """One data root holding both datasets, downloaded from the originals' folders."""
     root = tmp_path_factory.mktemp("root")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(data, "PUBLIC_MIRRORS", [])
+        mp.setattr(data, "PUBLIC_MIRRORS", {name: [] for name in DATASETS})
         mp.setenv("MNIST_COURSE_MIRRORS", str(mnist_gz))
-        download_mnist(root, progress=False)
+        mp.setenv("MNIST_COURSE_FASHION_MIRRORS", str(fashion_gz))
+        for dataset in DATASETS:
+            download_mnist(root, progress=False, dataset=dataset)
     return root
 
 
-def test_load_train_and_test_shapes_and_dtypes(good_root):
-    x, y = load_mnist("train", root=good_root)
+def test_load_train_and_test_shapes_and_dtypes(good_root, dataset):
+    x, y = load_mnist("train", root=good_root, dataset=dataset)
     assert x.shape == (60000, 28, 28) and x.dtype == torch.uint8
     assert y.shape == (60000,) and y.dtype == torch.int64
-    xt, yt = load_mnist("test", root=good_root)
+    xt, yt = load_mnist("test", root=good_root, dataset=dataset)
     assert xt.shape == (10000, 28, 28) and yt.shape == (10000,)
     assert int(x.max()) == 255 and int(x.min()) == 0
     assert sorted(torch.unique(y).tolist()) == list(range(10))
 
 
-def test_second_load_comes_from_memory(good_root):
-    first = load_mnist("test", root=good_root)
-    second = load_mnist("test", root=good_root)
-    assert first[0] is second[0] and first[1] is second[1]
+def test_the_two_datasets_are_different_files(good_root):
+    mnist, fashion = (load_mnist("test", root=good_root, dataset=d)[0] for d in ("mnist", "fashion"))
+    assert not torch.equal(mnist, fashion)
+    # Clothes cover far more of the picture than pen strokes do.
+    assert float((fashion > 0).float().mean()) > 2 * float((mnist > 0).float().mean())
 
 
-def test_torchvision_reads_the_same_cache(good_root):
-    x, y = load_mnist("test", root=good_root)
-    tv = torchvision.datasets.MNIST(str(good_root), train=False, download=False)
+def test_writing_into_a_loaded_tensor_never_changes_the_next_load(good_root, dataset):
+    for split in ("train", "test"):
+        x, y = load_mnist(split, root=good_root, dataset=dataset)
+        x.zero_()
+        y.fill_(7)
+        x2, y2 = load_mnist(split, root=good_root, dataset=dataset)
+        fx, fy = _from_files(good_root, dataset, split)
+        assert torch.equal(x2, fx) and torch.equal(y2, fy)  # bit-identical with the files
+        assert x2.data_ptr() != x.data_ptr()
+
+
+def test_writing_into_the_splits_never_changes_the_next_load(good_root, dataset, monkeypatch):
+    monkeypatch.setenv("MNIST_COURSE_DATA", str(good_root))
+    first = load_splits(dataset=dataset)
+    for images, labels in first:
+        images.fill_(1)
+        labels.fill_(3)
+    again = load_splits(dataset=dataset)
+    fx, fy = _from_files(good_root, dataset, "train")
+    fit_idx, val_idx = split_indices(60000, 10000, seed=0)
+    assert torch.equal(again.train[0], fx[fit_idx]) and torch.equal(again.train[1], fy[fit_idx])
+    assert torch.equal(again.val[0], fx[val_idx]) and torch.equal(again.val[1], fy[val_idx])
+    tx, ty = _from_files(good_root, dataset, "test")
+    assert torch.equal(again.test[0], tx) and torch.equal(again.test[1], ty)
+    assert torch.equal(load_mnist("train", dataset=dataset)[0], fx)
+
+
+def test_both_datasets_use_the_same_split_indices(good_root, monkeypatch):
+    monkeypatch.setenv("MNIST_COURSE_DATA", str(good_root))
+    fit_idx, val_idx = split_indices(60000, 10000, seed=0)
+    for dataset in DATASETS:
+        splits = load_splits(dataset=dataset)
+        _, y = _from_files(good_root, dataset, "train")
+        assert torch.equal(splits.val[1], y[val_idx]) and torch.equal(splits.train[1], y[fit_idx])
+        assert [len(s[0]) for s in splits] == [50000, 10000, 10000]
+
+
+def test_torchvision_reads_the_same_cache(good_root, dataset):
+    x, y = load_mnist("test", root=good_root, dataset=dataset)
+    tv = TORCHVISION[dataset](str(good_root), train=False, download=False)
     assert torch.equal(tv.data, x) and torch.equal(tv.targets, y)
 
 
-def test_unknown_split_is_rejected(good_root):
+def test_class_names():
+    assert class_names("fashion") == FASHION_CLASSES == tuple(torchvision.datasets.FashionMNIST.classes)
+    assert class_names() == tuple("0123456789")
+    with pytest.raises(ValueError, match="'mnist', 'fashion'"):
+        class_names("kmnist")
+
+
+def test_unknown_split_or_dataset_is_rejected(good_root):
     with pytest.raises(ValueError, match="'train' or 'test'"):
         load_mnist("validation", root=good_root)
     with pytest.raises(ValueError, match="'train' or 'test'"):
         download_mnist(good_root, splits=("dev",))
+    for call in (
+        lambda: load_mnist("train", root=good_root, dataset="Fashion"),
+        lambda: download_mnist(good_root, dataset="emnist"),
+        lambda: load_splits(dataset="cifar"),
+    ):
+        with pytest.raises(ValueError, match="Unknown dataset .*'mnist', 'fashion'"):
+            call()
 
 
-def test_cache_files_are_readable_by_others(good_root):
-    for spec in FILES["test"]:
-        assert (good_root / "MNIST" / "raw" / spec.name).stat().st_mode & 0o044 == 0o044
+def test_cache_files_are_readable_by_others(good_root, dataset):
+    for spec in DATASETS[dataset].files["test"]:
+        assert (_raw(good_root, dataset) / spec.name).stat().st_mode & 0o044 == 0o044
 
 
 # ----------------------------------------------------------------------------------------------- mirrors
 
 
-def test_download_over_loopback_http(tmp_path, monkeypatch, serve):
-    url = serve()
-    monkeypatch.setenv("MNIST_COURSE_MIRRORS", url)
-    raw = download_mnist(tmp_path, splits=("test",), progress=False)
-    x, y = load_mnist("test", root=tmp_path)
+def test_download_over_loopback_http(tmp_path, monkeypatch, serve, dataset, originals):
+    _use_mirrors(monkeypatch, dataset, serve(originals))
+    raw = download_mnist(tmp_path, splits=("test",), progress=False, dataset=dataset)
+    assert raw == _raw(tmp_path, dataset)
+    x, y = load_mnist("test", root=tmp_path, dataset=dataset)
     assert x.shape == (10000, 28, 28) and y.shape == (10000,)
-    assert sorted(p.name for p in raw.iterdir()) == sorted(
-        [s.name for s in FILES["test"]] + [s.name + ".gz" for s in FILES["test"]]
-    )
+    files = DATASETS[dataset].files["test"]
+    assert sorted(p.name for p in raw.iterdir()) == sorted([s.name for s in files] + [s.name + ".gz" for s in files])
 
 
-def test_corrupted_mirror_is_skipped_for_the_next(tmp_path, monkeypatch, mirror_copy, mnist_gz):
+def test_fashion_train_downloads_over_http_from_recompressed_files(tmp_path, monkeypatch, serve, fashion_gz):
+    """Debian's re-compressed .gz files have other MD5s than the public ones; their contents verify."""
+    public = DATASETS["fashion"].files["train"][0].gz_md5
+    monkeypatch.setenv("MNIST_COURSE_FASHION_MIRRORS", serve(fashion_gz))
+    x, y = load_mnist("train", root=tmp_path, dataset="fashion")
+    assert x.shape == (60000, 28, 28) and x.dtype == torch.uint8
+    assert y.shape == (60000,) and y.dtype == torch.int64
+    got = data._md5(_raw(tmp_path, "fashion") / "train-images-idx3-ubyte.gz")
+    assert got == data._md5(fashion_gz / "train-images-idx3-ubyte.gz")
+    if got == public:
+        pytest.skip("these are the public .gz files, not re-compressed ones: the fallback was not exercised")
+
+
+def test_a_recompressed_copy_is_accepted(tmp_path, monkeypatch, mirror_copy, dataset):
+    target = mirror_copy / (LABELS + ".gz")
+    target.write_bytes(gzip.compress(gzip.decompress(target.read_bytes()), compresslevel=1, mtime=0))
+    assert data._md5(target) != DATASETS[dataset].files["train"][1].gz_md5
+    _use_mirrors(monkeypatch, dataset, str(mirror_copy))
+    raw = download_mnist(tmp_path, splits=("train",), progress=False, dataset=dataset)
+    assert data._is_valid_raw(raw / LABELS, DATASETS[dataset].files["train"][1])
+
+
+def test_a_file_that_unpacks_too_large_is_stopped(tmp_path, monkeypatch, mirror_copy, dataset):
+    (mirror_copy / (LABELS + ".gz")).write_bytes(gzip.compress(bytes(1_000_000)))
+    _use_mirrors(monkeypatch, dataset, str(mirror_copy))
+    with pytest.raises(MNISTDownloadError, match="more than the original's 60008 bytes"):
+        download_mnist(tmp_path, splits=("train",), progress=False, dataset=dataset)
+    assert _leftovers(_raw(tmp_path, dataset)) == []
+
+
+def test_corrupted_mirror_is_skipped_for_the_next(tmp_path, monkeypatch, mirror_copy, originals, dataset):
     bad = mirror_copy / (LABELS + ".gz")
     blob = bytearray(bad.read_bytes())
     blob[100] ^= 0xFF
     bad.write_bytes(bytes(blob))
-    monkeypatch.setenv("MNIST_COURSE_MIRRORS", f"{mirror_copy},{mnist_gz}")
-    raw = download_mnist(tmp_path, splits=("train",), progress=False)
-    assert data._md5(raw / (LABELS + ".gz")) == FILES["train"][1].gz_md5
+    _use_mirrors(monkeypatch, dataset, f"{mirror_copy},{originals}")
+    raw = download_mnist(tmp_path, splits=("train",), progress=False, dataset=dataset)
+    assert data._md5(raw / (LABELS + ".gz")) == data._md5(originals / (LABELS + ".gz"))
+    assert data._is_valid_raw(raw / LABELS, DATASETS[dataset].files["train"][1])
 
 
-def test_only_a_corrupted_mirror_gives_a_clear_error(tmp_path, monkeypatch, mirror_copy):
+def test_only_a_corrupted_mirror_gives_a_clear_error(tmp_path, monkeypatch, mirror_copy, dataset):
     (mirror_copy / (LABELS + ".gz")).write_bytes(b"not the real file")
-    monkeypatch.setenv("MNIST_COURSE_MIRRORS", str(mirror_copy))
+    _use_mirrors(monkeypatch, dataset, str(mirror_copy))
     with pytest.raises(MNISTDownloadError) as e:
-        download_mnist(tmp_path, splits=("train",), progress=False)
+        download_mnist(tmp_path, splits=("train",), progress=False, dataset=dataset)
     msg = str(e.value)
     assert LABELS + ".gz" in msg and "MD5" in msg and str(mirror_copy) in msg
     assert "train-images" not in msg  # the good file downloaded fine
-    assert not (tmp_path / "MNIST" / "raw" / LABELS).exists()
-    assert _leftovers(tmp_path / "MNIST" / "raw") == []
+    assert not (_raw(tmp_path, dataset) / LABELS).exists()
+    assert _leftovers(_raw(tmp_path, dataset)) == []
 
 
-def test_mirror_that_is_down_falls_through(tmp_path, monkeypatch, serve):
-    up = serve()
+def test_mirror_that_is_down_falls_through(tmp_path, monkeypatch, serve, dataset, originals):
     # Nothing listens on loopback port 9: the connection is refused, and the next mirror is tried.
-    monkeypatch.setenv("MNIST_COURSE_MIRRORS", f"http://127.0.0.1:9/,{up}")
-    download_mnist(tmp_path, splits=("test",), progress=False)
-    assert load_mnist("test", root=tmp_path)[0].shape == (10000, 28, 28)
+    _use_mirrors(monkeypatch, dataset, f"http://127.0.0.1:9/,{serve(originals)}")
+    download_mnist(tmp_path, splits=("test",), progress=False, dataset=dataset)
+    assert load_mnist("test", root=tmp_path, dataset=dataset)[0].shape == (10000, 28, 28)
 
 
-def test_every_mirror_failing_names_files_mirrors_and_fix(tmp_path, monkeypatch):
-    monkeypatch.setenv("MNIST_COURSE_MIRRORS", "http://127.0.0.1:9/")
+def test_every_mirror_failing_names_files_mirrors_and_fix(tmp_path, monkeypatch, dataset):
+    _use_mirrors(monkeypatch, dataset, "http://127.0.0.1:9/")
     with pytest.raises(MNISTDownloadError) as e:
-        load_mnist("test", root=tmp_path / "fresh")
+        load_mnist("test", root=tmp_path / "fresh", dataset=dataset)
     msg = str(e.value)
-    for spec in FILES["test"]:
+    for spec in DATASETS[dataset].files["test"]:
         assert spec.name + ".gz" in msg
-    assert "http://127.0.0.1:9/" in msg
-    assert "MNIST_COURSE_MIRRORS" in msg and "MNIST/raw" in msg
+    assert "http://127.0.0.1:9/" in msg and DATASETS[dataset].title in msg
+    assert f"Fix: set {DATASETS[dataset].variable} " in msg and f"{DATASETS[dataset].folder}/raw" in msg
 
 
-def test_without_any_mirror_the_error_says_how_to_fix(tmp_path, monkeypatch):
-    monkeypatch.delenv("MNIST_COURSE_MIRRORS", raising=False)
-    with pytest.raises(MNISTDownloadError, match="MNIST_COURSE_MIRRORS"):
-        load_mnist("test", root=tmp_path)
+def test_without_any_mirror_the_error_says_how_to_fix(tmp_path, monkeypatch, dataset):
+    monkeypatch.delenv(DATASETS[dataset].variable, raising=False)
+    with pytest.raises(MNISTDownloadError, match=f"{DATASETS[dataset].variable} is empty") as e:
+        load_mnist("test", root=tmp_path, dataset=dataset)
+    assert f"Fix: set {DATASETS[dataset].variable} " in str(e.value)
 
 
 class _HalfHandler(http.server.BaseHTTPRequestHandler):
@@ -184,37 +294,34 @@ class _HalfHandler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_download_killed_halfway_leaves_no_half_file(tmp_path, monkeypatch, serve, mnist_gz):
-    handler = type("H", (_HalfHandler,), {"folder": mnist_gz})
-    url = serve(handler=handler)
-    monkeypatch.setenv("MNIST_COURSE_MIRRORS", url)
+def test_download_killed_halfway_leaves_no_half_file(tmp_path, monkeypatch, serve, dataset, originals):
+    _use_mirrors(monkeypatch, dataset, serve(handler=type("H", (_HalfHandler,), {"folder": originals})))
     with pytest.raises(MNISTDownloadError, match="IncompleteRead|MD5"):
-        download_mnist(tmp_path, splits=("test",), progress=False)
-    raw = tmp_path / "MNIST" / "raw"
-    assert list(raw.iterdir()) == []
+        download_mnist(tmp_path, splits=("test",), progress=False, dataset=dataset)
+    assert list(_raw(tmp_path, dataset).iterdir()) == []
 
 
-def test_interrupt_during_download_cleans_up(tmp_path, monkeypatch, mnist_gz):
+def test_interrupt_during_download_cleans_up(tmp_path, monkeypatch, dataset, originals):
     def interrupted(mirror, filename, dest, progress):
         dest.write(b"\x1f\x8b partial")
         raise KeyboardInterrupt
 
     monkeypatch.setattr(data, "_fetch", interrupted)
-    monkeypatch.setenv("MNIST_COURSE_MIRRORS", str(mnist_gz))
+    _use_mirrors(monkeypatch, dataset, str(originals))
     with pytest.raises(KeyboardInterrupt):
-        download_mnist(tmp_path, splits=("test",), progress=False)
-    assert list((tmp_path / "MNIST" / "raw").iterdir()) == []
+        download_mnist(tmp_path, splits=("test",), progress=False, dataset=dataset)
+    assert list(_raw(tmp_path, dataset).iterdir()) == []
 
 
-def test_corrupted_cached_file_is_fetched_again(tmp_path, monkeypatch, mnist_gz):
-    monkeypatch.setenv("MNIST_COURSE_MIRRORS", str(mnist_gz))
-    raw = download_mnist(tmp_path, splits=("test",), progress=False)
+def test_corrupted_cached_file_is_fetched_again(tmp_path, monkeypatch, dataset, originals):
+    _use_mirrors(monkeypatch, dataset, str(originals))
+    raw = download_mnist(tmp_path, splits=("test",), progress=False, dataset=dataset)
     target = raw / "t10k-labels-idx1-ubyte"
     good = target.read_bytes()
     damaged = bytearray(good)
     damaged[-1] = (damaged[-1] + 1) % 10  # same size, one label changed
     target.write_bytes(bytes(damaged))
-    x, y = load_mnist("test", root=tmp_path)
+    x, y = load_mnist("test", root=tmp_path, dataset=dataset)
     assert target.read_bytes() == good
     assert torch.equal(y, torch.from_numpy(read_idx(target).astype(np.int64)))
 
@@ -227,10 +334,38 @@ def test_unwritable_data_root_says_so(tmp_path, monkeypatch, mnist_gz):
         load_mnist("test", root=blocker / "data")
 
 
-def test_progress_bar_on_http_download(tmp_path, monkeypatch, serve, capsys):
-    monkeypatch.setenv("MNIST_COURSE_MIRRORS", serve())
+def test_progress_bar_on_http_download(tmp_path, monkeypatch, serve, capsys, mnist_gz):
+    monkeypatch.setenv("MNIST_COURSE_MIRRORS", serve(mnist_gz))
     download_mnist(tmp_path, splits=("test",), progress=True)
     assert "t10k-labels-idx1-ubyte.gz" in capsys.readouterr().err
+
+
+def test_user_agent_comes_from_the_package_metadata(monkeypatch):
+    try:
+        meta = importlib.metadata.metadata("mnist-course")
+    except importlib.metadata.PackageNotFoundError:
+        assert data.USER_AGENT == "mnist-course"
+    else:
+        assert data.USER_AGENT.startswith(f"mnist-course/{meta['Version']}")
+
+    def missing(name):
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "metadata", missing)
+    assert data._user_agent() == "mnist-course"
+
+
+def test_user_agent_is_sent(tmp_path, monkeypatch, serve, mnist_gz):
+    agents = []
+
+    class Recording(_QuietHandler):
+        def do_GET(self):
+            agents.append(self.headers["User-Agent"])
+            super().do_GET()
+
+    monkeypatch.setenv("MNIST_COURSE_MIRRORS", serve(handler=functools.partial(Recording, directory=str(mnist_gz))))
+    download_mnist(tmp_path, splits=("test",), progress=False)
+    assert agents and set(agents) == {data.USER_AGENT}
 
 
 # ----------------------------------------------------------------------------------------------- where
@@ -255,9 +390,42 @@ def test_data_root_outside_a_checkout_is_a_user_cache(monkeypatch, tmp_path):
 
 
 def test_mirrors_order(monkeypatch):
-    monkeypatch.setattr(data, "PUBLIC_MIRRORS", ["https://public/"])
+    monkeypatch.setattr(data, "PUBLIC_MIRRORS", {"mnist": ["https://public/"], "fashion": ["https://zalando/"]})
     monkeypatch.setenv("MNIST_COURSE_MIRRORS", " /a , http://b/ ,")
+    monkeypatch.setenv("MNIST_COURSE_FASHION_MIRRORS", "/f")
     assert data.mirrors() == ["/a", "http://b/", "https://public/"]
+    assert data.mirrors("fashion") == ["/f", "https://zalando/"]
+
+
+def test_public_fashion_mirror_is_torchvisions():
+    assert set(torchvision.datasets.FashionMNIST.mirrors) <= set(PUBLIC["fashion"])
+
+
+def test_public_checksums_are_torchvisions():
+    for dataset, cls in TORCHVISION.items():
+        ours = {f.name + ".gz": f.gz_md5 for pair in DATASETS[dataset].files.values() for f in pair}
+        assert ours == dict(cls.resources)
+
+
+def test_fixtures_find_the_data_root_cache(tmp_path, monkeypatch, mnist_gz):
+    """A fresh clone after `make run` has data/MNIST/raw and no mirrors variable: the fixtures find the files."""
+    from conftest import find_originals
+
+    root = tmp_path / "data"
+    monkeypatch.setenv("MNIST_COURSE_MIRRORS", str(mnist_gz))
+    raw = download_mnist(root, progress=False)
+    monkeypatch.delenv("MNIST_COURSE_MIRRORS")
+    monkeypatch.delenv("MNIST_COURSE_FASHION_MIRRORS", raising=False)
+    monkeypatch.setenv("MNIST_COURSE_DATA", str(root))
+    monkeypatch.setattr("conftest.SHARED", {"mnist": tmp_path / "nowhere", "fashion": tmp_path / "nowhere"})
+    assert find_originals("mnist", tmp_path / "scratch") == raw  # the .gz files kept beside the raw ones
+    for gz in raw.glob("*.gz"):
+        gz.unlink()
+    packed = find_originals("mnist", tmp_path / "scratch")
+    assert packed == tmp_path / "scratch"
+    monkeypatch.setenv("MNIST_COURSE_MIRRORS", str(packed))
+    assert load_mnist("test", root=tmp_path / "again")[1].shape == (10000,)
+    assert find_originals("fashion", tmp_path / "scratch2") is None
 
 
 # ----------------------------------------------------------------------------------------------- IDX
@@ -348,6 +516,22 @@ def test_batches_without_shuffle_and_drop_last():
     assert [yb.tolist() for _, yb in batches] == [[0, 1, 2, 3], [4, 5, 6, 7]]
 
 
+@pytest.mark.parametrize(("batch_size", "drop_last"), [(7, False), (7, True), (50, False)])
+def test_batches_equal_a_dataloader_with_the_same_permutation(batch_size, drop_last):
+    """Oracle: each epoch equals PyTorch's DataLoader over a TensorDataset sampled in the same order."""
+    g = torch.Generator().manual_seed(0)
+    x, y = torch.randn(50, 1, 28, 28, generator=g), torch.randint(0, 10, (50,), generator=g)
+    batches = TensorBatches(x, y, batch_size=batch_size, seed=5, drop_last=drop_last)
+    same = torch.Generator().manual_seed(5)
+    for _epoch in range(2):
+        order = torch.randperm(50, generator=same).tolist()
+        loader = DataLoader(TensorDataset(x, y), batch_size=batch_size, sampler=order, drop_last=drop_last)
+        ours, theirs = list(batches), list(loader)
+        assert len(ours) == len(theirs) == len(batches)
+        for (xb, yb), (xl, yl) in zip(ours, theirs):
+            assert torch.equal(xb, xl) and torch.equal(yb, yl)
+
+
 def test_batches_move_to_device():
     x, y = _toy(4)
     batches = TensorBatches(x, y, 2, device="cpu")
@@ -383,3 +567,14 @@ def test_as_image_batch_asks_for_to_unit_on_integer_pixels():
         as_image_batch(torch.zeros(2, 28, 28, dtype=torch.uint8), "x")
     with pytest.raises(ValueError, match="must be a torch.Tensor"):
         as_image_batch(np.zeros((2, 784)))
+
+
+def test_check_shape_names_the_wanted_and_given_shapes():
+    x = torch.zeros(2, 3, 5, 5)
+    assert data.check_shape(x, (None, 3, None, None)) is x
+    with pytest.raises(ValueError, match=r"block must have shape N×4×H×W, got \(2, 3, 5, 5\)"):
+        data.check_shape(x, (None, 4, None, None), "block")
+    with pytest.raises(ValueError, match=r"z must have shape N×8, got \(2, 3, 5, 5\)"):
+        data.check_shape(x, (None, 8), "z")
+    with pytest.raises(ValueError, match="got list"):
+        data.check_shape([1, 2], (2,))

@@ -91,9 +91,9 @@ def test_mlp_rejects_bad_sizes(sizes):
         MLP(sizes)
 
 
-@pytest.mark.parametrize("dropout", [-0.1, 1.0, 1.5])
+@pytest.mark.parametrize("dropout", [-0.1, 1.5])
 def test_mlp_rejects_bad_dropout(dropout):
-    with pytest.raises(ValueError, match="dropout"):
+    with pytest.raises(ValueError, match="dropout probability"):  # nn.Dropout's own check
         MLP((4, 3, 2), dropout=dropout)
 
 
@@ -104,7 +104,7 @@ def test_mlp_rejects_wrong_input_shape(shape):
 
 
 def test_mlp_rejects_scalar_input():
-    with pytest.raises(ValueError, match="expects inputs"):
+    with pytest.raises(ValueError, match="MLP input .* must have shape N×1"):
         MLP((1, 2))(torch.tensor(1.0))
 
 

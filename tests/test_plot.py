@@ -79,3 +79,16 @@ def test_plot_embedding_colours_each_digit():
     assert len(fig.axes[0].collections) == 10
     with pytest.raises(ValueError, match="N×2"):
         plot_embedding(torch.randn(10, 3), labels[:10])
+
+
+def test_show_images_names_rows_and_can_fix_one_scale():
+    fig = show_images(torch.rand(6, 28, 28), ncols=3, row_names=["top", "bottom"], vmin=0.0, vmax=1.0)
+    assert [ax.get_ylabel() for ax in fig.axes] == ["top", "", "", "bottom", "", ""]
+    assert all(ax.get_images()[0].get_clim() == (0.0, 1.0) for ax in fig.axes)
+    with pytest.raises(ValueError, match="one entry per row"):
+        show_images(torch.rand(6, 28, 28), ncols=3, row_names=["only one"])
+
+
+def test_show_images_takes_string_labels():
+    fig = show_images(torch.rand(2, 28, 28), labels=["Bag", "Coat"])
+    assert [ax.title.get_text() for ax in fig.axes] == ["Bag", "Coat"]

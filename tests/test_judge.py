@@ -1,11 +1,11 @@
-"""mnist_course.generative: the judge that notebook 08 uses to measure generators. Tiny tensors, no MNIST."""
+"""mnist_course.judge: the judge that notebook 08 uses to measure generators. Tiny tensors, no MNIST."""
 
 from __future__ import annotations
 
 import pytest
 import torch
 
-from mnist_course.generative import Judge, digit_shares, judge_samples, train_judge
+from mnist_course.judge import Judge, digit_shares, judge_samples, train_judge
 from mnist_course.train import History
 
 
@@ -110,3 +110,11 @@ def test_digit_shares_counts_every_class():
 def test_digit_shares_rejects_bad_input(bad, message):
     with pytest.raises(ValueError, match=message):
         digit_shares(bad)
+
+
+def test_train_judge_leaves_the_callers_random_state_alone():
+    x, y = _images(8), torch.arange(8) % 2
+    torch.manual_seed(123)
+    before = torch.get_rng_state()
+    train_judge(x, y, epochs=1, batch_size=4, verbose=False)
+    assert torch.equal(torch.get_rng_state(), before)
