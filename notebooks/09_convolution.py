@@ -474,14 +474,14 @@ layer3 = torch.nn.Conv2d(3, 4, kernel_size=3, bias=False)  # 4 kernels of shape 
 with torch.no_grad():
     out_layer = layer3(rgb[None])[0]  # 4 × 8 × 8
     w3 = layer3.weight  # 4 × 3 × 3 × 3: output channel, input channel, rows, columns
-    by_hand = torch.stack([sum(conv2d_loops(rgb[c], w3[o, c]) for c in range(3)) for o in range(4)])
+    per_channel_sum = torch.stack([sum(conv2d_loops(rgb[c], w3[o, c]) for c in range(3)) for o in range(4)])
     pointwise = torch.nn.Conv2d(3, 2, kernel_size=1)  # a 2 × 3 matrix (and 2 biases) at every pixel
     matrix = pointwise.weight[:, :, 0, 0]
     per_pixel = torch.einsum("oc,chw->ohw", matrix, rgb) + pointwise.bias[:, None, None]
     same_1x1 = torch.allclose(pointwise(rgb[None])[0], per_pixel, atol=1e-6)
-assert torch.allclose(out_layer, by_hand, atol=1e-5) and same_1x1
+assert torch.allclose(out_layer, per_channel_sum, atol=1e-5) and same_1x1
 print("weights", tuple(w3.shape), ": output channel o = sum over the 3 input channels of conv(channel c, w[o, c])")
-print("nn.Conv2d(3, 4, 3) equals the per-channel sums:", torch.allclose(out_layer, by_hand, atol=1e-5))
+print("nn.Conv2d(3, 4, 3) equals the per-channel sums:", torch.allclose(out_layer, per_channel_sum, atol=1e-5))
 print("nn.Conv2d(3, 2, 1) equals a 2 × 3 matrix applied at every pixel:", same_1x1)
 
 # %% [markdown]
