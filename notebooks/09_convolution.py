@@ -29,7 +29,10 @@
 #   with PyTorch's `F.conv2d` in agreement and in speed;
 # - what classic kernels do to digits and to a photo (blur, sharpen, Sobel edges), and how kernel size, stride and
 #   padding set the output size;
-# - the difference between convolution and cross-correlation (the flip), and max pooling;
+# - how a layer combines several input channels, what a 1×1 convolution does, and how gradient descent can learn a
+#   kernel from examples;
+# - the difference between convolution and cross-correlation (the flip), max pooling, and the transposed
+#   convolution that makes images larger;
 # - to find a digit inside a large image by template matching, and to read **coordinates** of rows and columns.
 
 # %%
@@ -51,7 +54,7 @@ from matplotlib import cbook
 from matplotlib.patches import Rectangle
 
 from mnist_course.data import load_mnist, to_unit
-from mnist_course.results import record
+from mnist_course.results import check, record
 from mnist_course.settings import device, seed_everything
 from mnist_course.timing import best_time
 
@@ -416,6 +419,74 @@ print("8 kernels", tuple(random_kernels.shape), "→ responses", tuple(responses
 print("linear: conv(2a − 3b) == 2·conv(a) − 3·conv(b):", torch.allclose(lhs, rhs, atol=1e-5))
 
 # %% [markdown]
+# ### Learning a kernel by gradient descent
+#
+# How does a network turn random kernels into useful ones? By gradient descent (notebook 04), like any other
+# weight. A small experiment shows the principle: we give 32 digits and their Sobel-x edge maps as (input, target)
+# pairs, start from a kernel of zeros, and minimize the mean squared difference between `F.conv2d(digit, kernel)`
+# and the target, with SGD and momentum. Nobody tells the kernel what Sobel x looks like; the pairs are enough.
+
+# %%
+edge_inputs = digits[:32, None]  # 32 × 1 × 28 × 28
+edge_targets = F.conv2d(edge_inputs, sobel_x[None, None])  # the edge maps we want: 32 × 1 × 26 × 26
+learned = torch.zeros(1, 1, 3, 3, requires_grad=True)
+kernel_opt = torch.optim.SGD([learned], lr=0.5, momentum=0.9)
+kernel_losses = []
+for _ in range(200):
+    kernel_loss = F.mse_loss(F.conv2d(edge_inputs, learned), edge_targets)
+    kernel_opt.zero_grad()
+    kernel_loss.backward()
+    kernel_opt.step()
+    kernel_losses.append(kernel_loss.item())
+learned_error = (learned.detach()[0, 0] - sobel_x).abs().max().item()
+check(learned_error < 1e-3, "gradient descent recovers Sobel x to within 0.001")
+
+fig, axes = plt.subplots(1, 3, figsize=(10, 3), gridspec_kw={"width_ratios": [2, 1, 1]})
+axes[0].semilogy(kernel_losses)
+axes[0].set(xlabel="step", ylabel="mean squared error (log scale)", title="Fitting a 3×3 kernel to edge maps")
+for ax, (title, k) in zip(axes[1:], [("learned kernel", learned.detach()[0, 0]), ("Sobel x", sobel_x)]):
+    ax.imshow(k, cmap="bwr", vmin=-2, vmax=2)
+    for (a, b), v in np.ndenumerate(k.numpy()):
+        ax.text(b, a, f"{0.0 if abs(v) < 0.005 else v:.2f}", ha="center", va="center", fontsize=9)  # no "-0.00"
+    ax.set(title=title, xticks=[], yticks=[])
+fig.tight_layout()
+print(f"loss {kernel_losses[0]:.3f} → {kernel_losses[-1]:.1e}; largest difference to Sobel x: {learned_error:.1e}")
+
+# %% [markdown]
+# The loss falls by many orders of magnitude and the learned weights are Sobel x (both printed above). A
+# convolutional network does the same with many kernels at once, except that nobody hands it the edge maps: the
+# only target is the digit's label, and the kernels become whatever helps to predict it (notebook 10 shows what
+# they become).
+#
+# ## Several input channels, and 1×1 convolutions
+#
+# So far one kernel turned one image into one output. A colour image has three **channels** (red, green, blue),
+# and a network's inner layers have dozens. A convolutional layer `nn.Conv2d(c_in, c_out, k)` holds `c_out`
+# kernels, each of shape `c_in × k × k`: kernel `o` convolves every input channel with its own k × k slice and
+# **adds** the results, giving output channel `o`. We check this by hand with our loop `conv2d_loops` on a random
+# three-channel image. A **1×1 convolution** (k = 1) sees no neighbours at all: at every pixel it multiplies the
+# vector of `c_in` channel values by a `c_out × c_in` matrix. It mixes channels, not positions, and is how deep
+# networks change their number of channels cheaply.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+torch.manual_seed(0)
+rgb = torch.rand(3, 10, 10)  # a small random image with 3 channels
+layer3 = torch.nn.Conv2d(3, 4, kernel_size=3, bias=False)  # 4 kernels of shape 3 × 3 × 3
+with torch.no_grad():
+    out_layer = layer3(rgb[None])[0]  # 4 × 8 × 8
+    w3 = layer3.weight  # 4 × 3 × 3 × 3: output channel, input channel, rows, columns
+    per_channel_sum = torch.stack([sum(conv2d_loops(rgb[c], w3[o, c]) for c in range(3)) for o in range(4)])
+    pointwise = torch.nn.Conv2d(3, 2, kernel_size=1)  # a 2 × 3 matrix (and 2 biases) at every pixel
+    matrix = pointwise.weight[:, :, 0, 0]
+    per_pixel = torch.einsum("oc,chw->ohw", matrix, rgb) + pointwise.bias[:, None, None]
+    same_1x1 = torch.allclose(pointwise(rgb[None])[0], per_pixel, atol=1e-6)
+assert torch.allclose(out_layer, per_channel_sum, atol=1e-5) and same_1x1
+print("weights", tuple(w3.shape), ": output channel o = sum over the 3 input channels of conv(channel c, w[o, c])")
+print("nn.Conv2d(3, 4, 3) equals the per-channel sums:", torch.allclose(out_layer, per_channel_sum, atol=1e-5))
+print("nn.Conv2d(3, 2, 1) equals a 2 × 3 matrix applied at every pixel:", same_1x1)
+
+# %% [markdown]
 # ## Output size: kernel, stride and padding
 #
 # Three settings decide how big the output is:
@@ -546,6 +617,74 @@ fig.tight_layout()
 # convolutional networks of the next notebook: convolutions find local features, pooling shrinks the maps and
 # makes them less sensitive to exact positions, and the next convolution combines features over a larger area.
 #
+# ## Transposed convolution: going up in size
+#
+# The autoencoders and generators of notebooks 07 and 08 grew images back from small maps with
+# `nn.ConvTranspose2d`. Here is what it computes, in the **stamp** view: every input pixel stamps a copy of the
+# kernel, scaled by the pixel's value, onto the output, at position (stride · row, stride · column); where stamps
+# overlap, they add. With stride 2 the stamps are placed two pixels apart, so the image roughly doubles. Along
+# each axis an input of `n` pixels gives
+#
+# $$n_\text{out} = (n - 1)\,s - 2p + k,$$
+#
+# the output size formula of a convolution solved for its input: a convolution with the same k, s and p maps
+# `n_out` pixels back to `n` (when the division in its formula is exact). The two are related more closely still.
+# A convolution is linear, `y = W x` for some large matrix `W`; the transposed convolution multiplies by `Wᵀ`, which
+# is exactly what backpropagation does to send a gradient from a convolution's output back to its input. So the
+# transposed convolution *is* the gradient of a convolution, and PyTorch computes `F.conv_transpose2d` that way.
+# We check the stamps against `F.conv_transpose2d`, the size formula, and the gradient with autograd.
+
+# %%
+def conv_transpose2d_stamps(image: torch.Tensor, kernel: torch.Tensor, stride: int = 1) -> torch.Tensor:
+    """Transposed convolution of an H×W image (no padding): add image[i, j] · kernel at (stride·i, stride·j)."""
+    (h, w), k = image.shape, kernel.shape[0]
+    out = torch.zeros((h - 1) * stride + k, (w - 1) * stride + k)
+    for i in range(h):
+        for j in range(w):
+            out[i * stride : i * stride + k, j * stride : j * stride + k] += image[i, j] * kernel
+    return out
+
+
+small = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
+ones3 = torch.ones(3, 3)
+stamped = {s: conv_transpose2d_stamps(small, ones3, s) for s in (1, 2, 3)}
+for s, out in stamped.items():
+    assert torch.equal(out, F.conv_transpose2d(small[None, None], ones3[None, None], stride=s)[0, 0])
+    assert out.shape[0] == (2 - 1) * s + 3
+
+# The gradient of <conv2d(x), g> with respect to x is the transposed convolution of g.
+x_in = torch.randn(1, 1, 9, 9, generator=torch.Generator().manual_seed(6), requires_grad=True)
+g_out = torch.randn(1, 1, 3, 3, generator=torch.Generator().manual_seed(7))  # (9 − 5) // 2 + 1 = 3
+(F.conv2d(x_in, kernel5[None, None], stride=2) * g_out).sum().backward()
+as_gradient = torch.allclose(x_in.grad, F.conv_transpose2d(g_out, kernel5[None, None], stride=2), atol=1e-5)
+assert as_gradient
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("stamps equal F.conv_transpose2d for strides 1, 2, 3; output sizes:",
+      [tuple(out.shape) for out in stamped.values()], "= (2 − 1)·s + 3")
+print("gradient of a stride-2 convolution w.r.t. its input == F.conv_transpose2d of the output gradient:",
+      as_gradient)
+
+# %%
+fig, axes = plt.subplots(1, 4, figsize=(11, 2.9))
+axes[0].imshow(small, cmap="Blues", vmin=0, vmax=10)
+axes[0].set_title("input 2×2")
+for ax, (s, out) in zip(axes[1:], stamped.items()):
+    ax.imshow(out, cmap="Blues", vmin=0, vmax=10)
+    ax.set_title(f"stride {s}: {out.shape[0]}×{out.shape[1]}")
+for ax, img in zip(axes, [small, *stamped.values()]):
+    for (a, b), v in np.ndenumerate(img.numpy()):
+        ax.text(b, a, f"{v:g}", ha="center", va="center", fontsize=9)
+    ax.set(xticks=[], yticks=[])
+fig.suptitle("Transposed convolution with a 3×3 kernel of ones: each input pixel stamps 3×3 copies of its value")
+fig.tight_layout()
+
+# %% [markdown]
+# With stride 1 the four stamps overlap heavily (the four middle pixels collect all four values, 1 + 2 + 3 + 4 = 10);
+# with stride 2 they overlap in one row and one column; with stride 3 they tile the output without overlap. The
+# uneven overlap at stride 2 is the source of the "checkerboard" patterns that generated images sometimes show.
+#
 # ## Template matching: finding a digit in a larger image
 #
 # Cross-correlation measures how well the kernel matches each patch of the image, so a kernel that *is* an image
@@ -658,7 +797,13 @@ fig.tight_layout()
 # - The output size is ⌊(n + 2p − k)/s⌋ + 1, which matched PyTorch for every setting we tried.
 # - Deep learning's "convolution" is cross-correlation: the textbook convolution flips the kernel. For learned
 #   kernels it makes no difference.
+# - Gradient descent recovered the Sobel-x kernel from nothing but (digit, edge map) pairs: kernels are weights
+#   like any other.
+# - A layer with several input channels sums one convolution per channel; a 1×1 convolution is a matrix applied
+#   at every pixel, mixing channels.
 # - Max pooling keeps the largest value of each window, halving the map and tolerating small shifts.
+# - A transposed convolution stamps the kernel once per input pixel, giving (n − 1)s − 2p + k pixels; it is the
+#   gradient of a convolution with respect to its input.
 # - Normalized cross-correlation found the hidden digit at its exact **coordinate** (row, column), where the plain
 #   score is fooled by heavy ink.
 #
@@ -723,12 +868,12 @@ fig.tight_layout()
 #
 #    ```python
 #    label = y_test[chosen[target]]
-#    others = [i for i in range(len(digits)) if y_test[i] == label and i not in chosen.tolist()]
-#    for i in others[:5]:
-#        scores = normalized_cross_correlation(canvas, digits[i])
-#        r, c = argmax_2d(scores)
-#        hit = min(range(len(corners)), key=lambda n: abs(corners[n][0] - r) + abs(corners[n][1] - c))
-#        print(f"best score {scores.max():.2f} at {(r, c)}, on a {int(y_test[chosen[hit]])}")
+#    others = [n for n in range(len(digits)) if y_test[n] == label and n not in chosen.tolist()]
+#    for other in others[:5]:  # (own names: the lesson's i, j and scores stay as they were)
+#        other_scores = normalized_cross_correlation(canvas, digits[other])
+#        row, col = argmax_2d(other_scores)
+#        hit = min(range(len(corners)), key=lambda n: abs(corners[n][0] - row) + abs(corners[n][1] - col))
+#        print(f"best score {other_scores.max():.2f} at {(row, col)}, on a {int(y_test[chosen[hit]])}")
 #    ```
 #    The best scores drop well below 1, and the best match is sometimes a different digit: one fixed template
 #    cannot cope with the variety of handwriting. This is what learned, layered kernels fix.

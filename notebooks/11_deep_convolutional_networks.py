@@ -20,8 +20,8 @@
 # remaining mistakes are digits that people find hard too. This notebook collects the ideas that make deeper
 # convolutional networks train well, **batch normalization**, **residual connections**, **dropout**, **data
 # augmentation** and a **one-cycle** learning-rate schedule, opens each of them up, combines them into a network
-# that passes **99.5%** test accuracy after a few minutes on a laptop CPU, and then measures what each piece
-# contributes. We finish by reading the network's mistakes and by reusing it for digits it has never seen.
+# that passes **99.5%** test accuracy after about a minute of training on a laptop CPU, and then measures what each
+# piece contributes. We finish by reading the network's mistakes and by reusing it for digits it has never seen.
 #
 # **You will learn**
 #
@@ -30,7 +30,8 @@
 #   fast with a large learning rate; what a residual connection adds for the gradient;
 # - how dropout, data augmentation (random shifts and rotations), label smoothing and the one-cycle schedule
 #   work, and how an ablation measures what each one is worth;
-# - to train a network past 99.5% test accuracy on a CPU in minutes, and to read its hardest mistakes;
+# - to train a network past 99.5% test accuracy on a CPU in about a minute, choosing on the validation split and
+#   scoring the test set once, and to read its hardest mistakes;
 # - transfer learning: reuse a network trained on digits 0–4 to learn 5–9 from ten examples each.
 
 # %%
@@ -46,52 +47,128 @@ if "google.colab" in sys.modules:
 # %%
 import copy
 import functools
-import inspect
 
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 import torch.nn.functional as F
+import torchvision
 from torch import nn
 
+from mnist_course import deep
 from mnist_course.cnn import LeNet
-from mnist_course.data import TensorBatches, load_mnist, mean_std, standardize
-from mnist_course.deep import DeepCNN, ResidualBlock, augment, per_class_subset, shift_rotate
+from mnist_course.data import TensorBatches, load_splits, mean_std, standardize
+from mnist_course.deep import augment, per_class_subset, shift_rotate
 from mnist_course.models import count_parameters
-from mnist_course.plot import plot_confusion, plot_history, show_images
-from mnist_course.results import record
+from mnist_course.plot import plot_confusion, show_images
+from mnist_course.results import check, record
 from mnist_course.settings import device, is_quick, pick, seed_everything
 from mnist_course.timing import speedup
 from mnist_course.train import evaluate, fit, predict
 
 seed_everything(0)
 dev = device()
-x_train, y_train = load_mnist("train")
-x_test, y_test = load_mnist("test")
+# The course's one split (notebook 02): 50,000 training, 10,000 validation and 10,000 test digits.
+(x_train, y_train), (x_val, y_val), (x_test, y_test) = load_splits()
 
 # Standardize with the training set's statistics (notebook 02) and add the channel axis: N × 1 × 28 × 28.
 mean, std = mean_std(x_train)
-n_train, n_test = pick(60_000, 2_000), pick(10_000, 2_000)
+n_train, n_eval = pick(50_000, 2_000), pick(10_000, 2_000)
 X_train, Y_train = standardize(x_train[:n_train], mean, std).unsqueeze(1), y_train[:n_train]
-X_test, Y_test = standardize(x_test[:n_test], mean, std).unsqueeze(1), y_test[:n_test]
+X_val, Y_val = standardize(x_val[:n_eval], mean, std).unsqueeze(1), y_val[:n_eval]
+X_test, Y_test = standardize(x_test[:n_eval], mean, std).unsqueeze(1), y_test[:n_eval]
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print("training images:", tuple(X_train.shape), X_train.dtype)
-print("test images:    ", tuple(X_test.shape))
+print("training images:  ", tuple(X_train.shape), X_train.dtype)
+print("validation images:", tuple(X_val.shape))
+print("test images:      ", tuple(X_test.shape))
 
 # %% [markdown]
 # ## The network: a deep stack of small convolutions
 #
-# Our network, `DeepCNN` from `mnist_course.deep`, has three **stages**. Each starts with a 3×3 convolution,
-# halves the image with 2×2 max pooling (all but the last stage), normalizes each channel (batch norm, below)
-# and applies a ReLU. The second stage adds a **residual block**, two more 3×3 convolutions (below too). A global
-# average over the last 7×7 maps and one linear layer give the ten scores. With 24, 48 and 96 channels the
-# network has about as many parameters as notebook 10's LeNet (printed below), but five convolutions instead of
-# three, and no large fully connected layer: it is deeper and narrower.
+# Our network has three **stages**. Each starts with a 3×3 convolution, halves the image with 2×2 max pooling
+# (all but the last stage), normalizes each channel (batch norm, opened up in the next section) and applies a
+# ReLU. The second stage adds a **residual block**: two more 3×3 convolutions whose output is *added* to the
+# block's input (the section on residual connections below says why).
+#
+# The head is new too. LeNet flattened its last maps into a long vector for a large fully connected layer. Here a
+# **global average pool** (`nn.AdaptiveAvgPool2d(1)`) replaces each of the last stage's 96 maps of 7×7 by its
+# mean: 96 numbers, each saying how strongly one feature was found *somewhere* in the digit. One linear layer
+# turns them into the ten scores. The pool has no weights, works for any image size, and the head needs only
+# 96 · 10 + 10 weights, where LeNet's flatten-and-hidden-layer head had over 75,000. With 24, 48 and 96 channels
+# the network has about as many parameters as notebook 10's LeNet (printed below), but five convolutions instead
+# of three: it is deeper and narrower.
 #
 # (Pooling *before* the batch norm and the ReLU is a small speed trick: the ReLU and max pooling commute, so the
 # network computes almost the same thing, but normalizes a quarter as many pixels.)
+
+# %%
+class ResidualBlock(nn.Module):
+    """Two 3×3 convolutions with batch norm, added to the block's input: relu(x + F(x))."""
+
+    def __init__(self, channels: int) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(channels, channels, 3, padding=1, bias=False)  # batch norm has its own shift
+        self.bn1 = nn.BatchNorm2d(channels)
+        self.conv2 = nn.Conv2d(channels, channels, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(channels)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out = F.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))  # F(x): same shape as x
+        return F.relu(x + out)
+
+
+class DeepCNN(nn.Module):
+    """Stages of conv → pool (not in the last stage) → batch norm → ReLU → residual blocks; then global average
+    pooling and one linear layer."""
+
+    def __init__(self, widths=(24, 48, 96), blocks=(0, 1, 0), num_classes: int = 10) -> None:
+        super().__init__()
+        stages, c_in = [], 1
+        for i, (width, n_blocks) in enumerate(zip(widths, blocks)):
+            layers = [nn.Conv2d(c_in, width, 3, padding=1, bias=False)]
+            if i < len(widths) - 1:
+                layers.append(nn.MaxPool2d(2))  # 28 → 14 → 7
+            layers += [nn.BatchNorm2d(width), nn.ReLU()]
+            layers += [ResidualBlock(width) for _ in range(n_blocks)]
+            stages.append(nn.Sequential(*layers))
+            c_in = width
+        self.stages = nn.Sequential(*stages)
+        self.head = nn.Sequential(
+            nn.AdaptiveAvgPool2d(1),  # global average pool: N × C × 7 × 7 → N × C × 1 × 1
+            nn.Flatten(),
+            nn.Dropout(p=0.0),  # off in our recipe; the ablation below tries it
+            nn.Linear(c_in, num_classes),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.stages(x))
+
+
+# %% [markdown]
+# The course package holds a copy, `mnist_course.deep.DeepCNN`, with switches that turn batch norm, the residual
+# addition and dropout on and off, so that the ablation at the end can train the very same network with one piece
+# removed. We check that, with its switches at their defaults, it is our network: the package's weights load into
+# ours name for name, and both give identical outputs. The global average pool is just a mean over the positions.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+torch.manual_seed(0)
+lesson_net, package_net = DeepCNN().eval(), deep.DeepCNN().eval()
+print(lesson_net.load_state_dict(package_net.state_dict()))  # raises if any name or shape differs
+with torch.no_grad():
+    same = torch.equal(lesson_net(X_val[:64]), package_net(X_val[:64]))
+    maps = lesson_net.stages(X_val[:64])
+    gap_is_mean = torch.allclose(lesson_net.head[0](maps).flatten(1), maps.mean(dim=(2, 3)))
+assert same and gap_is_mean
+print("same outputs as mnist_course.deep.DeepCNN:", same)
+print("global average pool == mean over the 7 × 7 positions:", gap_is_mean, tuple(maps.shape), "→", (64, 96))
+print("weights in the head:", count_parameters(lesson_net.head))
+
+# %% [markdown]
+# ## What each layer sees: the receptive field
 #
 # Why stack small kernels instead of using large ones? A 3×3 **convolution** looks at 3×3 pixels of the layer
 # below. Stacking two lets an output see 5×5 input pixels, three 7×7, and every 2×2 pooling doubles the step of
@@ -102,7 +179,7 @@ print("test images:    ", tuple(X_test.shape))
 
 # %%
 # NBVAL_CHECK_OUTPUT
-def receptive_fields(model: DeepCNN) -> list[int]:
+def receptive_fields(model: nn.Module) -> list[int]:
     """Receptive field (in input pixels, per side) of one unit after each stage."""
     field, step, fields = 1, 1, []
     for stage in model.stages:
@@ -119,7 +196,7 @@ def receptive_fields(model: DeepCNN) -> list[int]:
 
 torch.manual_seed(0)
 probe_model = DeepCNN().eval()
-h = X_test[:1]
+h = X_val[:1]
 print(f"{'':8s} {'output shape':16s} {'parameters':>10s} {'receptive field':>16s}")
 print(f"{'input':8s} {str(tuple(h.shape)):16s}")
 with torch.no_grad():
@@ -134,10 +211,10 @@ print(f"total parameters: {count_parameters(probe_model):,d} (notebook 10's LeNe
 # to the largest of each four inputs, so the visible patch can be a little smaller than the computed one.)
 
 # %%
-digit = X_test[:1].clone().requires_grad_(True)
+digit = X_val[:1].clone().requires_grad_(True)
 fields = receptive_fields(probe_model)
 fig, axes = plt.subplots(1, 4, figsize=(10, 2.8))
-axes[0].imshow(X_test[0, 0], cmap="gray_r")
+axes[0].imshow(X_val[0, 0], cmap="gray_r")
 axes[0].set_title("input digit")
 extents = []
 for i, ax in enumerate(axes[1:]):
@@ -197,15 +274,21 @@ print("channel stds after: ", [round(v, 3) + 0.0 for v in ours.std(dim=(0, 2, 3)
 # The means and standard deviations after the layer are exactly the β and γ we set. Why does this help a *deep*
 # network? Without it, the size of the activations is multiplied by some factor at every layer. With PyTorch's
 # default initialization that factor is below one, so the signal fades layer after layer; with other choices it
-# explodes. The figure sends a batch of digits through stacks of twelve 3×3 convolutions with ReLUs, untrained,
-# with and without batch norm, and plots the standard deviation after every layer. (The convolutions have no
-# biases here, so that everything we measure comes from the digits.)
+# explodes. **Kaiming initialization** (He et al., 2015) draws each weight with standard deviation
+# √(2 / fan-in), where the fan-in is the number of inputs of one output (here 3 · 3 · channels): the factor 2
+# makes up for the ReLU zeroing half of the values, so the size of the signal is kept, on average, at the
+# start. The figure sends a batch of digits through stacks of twelve 3×3 convolutions with ReLUs, untrained,
+# with PyTorch's default initialization, with Kaiming's, and with batch norm, and plots the standard deviation
+# after every layer. (The convolutions have no biases here, so that everything we measure comes from the digits.)
 
 # %%
-def conv_stack(depth: int, batchnorm: bool, channels: int = 16) -> nn.Sequential:
+def conv_stack(depth: int, batchnorm: bool, channels: int = 16, kaiming: bool = False) -> nn.Sequential:
     layers: list[nn.Module] = []
     for i in range(depth):
-        layers.append(nn.Conv2d(1 if i == 0 else channels, channels, 3, padding=1, bias=False))
+        conv = nn.Conv2d(1 if i == 0 else channels, channels, 3, padding=1, bias=False)
+        if kaiming:
+            nn.init.kaiming_normal_(conv.weight, nonlinearity="relu")  # std √(2 / fan-in)
+        layers.append(conv)
         if batchnorm:
             layers.append(nn.BatchNorm2d(channels))
         layers.append(nn.ReLU())
@@ -224,8 +307,10 @@ def activation_scales(stack: nn.Sequential, x: torch.Tensor) -> list[float]:
 
 torch.manual_seed(0)
 depth = 12
-scales = {name: activation_scales(conv_stack(depth, bn_on), X_train[:64]) for name, bn_on in
-          [("without batch norm", False), ("with batch norm", True)]}
+scales = {name: activation_scales(conv_stack(depth, bn_on, kaiming=kaiming), X_train[:64])
+          for name, bn_on, kaiming in [("default init, no batch norm", False, False),
+                                       ("Kaiming init, no batch norm", False, True),
+                                       ("default init, batch norm", True, False)]}
 fig, ax = plt.subplots(figsize=(6, 3.2))
 for name, s in scales.items():
     ax.semilogy(range(1, depth + 1), s, marker="o", label=name)
@@ -236,40 +321,47 @@ ax.grid(alpha=0.3)
 fig.tight_layout()
 
 # %%
-plain, with_bn = scales["without batch norm"], scales["with batch norm"]
-assert plain[-1] < with_bn[-1] / 100, (plain, with_bn)
+plain, kaiming, with_bn = scales.values()
+check(plain[-1] < with_bn[-1] / 100, "twelve default-initialized layers shrink the signal 100-fold more than with batch norm")
+check(0.1 < kaiming[-1] / kaiming[0] < 10, "Kaiming initialization keeps the signal's size within a factor 10")
 shrink = (plain[0] / plain[-1]) ** (1 / (depth - 1))
-print(f"after {depth} layers the activations' std is {plain[-1]:.1e} without batch norm and {with_bn[-1]:.2f} with it")
-print(f"without batch norm each layer divides it by {shrink:.2f} on average")
+print(f"after {depth} layers the activations' std is {plain[-1]:.1e} with the default initialization, "
+      f"{kaiming[-1]:.2f} with Kaiming's (after layer 1: {kaiming[0]:.2f}) and {with_bn[-1]:.2f} with batch norm")
+print(f"with the default initialization each layer divides it by {shrink:.2f} on average")
 
 # %% [markdown]
-# Without batch norm the activations shrink by the same factor at every layer (printed above): after twelve
-# layers almost nothing of the digit is left, and the gradients on the way back shrink the same way. With it, every layer starts
-# at a sensible scale whatever happened below. Because the scale of the weights no longer decides the scale of the
+# With the default initialization the activations shrink by about the same factor at every layer (printed above):
+# after twelve layers almost nothing of the digit is left, and the gradients on the way back shrink the same way.
+# Kaiming's initialization keeps the size, but only at the start: once training changes the weights, nothing holds
+# it there. Batch norm re-standardizes at every step, so every layer works at a sensible scale whatever happened
+# below, before and during training. Because the scale of the weights no longer decides the scale of the
 # outputs, batch norm also makes training much less sensitive to the learning rate: we can use large steps, which
 # is what **optimization** in few epochs needs. The ablation at the end of the notebook measures this.
 
 # %% [markdown]
 # ## Residual connections: a highway for the gradient
 #
-# A **residual block** (He et al., 2015) computes `out = relu(x + F(x))`, where `F` is two convolutions with batch
-# norm. The block only has to learn a *correction* `F(x)` to its input; if the best thing is to do nothing, `F`
-# can simply stay near zero. And the gradient flows back through the `+ x` unchanged, so the first layers of even a
-# very deep network receive a useful signal. Here is the block from `mnist_course.deep`:
-
-# %%
-print(inspect.getsource(ResidualBlock.forward))
-
-# %% [markdown]
-# To see the highway, we build stacks of 1 to 16 blocks without batch norm, once with the `+ x` and once without,
-# and measure the gradient that reaches the first convolution for one batch of digits (untrained networks, the
-# same loss). `ResidualBlock(..., residual=False)` is the same block with the addition switched off.
+# A **residual block** (He et al., 2015), our `ResidualBlock` above, computes `out = relu(x + F(x))`, where `F`
+# is two convolutions with batch norm. The block only has to learn a *correction* `F(x)` to its input; if the best
+# thing is to do nothing, `F` can simply stay near zero.
+#
+# What it does for the gradient: the derivative of `x + F(x)` with respect to `x` is `1 + F'(x)`, so whatever
+# gradient arrives at the sum is passed to `x` directly, on top of what goes through `F`. In our block the sum is
+# followed by a ReLU, which first gates the gradient: it passes where `x + F(x)` is positive and is zero elsewhere.
+# Only in *pre-activation* blocks (He et al., 2016: `out = x + F(x)` with the ReLUs moved inside `F`) does the
+# gradient reach `x` completely unchanged. Gated or not, the skip gives the gradient a short path around every
+# block, so the first layers of even a very deep network receive a useful signal.
+#
+# To see it, we build stacks of 1 to 16 blocks without batch norm, once with the `+ x` and once without, and
+# measure the gradient that reaches the first convolution for one batch of digits (untrained networks, the same
+# loss). The package's `deep.ResidualBlock(..., batchnorm=False, residual=False)` is the same block with batch norm
+# and the addition switched off.
 
 # %%
 def block_stack(blocks: int, residual: bool, channels: int = 16) -> nn.Sequential:
     return nn.Sequential(
         nn.Conv2d(1, channels, 3, padding=1), nn.ReLU(),
-        *[ResidualBlock(channels, batchnorm=False, residual=residual) for _ in range(blocks)],
+        *[deep.ResidualBlock(channels, batchnorm=False, residual=residual) for _ in range(blocks)],
         nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(channels, 10),
     )
 
@@ -298,14 +390,17 @@ fig.tight_layout()
 
 # %%
 ratio = grads["residual blocks"][-1] / grads["plain blocks"][-1]
-assert ratio > 100, ratio
+check(ratio > 100, "with 32 convolutions the residual stack's first-layer gradient is over 100 times larger")
 print(f"with {2 * depths[-1]} convolutions the first layer's gradient is {ratio:.0e} times larger with residual connections")
+resnet18 = torchvision.models.resnet18(weights=None)  # architecture only: nothing is downloaded
+print(f"for scale: torchvision's ResNet-18 (for 224×224 photos) has {count_parameters(resnet18):,d} parameters, "
+      f"our network {count_parameters(lesson_net):,d}")
 
 # %% [markdown]
 # Without the skip, each additional pair of convolutions shrinks the first layer's gradient by a constant factor,
 # so a deep plain network hardly learns at its bottom; with the skip the gradient stays. Batch norm alone also
 # fixes much of this for a network of our modest depth, which is why our network needs only one residual block;
-# networks with dozens or hundreds of layers (ResNet-152) need both.
+# networks with dozens or hundreds of layers (ResNet-18, printed above, has 8 blocks; ResNet-152 has 50) need both.
 
 # %% [markdown]
 # ## Dropout
@@ -313,7 +408,7 @@ print(f"with {2 * depths[-1]} convolutions the first layer's gradient is {ratio:
 # **Dropout** (Srivastava et al., 2014) sets each value to zero with probability p during training and multiplies
 # the survivors by 1 / (1 − p), so that the expected value stays the same. The network cannot rely on any single
 # unit and learns redundant features, a form of regularization. At test time (`model.eval()`) it does nothing.
-# `DeepCNN(dropout=p)` applies it to the 96 averaged features before the last layer. Here it is on a digit.
+# `deep.DeepCNN(dropout=p)` applies it to the 96 averaged features before the last layer. Here it is on a digit.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -327,7 +422,7 @@ print("eval mode, unchanged:", torch.equal(drop(ones), ones))
 # %%
 drop.train()
 torch.manual_seed(0)
-digit = x_test[0].float() / 255
+digit = x_val[0].float() / 255
 masks = torch.stack([drop(digit) for _ in range(5)])
 fig = show_images(torch.cat([digit[None], masks]), ["original"] + [f"dropout {i + 1}" for i in range(5)],
                   ncols=6, title="Dropout with p = 0.5 on the pixels of one digit (survivors doubled)", size=1.4)
@@ -349,7 +444,7 @@ fig = show_images(torch.cat([digit[None], masks]), ["original"] + [f"dropout {i 
 
 # %%
 # NBVAL_CHECK_OUTPUT
-batch = X_test[:8]
+batch = X_val[:8]
 moved = shift_rotate(batch, torch.zeros(8), torch.tensor([[2.0, -1.0]]).repeat(8, 1))  # 2 right, 1 up
 rolled = batch.roll((-1, 2), dims=(2, 3))  # roll wraps around: compare away from the edges it wrapped
 print("shift by (2, -1) pixels equals torch.roll:", torch.allclose(moved[..., :-1, 2:], rolled[..., :-1, 2:], atol=1e-4))
@@ -362,10 +457,10 @@ print("same generator seed, same augmented batch:", torch.equal(*again))
 
 # %%
 g = torch.Generator().manual_seed(0)
-originals = X_test[:10]
+originals = X_val[:10]
 rows = [originals] + [augment(originals, max_shift=2, max_rotation=10, generator=g) for _ in range(3)]
 fig = show_images(torch.cat(rows), ncols=10, size=0.9,
-                  title="Top row: test digits; below: three random shifts (±2 px) and rotations (±10°) of each")
+                  title="Top row: validation digits; below: three random shifts (±2 px) and rotations (±10°) of each")
 
 # %% [markdown]
 # ## Label smoothing
@@ -375,6 +470,11 @@ fig = show_images(torch.cat(rows), ncols=10, size=0.9,
 # "1 − ε on the true class, and ε spread over all ten classes": with ε = 0.1 the target is 0.91 for the true digit
 # and 0.01 for each other digit. `F.cross_entropy(..., label_smoothing=0.1)` does it; we check it against the
 # formula.
+#
+# One consequence shows in every training curve below: the loss can no longer approach zero. Cross-entropy
+# against a target distribution $t$ is smallest when the predicted probabilities equal $t$, and its value there is
+# the entropy of $t$, $-\sum_k t_k \log t_k = -(0.91 \log 0.91 + 9 \cdot 0.01 \log 0.01)$, computed below. A
+# perfect network trained with label smoothing 0.1 sits at that floor, not at 0.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -387,21 +487,28 @@ print("target for a 3:", [round(t, 2) for t in target[0].tolist()])
 print("matches F.cross_entropy(label_smoothing=0.1):",
       torch.allclose(by_hand, F.cross_entropy(logits, labels, label_smoothing=eps)))
 
+# The best any network can do is to predict the target itself: the loss is then the target's entropy.
+loss_floor = -(target[0] * target[0].log()).sum().item()
+perfect = F.cross_entropy(target.log(), labels, label_smoothing=eps).item()  # logits = log of the target
+print(f"lowest possible loss with label smoothing 0.1: {loss_floor:.3f} (a network that outputs the target: "
+      f"{perfect:.3f})")
+
 # %% [markdown]
 # ## The one-cycle learning-rate schedule
 #
 # The last ingredient is about **optimization**. The one-cycle policy (Smith and Topin, 2017) trains in a single
-# cycle: during the first quarter of the steps the learning rate climbs from a twenty-fifth of its maximum to the
-# maximum, then it glides down along a cosine to almost zero. Meanwhile the momentum of SGD does the opposite,
-# 0.95 → 0.85 → 0.95. The warm-up protects the fresh network from huge first steps; the large rates in the middle
-# cross the loss landscape quickly (batch norm is what makes such large rates safe); the long descent at the end
+# cycle: during the first 30% of the steps (PyTorch's default `pct_start=0.3`) the learning rate climbs from a
+# twenty-fifth of its maximum to the maximum, then it glides down along a cosine to almost zero. Meanwhile the
+# momentum of SGD does the opposite, 0.95 → 0.85 → 0.95 (with Adam, notebook 10, it is Adam's β₁ that cycles).
+# The warm-up protects the fresh network from huge first steps; the large rates in the middle cross the loss
+# landscape quickly (batch norm is what makes such large rates safe); the long descent at the end
 # settles into a minimum. With it, a handful of epochs is enough. `torch.optim.lr_scheduler.OneCycleLR` is stepped
 # after every batch, which `fit(..., scheduler=...)` does. The figure shows the schedule of the final training run.
 
 # %%
-epochs = pick(6, 1)
-batch_size = 128
-max_lr = 0.2
+epochs = pick(5, 1)
+batch_size = 256
+max_lr = 0.4
 steps_per_epoch = len(TensorBatches(X_train, Y_train, batch_size=batch_size))
 total_steps = epochs * steps_per_epoch
 
@@ -428,8 +535,8 @@ fig.tight_layout()
 # %%
 # NBVAL_CHECK_OUTPUT
 peak = int(np.argmax(lrs))
-print(f"{total_steps} steps; learning rate {lrs[0]:.3g} at the start, {lrs[peak]:.3g} at step {peak}, "
-      f"{lrs[-1]:.1e} at the end")
+print(f"{total_steps} steps; learning rate {lrs[0]:.3g} at the start, {lrs[peak]:.3g} at step {peak} "
+      f"({peak / total_steps:.0%} of the way), {lrs[-1]:.1e} at the end")
 
 # %% [markdown]
 # ## The final recipe
@@ -437,17 +544,23 @@ print(f"{total_steps} steps; learning rate {lrs[0]:.3g} at the start, {lrs[peak]
 # Everything together, in one function that the rest of the notebook reuses:
 #
 # - SGD with Nesterov momentum and a little weight decay (5·10⁻⁴), the one-cycle schedule up to a learning rate
-#   of 0.2 (large, thanks to batch norm);
-# - mini-batches of 128, cross-entropy with label smoothing 0.1;
+#   of 0.4 (large, thanks to batch norm);
+# - mini-batches of 256, cross-entropy with label smoothing 0.1;
 # - every batch augmented with fresh random shifts and rotations.
+#
+# The recipe was chosen to train in about a minute on a two-core CPU: five epochs of 196 batches of 256. On the
+# validation split, runs of three, four and five epochs all ended near 99.4%, so five epochs are not there for
+# accuracy but because they fill the budget. The margin on the 99.5% test target is therefore thin: a tenth of a
+# percent is ten digits, about the noise between two runs. Longer training (more epochs, or all 60,000 digits once
+# the recipe is fixed) buys margin, at the price of minutes.
 #
 # On a CPU we also store the network's weights in the `channels_last` memory format (notebook 10), which PyTorch's
 # CPU convolutions prefer. We measure what it buys for one training step of our network, the same mathematics
 # with the numbers in a different order in memory.
 
 # %%
-def train_model(model, x, y, epochs, max_lr=0.2, batch_size=128, augmentation=True, one_cycle=True,
-                label_smoothing=0.1, test=None, seed=0, verbose=True):
+def train_model(model, x, y, epochs, max_lr=max_lr, batch_size=batch_size, augmentation=True, one_cycle=True,
+                label_smoothing=0.1, val=None, seed=0, verbose=True):
     """Train `model` on (x, y) with the notebook's recipe; return fit's History."""
     batches = TensorBatches(x, y, batch_size=batch_size, seed=seed, device=dev)
     optimizer = torch.optim.SGD(model.parameters(), lr=max_lr, momentum=0.9, nesterov=True, weight_decay=5e-4)
@@ -458,19 +571,19 @@ def train_model(model, x, y, epochs, max_lr=0.2, batch_size=128, augmentation=Tr
     g = torch.Generator().manual_seed(seed)  # the augmentation's own random numbers
     transform = (lambda xb: augment(xb, max_shift=2, max_rotation=10, generator=g)) if augmentation else None
     loss_fn = functools.partial(F.cross_entropy, label_smoothing=label_smoothing)
-    return fit(model, optimizer, batches, epochs=epochs, val=test, loss_fn=loss_fn, scheduler=scheduler,
+    return fit(model, optimizer, batches, epochs=epochs, val=val, loss_fn=loss_fn, scheduler=scheduler,
                transform=transform, verbose=verbose)
 
 
-def new_model(**kwargs) -> DeepCNN:
-    """A fresh DeepCNN on the device; channels_last on a CPU."""
-    model = DeepCNN(**kwargs).to(dev)
+def new_model(**kwargs) -> nn.Module:
+    """A fresh network on the device (the package's DeepCNN, with its switches); channels_last on a CPU."""
+    model = deep.DeepCNN(**kwargs).to(dev)
     return model.to(memory_format=torch.channels_last) if dev.type == "cpu" else model
 
 
 def one_training_step(model):
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
-    xb, yb = X_train[:128].to(dev), Y_train[:128].to(dev)
+    xb, yb = X_train[:batch_size].to(dev), Y_train[:batch_size].to(dev)
 
     def step():
         loss = F.cross_entropy(model(xb), yb)
@@ -483,23 +596,51 @@ def one_training_step(model):
 
 
 torch.manual_seed(0)
-layout = speedup(one_training_step(DeepCNN().to(dev)), one_training_step(new_model()), repeat=5)
-print(f"one training step of 128 digits: {layout['slow'] * 1000:.0f} ms with the default layout, "
+layout = speedup(one_training_step(deep.DeepCNN().to(dev)), one_training_step(new_model()), repeat=5)
+print(f"one training step of {batch_size} digits: {layout['slow'] * 1000:.0f} ms with the default layout, "
       f"{layout['fast'] * 1000:.0f} ms with {'channels_last' if dev.type == 'cpu' else 'the same layout'} "
       f"({layout['ratio']:.2f}×)")
 
 # %% [markdown]
-# Now the real run: the full training set, six epochs, the test accuracy printed after each. The course's budget
-# for this cell is five minutes on a two-core CPU.
+# Now the real run: the 50,000 training digits, five epochs, the validation accuracy printed after each. The
+# course's budget for this cell is one minute on a two-core CPU.
 
 # %%
 seed_everything(0)
 model = new_model()
-history = train_model(model, X_train, Y_train, epochs, test=(X_test, Y_test))
-print(f"training time: {history.seconds:.0f} s for {epochs} epochs (budget: 300 s on a 2-core CPU)")
+history = train_model(model, X_train, Y_train, epochs, val=(X_val, Y_val))
+print(f"training time: {history.seconds:.0f} s for {epochs} epochs (budget: 60 s on a 2-core CPU)")
 
 # %%
-fig = plot_history({"DeepCNN": history}, title="The final model: loss, training and test accuracy per epoch")
+fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.3))
+epoch_numbers = history.column("epoch")
+ax_loss.plot(epoch_numbers, history.column("loss"), marker="o", label="training loss")
+ax_loss.axhline(loss_floor, color="0.5", ls="--", label=f"floor set by label smoothing ({loss_floor:.2f})")
+ax_loss.set(xlabel="epoch", ylabel="cross-entropy", title="Loss")
+ax_acc.plot(epoch_numbers, [100 * a for a in history.column("train_accuracy")], marker="o",
+            label="training (augmented digits, during the epoch)")
+ax_acc.plot(epoch_numbers, [100 * a for a in history.column("val_accuracy")], marker="o",
+            label="validation (clean digits, end of epoch)")
+ax_acc.set(xlabel="epoch", ylabel="accuracy (%)", title="Training and validation accuracy")
+for ax in (ax_loss, ax_acc):
+    ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+fig.suptitle("The final model, epoch by epoch")
+fig.tight_layout()
+
+# %% [markdown]
+# The training loss levels off just above the floor of about 0.50 that label smoothing sets, not near zero. The
+# two accuracies measure different things: the training accuracy is a running average over augmented digits while
+# the weights move (so in the first epoch, which starts from random weights, it lags far behind), the validation
+# accuracy is scored on clean digits at the end of each epoch. While the learning rate is at its largest (epoch 2)
+# the validation accuracy dips below the training accuracy; as the rate falls, the two meet and end within a few
+# tenths of a percent of each other. No overfitting: the validation accuracy rises to the end.
+#
+# ### The test set, once
+#
+# The recipe is fixed, so now, and only now, we score the final model on the 10,000 test digits. This is the
+# number the course records.
 
 # %%
 test_accuracy = evaluate(model, X_test, Y_test)["accuracy"]
@@ -510,25 +651,21 @@ result = record("DeepCNN test accuracy", test_accuracy, 0.995)
 result.passed
 
 # %% [markdown]
-# The training accuracy stays *below* the test accuracy for most of the run: it is measured on augmented digits,
-# with label smoothing, and while the weights are still moving, whereas the test digits are clean and are scored
-# at the end of each epoch. This is the regularization at work, not a bug.
-
-# %% [markdown]
 # ## Ablation: what each ingredient is worth
 #
 # An **ablation** removes one ingredient at a time from the recipe and measures what is lost. Training every
 # variant like the final model would take far too long, so each gets the same short, fixed budget: two epochs
-# on a random 12,000-digit subset of the training set. The accuracies are therefore lower than the final model's,
+# on a random 10,000-digit subset of the training set, scored on 5,000 of the validation digits. The accuracies are therefore lower than the final model's,
 # and differences of a tenth of a percent are within the noise of a single run; large differences are real.
-# Dropout is not in our recipe, so its row *adds* it.
+# Dropout is not in our recipe, so its row *adds* it. Comparing recipes is choosing, so the scores are on the
+# validation split.
 #
-# Each variant is scored twice: on the test digits as they are, and on the same test digits moved by a random
+# Each variant is scored twice: on the validation digits as they are, and on the same digits moved by a random
 # shift of up to 3 pixels and a rotation of up to 15 degrees (drawn once, the same for every variant): digits
 # written a little off-centre or slanted, as a student's handwriting would be.
 
 # %%
-ablation_size, ablation_epochs = pick(12_000, 256), pick(2, 1)
+ablation_size, ablation_epochs, n_ablation_val = pick(10_000, 256), pick(2, 1), pick(5_000, 500)
 subset = torch.randperm(len(X_train), generator=torch.Generator().manual_seed(1))[:ablation_size]
 X_small, Y_small = X_train[subset], Y_train[subset]
 
@@ -540,26 +677,27 @@ variants = {  # name: (DeepCNN settings, train_model settings)
     "− one-cycle (constant rate)": ({}, {"one_cycle": False}),
     "+ dropout 0.2": ({"dropout": 0.2}, {}),
 }
-X_moved = augment(X_test, max_shift=3, max_rotation=15, generator=torch.Generator().manual_seed(123))
+X_val_small, Y_val_small = X_val[:n_ablation_val], Y_val[:n_ablation_val]
+X_moved = augment(X_val_small, max_shift=3, max_rotation=15, generator=torch.Generator().manual_seed(123))
 ablation = {}
 for name, (model_settings, train_settings) in variants.items():
     seed_everything(0)
     variant = new_model(**model_settings)
     run = train_model(variant, X_small, Y_small, ablation_epochs, verbose=False, **train_settings)
-    ablation[name] = (evaluate(variant, X_test, Y_test)["accuracy"], evaluate(variant, X_moved, Y_test)["accuracy"],
-                      run.seconds)
+    ablation[name] = (evaluate(variant, X_val_small, Y_val_small)["accuracy"],
+                      evaluate(variant, X_moved, Y_val_small)["accuracy"], run.seconds)
 
-print(f"{'variant':28s} {'test accuracy':>13s} {'moved digits':>13s} {'seconds':>8s}")
+print(f"{'variant':28s} {'val accuracy':>13s} {'moved digits':>13s} {'seconds':>8s}")
 for name, (acc, moved_acc, seconds) in ablation.items():
     print(f"{name:28s} {acc:13.2%} {moved_acc:13.2%} {seconds:8.1f}")
 
 # %%
 names = list(ablation)
-scores = np.array([ablation[n][:2] for n in names]) * 100  # one row per variant: test, moved test digits
+scores = np.array([ablation[n][:2] for n in names]) * 100  # one row per variant: validation, moved digits
 lo = max(0.0, float(np.median(scores)) - 5)  # zoom in on the interesting range; lower bars are marked
 fig, ax = plt.subplots(figsize=(9, 4))
 rows = np.arange(len(names))
-for j, (label, color) in enumerate([("test digits", "C0"), ("moved test digits (±3 px, ±15°)", "C1")]):
+for j, (label, color) in enumerate([("validation digits", "C0"), ("moved validation digits (±3 px, ±15°)", "C1")]):
     ax.barh(rows + (j - 0.5) * 0.38, np.maximum(scores[:, j], lo) - lo, left=lo, height=0.38, color=color,
             label=label)
     for i, v in enumerate(scores[:, j]):
@@ -570,8 +708,9 @@ ax.invert_yaxis()
 ax.set_xlim(lo, 100.9)
 ax.axvline(scores[0, 0], color="C0", ls=":")
 ax.axvline(scores[0, 1], color="C1", ls=":")
-ax.legend(loc="lower left", fontsize=8)
-ax.set(xlabel="accuracy (%) after a short run: 2 epochs on 12,000 digits (dotted: the final recipe)",
+ax.legend(loc="lower right", fontsize=8)  # the empty part right of the bars
+ax.set(xlabel=f"validation accuracy (%) after a short run: {ablation_epochs} epochs on {ablation_size:,d} digits "
+              "(dotted: the final recipe)",
        title="Ablation: the recipe with one ingredient removed (or added), training seconds in brackets")
 fig.tight_layout()
 
@@ -580,10 +719,11 @@ final_acc, final_moved, _ = ablation["final recipe"]
 print(f"batch norm is worth {100 * (final_acc - ablation['− batch norm'][0]):+.2f} points at this learning rate; "
       f"the one-cycle schedule {100 * (final_acc - ablation['− one-cycle (constant rate)'][0]):+.2f} points")
 print(f"augmentation is worth {100 * (final_moved - ablation['− augmentation'][1]):+.2f} points on moved digits "
-      f"and {100 * (final_acc - ablation['− augmentation'][0]):+.2f} on the test digits as they are")
+      f"and {100 * (final_acc - ablation['− augmentation'][0]):+.2f} on the digits as they are")
 # (The quick smoke run trains far too little to tell, so it skips the checks.)
-assert is_quick() or final_acc > max(ablation["− batch norm"][0], ablation["− one-cycle (constant rate)"][0])
-assert is_quick() or final_moved > ablation["− augmentation"][1]
+check(is_quick() or final_acc > max(ablation["− batch norm"][0], ablation["− one-cycle (constant rate)"][0]),
+      "removing batch norm or the one-cycle schedule costs accuracy")
+_ = check(is_quick() or final_moved > ablation["− augmentation"][1], "augmentation helps on moved digits")
 
 # %% [markdown]
 # How to read the table:
@@ -593,8 +733,8 @@ assert is_quick() or final_moved > ablation["− augmentation"][1]
 #   weights never settle at the end. Both are about optimization: they decide how much a short run can learn.
 # - The **residual connection** hardly matters in a network with five convolutions and batch norm, as the
 #   gradient experiment above suggested; it is there so that the network can grow deeper.
-# - **Augmentation** hardly changes the score on the test digits as they are, but it is what holds the accuracy up
-#   when the digits move: the network has seen every training digit shifted and turned, so a moved test digit is
+# - **Augmentation** hardly changes the score on the digits as they are, but it is what holds the accuracy up
+#   when the digits move: the network has seen every training digit shifted and turned, so a moved digit is
 #   nothing new. Augmentation and dropout are also regularizers, against overfitting, which a two-epoch run has no
 #   time to do. With batch norm, augmentation and label smoothing already in place, dropout has little left to add,
 #   and our recipe goes without it. An ablation is allowed to say that an ingredient is not needed.
@@ -602,7 +742,8 @@ assert is_quick() or final_moved > ablation["− augmentation"][1]
 # %% [markdown]
 # ## Error analysis: the hardest test digits
 #
-# Which digits does the final model get wrong? We compute the loss of every test digit separately
+# Which digits does the final model get wrong? Its recipe is fixed and its test accuracy recorded, so reading its
+# test mistakes can no longer change any choice. We compute the loss of every test digit separately
 # (`reduction="none"`) and show those with the highest loss: the ones the network is most sure about and wrong,
 # or least sure about when right. Each title shows the true label → the prediction.
 
@@ -630,13 +771,16 @@ confusion.fill_diagonal_(0)  # keep only the mistakes
 pairs = [(confusion[t, p].item(), t, p) for t in range(10) for p in range(10) if confusion[t, p] > 0]
 pairs.sort(reverse=True)
 print("most frequent mistakes:", ", ".join(f"{t} taken for {p} ({n}×)" for n, t, p in pairs[:5]))
-print(f"{len(pairs)} different (true, predicted) pairs among the {errors} errors")
+print(f"{len(pairs)} different (true, predicted) pairs among the {errors} errors; the most frequent pair makes "
+      f"{pairs[0][0] / errors:.0%} of them; {sum(n <= 2 for n, _, _ in pairs)} pairs occur once or twice")
+_ = check(is_quick() or sum(n <= 2 for n, _, _ in pairs) >= len(pairs) / 2, "most confused pairs occur once or twice")
 
 # %% [markdown]
-# Many of the hardest digits are ambiguous even to a person: a 4 whose top is closed looks like a 9, a 7 with a
-# bar can pass for a 2, some are badly cut or written over. The errors are spread thinly over many pairs of
-# digits rather than concentrated in one systematic blind spot. At this level,
-# more accuracy comes mostly from averaging several networks (ensembles), not from a better single recipe.
+# Many of the hardest digits are ambiguous even to a person: a 4 whose top is closed looks like a 9 and a 9 whose
+# loop is open like a 4, a 7 with a bar can pass for a 2, some are badly cut or written over. A few confusions
+# recur (the first pairs printed above, several times each), but no single one dominates: the most frequent makes
+# only the printed share of the errors, and most pairs occur once or twice. At this level, more accuracy comes
+# mostly from more training and from averaging several networks (ensembles), not from fixing one blind spot.
 
 # %% [markdown]
 # ## Transfer learning: new digits from ten examples each
@@ -647,22 +791,31 @@ print(f"{len(pairs)} different (true, predicted) pairs among the {errors} errors
 # with the same network trained from scratch on the same fifty examples. No download is needed: both tasks come
 # from MNIST.
 #
-# First the pretraining, with the full recipe, one epoch on the 30,000 training digits 0–4 and five outputs.
+# First the pretraining, with the full recipe, one epoch on the training digits 0–4 (about half of the 50,000)
+# and five outputs; in batches of 128 at a maximum rate of 0.2, so that the single epoch has twice as many steps. Everything in this experiment is scored on the validation digits.
 
 # %%
 low = Y_train < 5
 seed_everything(0)
 pretrained = new_model(num_classes=5)
-pretraining = train_model(pretrained, X_train[low], Y_train[low], epochs=1, verbose=False)
-low_test = Y_test < 5
-print(f"pretrained on {int(low.sum()):,d} digits 0–4 in {pretraining.seconds:.0f} s; accuracy on the test digits "
-      f"0–4: {evaluate(pretrained, X_test[low_test], Y_test[low_test])['accuracy']:.2%}")
+pretraining = train_model(pretrained, X_train[low], Y_train[low], epochs=1, batch_size=128, max_lr=0.2,
+                          verbose=False)
+low_val = Y_val < 5
+print(f"pretrained on {int(low.sum()):,d} digits 0–4 in {pretraining.seconds:.0f} s; accuracy on the validation "
+      f"digits 0–4: {evaluate(pretrained, X_val[low_val], Y_val[low_val])['accuracy']:.2%}")
 
 # %% [markdown]
 # Fine-tuning copies the pretrained network, replaces its last layer by a new one for the five new classes (5–9
 # become labels 0–4), and trains *all* weights for a few steps with a small learning rate (AdamW, 10⁻³) on the
 # fifty examples, augmented. Training from scratch does exactly the same with a freshly initialized network. Few
 # examples mean noisy results, so we repeat the comparison on three different random draws of the fifty examples.
+#
+# One detail: `few_shot_train` runs the network in training mode, so its batch norms also update their running
+# means and variances (the statistics used at evaluation) at every step, each time keeping 90% of the old values
+# (PyTorch's `momentum=0.1`). After a hundred steps, 0.9¹⁰⁰ ≈ 0.00003 of the pretraining statistics is left: they
+# have become those of the fifty new examples. Here that is acceptable, since the new digits are what the network
+# will see. With only a handful of examples, or when the early layers are frozen (exercise 4), one keeps those
+# layers in evaluation mode instead, so that their statistics stay those of the large pretraining set.
 
 # %%
 def few_shot_train(model, x, y, steps, lr=1e-3, seed=0):
@@ -680,8 +833,8 @@ def few_shot_train(model, x, y, steps, lr=1e-3, seed=0):
 
 
 per_class, few_shot_steps, draws = 10, pick(100, 5), 3
-high_test = Y_test >= 5
-X_new_test, Y_new_test = X_test[high_test], Y_test[high_test] - 5
+high_val = Y_val >= 5
+X_new_val, Y_new_val = X_val[high_val], Y_val[high_val] - 5
 transfer = {"from scratch": [], "fine-tuned": []}
 for draw in range(draws):
     chosen = per_class_subset(Y_train, [5, 6, 7, 8, 9], per_class, generator=torch.Generator().manual_seed(draw))
@@ -689,16 +842,16 @@ for draw in range(draws):
 
     seed_everything(draw)
     scratch = few_shot_train(new_model(num_classes=5), x_few, y_few, few_shot_steps)
-    transfer["from scratch"].append(evaluate(scratch, X_new_test, Y_new_test)["accuracy"])
+    transfer["from scratch"].append(evaluate(scratch, X_new_val, Y_new_val)["accuracy"])
 
     seed_everything(draw)
     tuned = copy.deepcopy(pretrained)
     tuned.head[-1] = nn.Linear(tuned.head[-1].in_features, 5).to(dev)  # a new last layer for the new classes
     tuned = few_shot_train(tuned, x_few, y_few, few_shot_steps)
-    transfer["fine-tuned"].append(evaluate(tuned, X_new_test, Y_new_test)["accuracy"])
+    transfer["fine-tuned"].append(evaluate(tuned, X_new_val, Y_new_val)["accuracy"])
 
 for name, accs in transfer.items():
-    print(f"{name:13s} accuracy on the {len(Y_new_test):,d} test digits 5–9: mean {np.mean(accs):.2%}  "
+    print(f"{name:13s} accuracy on the {len(Y_new_val):,d} validation digits 5–9: mean {np.mean(accs):.2%}  "
           f"(draws: {', '.join(f'{a:.2%}' for a in accs)})")
 
 # %%
@@ -710,128 +863,178 @@ for i, accs in enumerate(transfer.values()):
     ax.text(i + 0.3, means[i], f"mean\n{means[i]:.1f}%", va="center")
 ax.set_xlim(-0.5, 1.8)
 ax.set_ylim(max(0, 100 * min(min(a) for a in transfer.values()) - 5), 100)
-ax.set(ylabel="test accuracy on digits 5–9 (%)",
+ax.set(ylabel="validation accuracy on digits 5–9 (%)",
        title="Ten labelled examples per digit\n(bars: mean; dots: three random draws of the examples)")
 fig.tight_layout()
 
 # %%
 gain = np.mean(transfer["fine-tuned"]) - np.mean(transfer["from scratch"])
-assert is_quick() or gain > 0, transfer  # the quick smoke run trains too little to tell
+check(is_quick() or gain > 0, "fine-tuning beats training from scratch on average")  # quick: too little to tell
 scratch_errors, tuned_errors = 1 - np.mean(transfer["from scratch"]), 1 - np.mean(transfer["fine-tuned"])
 print(f"fine-tuning wins by {100 * gain:.1f} points on average: {1 - tuned_errors / scratch_errors:.0%} fewer errors")
 
 # %% [markdown]
 # The pretrained network never saw a 5, 6, 7, 8 or 9, yet it is a better starting point than random weights: its
-# convolutions already respond to the strokes all digits are made of. Fine-tuning makes fewer errors than training
-# from scratch on the same fifty examples. The gain is real but modest here, because 5–9 are quite different
-# shapes from 0–4 and because augmentation and batch norm already make training from scratch surprisingly good on
-# MNIST. On photographs, where networks pretrained on millions of images are reused for a new task with a few
-# hundred examples, the same idea is the standard way to work.
+# convolutions already respond to the strokes all digits are made of. Fine-tuning ends ahead of training from
+# scratch on the same fifty examples on average (the printed means), but the gain is small here, about the size
+# of the differences between draws: 5–9 are quite different shapes from 0–4, and augmentation and batch norm
+# already make training from scratch surprisingly good on MNIST. On photographs, where networks pretrained on
+# millions of images are reused for a new task with a few hundred examples, the gain is large and the same idea is
+# the standard way to work.
 
 # %% [markdown]
 # ## Summary
 #
-# - A deep **stack of small convolutions** sees the whole digit: the receptive field grows by two pixels per 3×3
-#   layer and doubles its step at every pooling; we computed it and saw it as a gradient.
+# - A deep **stack of small convolutions** sees the whole digit: each 3×3 layer widens the receptive field by
+#   2 × (the product of the strides before it) pixels, two at full resolution and more after every pooling; we
+#   computed it and saw it as a gradient.
 # - **Batch normalization** standardizes every channel over the batch, then applies a learned **scaling** and
-#   shift. It keeps the signal at a sensible size through any number of layers, and it made the large learning rate
-#   of our recipe usable: without it the short ablation run lost most of its accuracy.
-# - A **residual connection** adds a block's input to its output, so the gradient reaches the first layers of a
-#   deep network undiminished (orders of magnitude more than through plain blocks in our experiment).
-# - **Dropout**, **data augmentation** and **label smoothing** regularize; the **one-cycle** schedule (warm-up,
-#   then a long cosine descent, momentum mirrored) is what lets a few epochs of **optimization** converge.
-# - Together they trained a network of under 100,000 parameters past the 99.5% target in a few minutes on a CPU
-#   (the recorded accuracy and the training time are printed above). The ablation showed which ingredients carry
-#   the weight in a short run (batch norm, one-cycle), which one buys robustness to moved digits (augmentation),
-#   and which ones are insurance.
-# - The hardest test digits are mostly ambiguous ones; the confusion matrix shows no single blind spot.
-# - **Transfer learning**: a network pretrained on 0–4 and fine-tuned on ten examples of each of 5–9 beat the same
-#   network trained from scratch on those examples.
+#   shift. It keeps the signal at a sensible size through any number of layers (Kaiming initialization does so
+#   only at the start), and it made the large learning rate of our recipe usable: without it the short ablation
+#   run lost most of its accuracy.
+# - A **residual connection** adds a block's input to its output, so the gradient has a short path around every
+#   block (gated by the block's final ReLU in our design, unchanged in pre-activation blocks) and reaches the first
+#   layers of a deep network: orders of magnitude more than through plain blocks in our experiment.
+# - A **global average pool** turns the last maps into one number per channel, so the head needs few weights.
+# - **Dropout**, **data augmentation** and **label smoothing** regularize (label smoothing 0.1 also puts a floor of
+#   about 0.50 under the loss); the **one-cycle** schedule (30% warm-up, then a long cosine descent, momentum
+#   mirrored) is what lets a few epochs of **optimization** converge.
+# - Together they trained a network of under 100,000 parameters past the 99.5% target in about a minute on a CPU,
+#   chosen on the validation split and scored once on the test set (the recorded accuracy and the training time
+#   are printed above). The ablation showed which ingredients carry the weight in a short run (batch norm,
+#   one-cycle), which one buys robustness to moved digits (augmentation), and which ones are insurance.
+# - The hardest test digits are mostly ambiguous ones; a few confusions recur, but most of the mistakes are
+#   scattered over many pairs of digits.
+# - **Transfer learning**: a network pretrained on 0–4 and fine-tuned on ten examples of each of 5–9 ended ahead of
+#   the same network trained from scratch on those examples, on average and by a small margin on MNIST.
 
 # %% [markdown]
 # ## Exercises
 #
-# 1. **Deeper or not?** Train `DeepCNN(blocks=(0, 0, 0))` (no residual block) and `DeepCNN(blocks=(0, 2, 1))` (three)
-#    with the final recipe for two epochs on the full training set. Compare test accuracy and seconds per epoch
-#    with the default network under the same budget.
+# The solutions give their networks and results their own names, so the lesson's `model`, `history` and
+# `pretrained` stay as they were.
+#
+# 1. **Deeper or not?** Train `new_model(blocks=(0, 0, 0))` (no residual block), the default `(0, 1, 0)` and
+#    `new_model(blocks=(0, 2, 1))` (three blocks) with the final recipe on the ablation's budget (`X_small`,
+#    `ablation_epochs`). Compare validation accuracy and seconds per epoch.
 #
 #    <details><summary>Solution</summary>
 #
 #    ```python
 #    for blocks in [(0, 0, 0), (0, 1, 0), (0, 2, 1)]:
 #        seed_everything(0)
-#        m = new_model(blocks=blocks)
-#        h = train_model(m, X_train, Y_train, epochs=2, test=(X_test, Y_test), verbose=False)
-#        print(blocks, f"{h.last['test_accuracy']:.2%}", f"{h.seconds / 2:.1f} s per epoch")
+#        deeper = new_model(blocks=blocks)
+#        deeper_history = train_model(deeper, X_small, Y_small, ablation_epochs, val=(X_val, Y_val), verbose=False)
+#        print(blocks, f"validation accuracy {deeper_history.last['val_accuracy']:.2%}, "
+#              f"{deeper_history.seconds / ablation_epochs:.1f} s per epoch")
 #    ```
-#    The extra blocks at 7×7 pixels cost time; in two epochs their accuracy gain, if any, is small. Depth pays
-#    off on harder data or with longer training.
+#    The extra blocks at 7×7 pixels cost time; in a short run their accuracy gain, if any, is small (compare the
+#    printed numbers, and remember that a tenth of a percent is within the noise). Depth pays off on harder data
+#    or with longer training.
 #    </details>
 #
-# 2. **Test-time augmentation.** Average the model's softmax outputs over the clean test digits and, say, eight
-#    augmented copies of them. Does the test accuracy of the final model go up?
+# 2. **Test-time augmentation.** Average the model's softmax outputs over the clean validation digits and, say,
+#    eight augmented copies of them. Does the validation accuracy of the final model go up? (Validation, not test:
+#    whether to use test-time augmentation is a choice.)
 #
 #    <details><summary>Solution</summary>
 #
 #    ```python
-#    g = torch.Generator().manual_seed(0)
-#    probs = predict(model, X_test).softmax(dim=1)
+#    tta_gen = torch.Generator().manual_seed(0)
+#    tta_probs = predict(model, X_val).softmax(dim=1)
 #    for _ in range(8):
-#        probs += predict(model, augment(X_test, max_shift=1, max_rotation=5, generator=g)).softmax(dim=1)
-#    print(f"{(probs.argmax(1) == Y_test).float().mean():.2%} against {test_accuracy:.2%}")
+#        tta_probs += predict(model, augment(X_val, max_shift=1, max_rotation=5, generator=tta_gen)).softmax(dim=1)
+#    print(f"with test-time augmentation {(tta_probs.argmax(1) == Y_val).float().mean():.2%}, "
+#          f"without {evaluate(model, X_val, Y_val)['accuracy']:.2%}")
 #    ```
-#    Mild augmentation at test time usually gains a few hundredths of a percent; strong augmentation can lose.
+#    Mild augmentation at test time usually changes the accuracy by a few hundredths of a percent either way;
+#    strong augmentation can lose.
 #    </details>
 #
-# 3. **How large a learning rate?** Train the final recipe for one epoch on `X_small` with `max_lr` 0.05, 0.2 and
-#    0.8, once with batch norm and once without (`new_model(batchnorm=False)`). Plot test accuracy against the
-#    learning rate for both.
+# 3. **How large a learning rate?** Train the final recipe for one epoch on `X_small` with `max_lr` 0.05, 0.4 and
+#    1.6, once with batch norm and once without (`new_model(batchnorm=False)`). Plot validation accuracy against
+#    the learning rate for both.
 #
 #    <details><summary>Solution</summary>
 #
 #    ```python
-#    rates = [0.05, 0.2, 0.8]
+#    lr_grid = [0.05, 0.4, 1.6]
+#    fig, ax = plt.subplots(figsize=(5, 3))
 #    for bn_on in (True, False):
-#        accs = []
-#        for lr in rates:
+#        lr_accs = []
+#        for lr in lr_grid:
 #            seed_everything(0)
-#            m = new_model(batchnorm=bn_on)
-#            train_model(m, X_small, Y_small, 1, max_lr=lr, verbose=False)
-#            accs.append(evaluate(m, X_test, Y_test)["accuracy"])
-#        plt.semilogx(rates, accs, marker="o", label=f"batch norm {bn_on}")
-#    plt.xlabel("max learning rate"); plt.ylabel("test accuracy"); plt.legend();
+#            lr_net = new_model(batchnorm=bn_on)
+#            train_model(lr_net, X_small, Y_small, 1, max_lr=lr, verbose=False)
+#            lr_accs.append(evaluate(lr_net, X_val, Y_val)["accuracy"])
+#        print(f"batch norm {bn_on}:", ", ".join(f"{lr:g} → {a:.2%}" for lr, a in zip(lr_grid, lr_accs)))
+#        ax.semilogx(lr_grid, lr_accs, marker="o", label=f"batch norm {bn_on}")
+#    ax.set(xlabel="max learning rate", ylabel="validation accuracy")
+#    ax.legend();
 #    ```
-#    With batch norm the accuracy hardly depends on the rate over this range; without it, large rates fail.
+#    With batch norm the accuracy depends much less on the rate over this range; without it, large rates fail
+#    (the printed accuracies).
 #    </details>
 #
-# 4. **Linear probe.** Instead of fine-tuning all weights, freeze the pretrained network
-#    (`p.requires_grad_(False)` for `tuned.stages.parameters()`) and train only the new last layer on the fifty
-#    examples. How does it compare with full fine-tuning and with training from scratch?
+# 4. **Linear probe.** Instead of fine-tuning all weights, freeze the pretrained network's stages and train only
+#    the new last layer on the fifty examples. How does it compare with full fine-tuning and with training from
+#    scratch? Frozen layers must also stay in evaluation mode: in training mode their batch norms would replace
+#    their running statistics by those of the fifty examples, even though no weight of theirs changes.
 #
 #    <details><summary>Solution</summary>
 #
 #    ```python
-#    chosen = per_class_subset(Y_train, [5, 6, 7, 8, 9], 10, generator=torch.Generator().manual_seed(0))
-#    x_few, y_few = X_train[chosen], Y_train[chosen] - 5
+#    probe_idx = per_class_subset(Y_train, [5, 6, 7, 8, 9], 10, generator=torch.Generator().manual_seed(0))
+#    x_probe, y_probe = X_train[probe_idx].to(dev), (Y_train[probe_idx] - 5).to(dev)
 #    seed_everything(0)
 #    probe_net = copy.deepcopy(pretrained)
 #    probe_net.head[-1] = nn.Linear(probe_net.head[-1].in_features, 5).to(dev)
 #    for p in probe_net.stages.parameters():
 #        p.requires_grad_(False)
-#    few_shot_train(probe_net, x_few, y_few, 100, lr=3e-3)
-#    print(f"{evaluate(probe_net, X_new_test, Y_new_test)['accuracy']:.2%}")
+#    probe_net.eval()  # frozen batch norms keep the pretraining statistics (the head has no batch norm)
+#    probe_opt = torch.optim.AdamW(probe_net.head.parameters(), lr=3e-3, weight_decay=1e-4)
+#    probe_gen = torch.Generator().manual_seed(0)
+#    for _ in range(few_shot_steps):
+#        probe_loss = F.cross_entropy(probe_net(augment(x_probe, generator=probe_gen)), y_probe)
+#        probe_opt.zero_grad()
+#        probe_loss.backward()
+#        probe_opt.step()
+#    print(f"linear probe: {evaluate(probe_net, X_new_val, Y_new_val)['accuracy']:.2%} on the validation digits 5–9 "
+#          f"(fine-tuned, first draw: {transfer['fine-tuned'][0]:.2%}; from scratch: {transfer['from scratch'][0]:.2%})")
 #    ```
-#    The frozen features of a 0–4 network separate 5–9 much less well than full fine-tuning does: the last layers
-#    had specialized in 0–4, and need to adapt too.
+#    Compare the printed accuracies: the frozen features of a 0–4 network were shaped for 0–4 only, so a linear
+#    layer on top of them is usually weaker than full fine-tuning, where the last layers adapt too.
 #    </details>
 #
-# 5. **Fewer examples.** Repeat the transfer comparison with 1, 3 and 30 examples per digit. When does pretraining
-#    help most?
+# 5. **Fewer examples.** Repeat the transfer comparison with 1, 3, 10 and 30 examples per digit. When does
+#    pretraining help most?
 #
 #    <details><summary>Solution</summary>
 #
-#    Put the transfer cell's loop in a function of `per_class` and call it for each value, for example
-#    `for per_class in (1, 3, 10, 30): ...`, printing both means. With one or three examples both methods are
-#    much worse and the draws vary a lot; as the examples grow, both improve and the gap shrinks, because the
-#    fifty or more examples alone begin to be enough on a task as easy as MNIST.
+#    ```python
+#    def compare_transfer(per_digit, n_draws=2):
+#        """Mean validation accuracy on 5–9, from scratch and fine-tuned, with `per_digit` examples of each."""
+#        means = {}
+#        for how in ("from scratch", "fine-tuned"):
+#            accs_how = []
+#            for draw in range(n_draws):
+#                idx = per_class_subset(Y_train, [5, 6, 7, 8, 9], per_digit, generator=torch.Generator().manual_seed(draw))
+#                seed_everything(draw)
+#                if how == "from scratch":
+#                    net = new_model(num_classes=5)
+#                else:
+#                    net = copy.deepcopy(pretrained)
+#                    net.head[-1] = nn.Linear(net.head[-1].in_features, 5).to(dev)
+#                few_shot_train(net, X_train[idx], Y_train[idx] - 5, few_shot_steps, seed=draw)
+#                accs_how.append(evaluate(net, X_new_val, Y_new_val)["accuracy"])
+#            means[how] = float(np.mean(accs_how))
+#        return means
+#
+#
+#    for per_digit in (1, 3, 10, 30):
+#        print(per_digit, "per digit:", {how: f"{acc:.2%}" for how, acc in compare_transfer(per_digit).items()})
+#    ```
+#    Read the printed means: with one or three examples both methods are much worse and the draws vary a lot; as
+#    the examples grow, both improve and the gap usually shrinks, because thirty or more examples per digit alone
+#    begin to be enough on a task as easy as MNIST.
 #    </details>
