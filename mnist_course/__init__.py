@@ -18,7 +18,7 @@ module            notebook  layer     what it holds
 ``train``         05        topic     ``fit``, ``evaluate``, ``predict``: the training loop written out in 05
 ``models``        06        topic     the ``MLP`` built by hand in notebooks 05–06
 ``autoencoders``  07        topic     autoencoders and PCA, their linear baseline
-``lecture``       07        plumbing  the lecture cache: long trainings an instructor prepared load in a second
+``lecture``       11        plumbing  the lecture cache: long trainings an instructor prepared load in a second
 ``judge``         08        topic     the small CNN that labels generated digits (a generator's referee)
 ``cnn``           10        topic     notebook 10's ``LeNet`` and the pixel shifts it is tested with
 ``deep``          11        topic     ``DeepCNN`` with switchable batch norm, residuals, dropout; augmentation

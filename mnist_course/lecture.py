@@ -1,4 +1,4 @@
-"""The lecture cache: long trainings that an instructor prepared before class load in a second (notebook 07).
+"""The lecture cache: long trainings that an instructor prepared before class load in a second (notebook 11).
 
 A training cell that takes more than a few seconds is written as::
 
@@ -37,12 +37,12 @@ _FORMAT = 1  # bump when the entry layout changes: old entries are then retraine
 
 
 def cache_dir() -> Path:
-    """Where lecture-cache entries live: ``<data root>/lecture-cache`` (notebook 07)."""
+    """Where lecture-cache entries live: ``<data root>/lecture-cache`` (notebook 11)."""
     return data_root() / "lecture-cache"
 
 
 def cache_key(name: str, model: nn.Module, hparams: dict[str, Any]) -> str:
-    """A short hash of the run's name, its hyperparameters and the model's class and parameter shapes (notebook 07).
+    """A short hash of the run's name, its hyperparameters and the model's class and parameter shapes (notebook 11).
 
     Two runs share a key only when all of these agree, so a changed setting never loads another run's weights.
     """
@@ -56,7 +56,7 @@ def cache_key(name: str, model: nn.Module, hparams: dict[str, Any]) -> str:
 
 
 def cache_path(name: str, model: nn.Module, hparams: dict[str, Any]) -> Path:
-    """The file that holds the entry for this run (notebook 07)."""
+    """The file that holds the entry for this run (notebook 11)."""
     safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
     return cache_dir() / f"{safe}-{cache_key(name, model, hparams)}.pt"
 
@@ -100,7 +100,7 @@ def _save(path: Path, model: nn.Module, result: Any, seconds: float) -> None:
 
 
 def train_or_load(name: str, model: nn.Module, train: Callable[[], T], **hparams: Any) -> T:
-    """Train ``model`` with ``train()`` and return its result, or load both from the lecture cache (notebook 07).
+    """Train ``model`` with ``train()`` and return its result, or load both from the lecture cache (notebook 11).
 
     ``name`` names the run and ``hparams`` are the settings that define it (epochs, learning rate, width...):
     together with the model's shape they form the cache key. ``train`` trains ``model`` in place and returns a

@@ -148,7 +148,7 @@ def _in_a_kernel() -> bool:
 
 
 def lecture_cache_enabled() -> bool:
-    """True under ``MNIST_COURSE_LECTURE_CACHE=1`` (``make lecture``), never in a strict run (notebook 07)."""
+    """True under ``MNIST_COURSE_LECTURE_CACHE=1`` (``make lecture``), never in a strict run (notebook 11)."""
     return bool(parse_bool("MNIST_COURSE_LECTURE_CACHE")) and not is_strict()
 
 

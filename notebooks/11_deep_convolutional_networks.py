@@ -59,6 +59,7 @@ from mnist_course import deep
 from mnist_course.cnn import LeNet
 from mnist_course.data import TensorBatches, load_splits, mean_std, standardize
 from mnist_course.deep import augment, per_class_subset, shift_rotate
+from mnist_course.lecture import train_or_load
 from mnist_course.models import count_parameters
 from mnist_course.plot import plot_confusion, show_images
 from mnist_course.results import check, record
@@ -604,11 +605,19 @@ print(f"one training step of {batch_size} digits: {layout['slow'] * 1000:.0f} ms
 # %% [markdown]
 # Now the real run: the 50,000 training digits, five epochs, the validation accuracy printed after each. The
 # course's budget for this cell is one minute on a two-core CPU.
+#
+# For a live lecture, the training goes through `train_or_load` from `mnist_course.lecture`: normally it simply
+# trains. An instructor who ran `make lecture` before class and opened the course with `make lab-lecture` gets the
+# weights and history of this very run (the same name and settings) in a second instead; change any of the
+# settings named in the call and the cell trains live again. Stored outputs and CI always train for real.
 
 # %%
 seed_everything(0)
 model = new_model()
-history = train_model(model, X_train, Y_train, epochs, val=(X_val, Y_val))
+history = train_or_load(
+    "11-final", model, lambda: train_model(model, X_train, Y_train, epochs, val=(X_val, Y_val)),
+    epochs=epochs, batch_size=batch_size, max_lr=max_lr, n_train=len(X_train),
+)
 print(f"training time: {history.seconds:.0f} s for {epochs} epochs (budget: 60 s on a 2-core CPU)")
 
 # %%
@@ -683,7 +692,11 @@ ablation = {}
 for name, (model_settings, train_settings) in variants.items():
     seed_everything(0)
     variant = new_model(**model_settings)
-    run = train_model(variant, X_small, Y_small, ablation_epochs, verbose=False, **train_settings)
+    run = train_or_load(  # trains, or loads this variant in a prepared lecture (see the final training above)
+        f"11-ablation {name}", variant,
+        functools.partial(train_model, variant, X_small, Y_small, ablation_epochs, verbose=False, **train_settings),
+        epochs=ablation_epochs, n=ablation_size, **model_settings, **train_settings,
+    )
     ablation[name] = (evaluate(variant, X_val_small, Y_val_small)["accuracy"],
                       evaluate(variant, X_moved, Y_val_small)["accuracy"], run.seconds)
 
