@@ -10,7 +10,7 @@ $(SITE_STAMP): $(STAMP) pyproject.toml
 	touch $(SITE_STAMP)
 
 site: $(SITE_STAMP)
-	$(PY) tools/site_build.py
+	$(PY) -m tools.site_build
 
 site-test: site
 	$(PY) -m pytest -p no:cacheprovider -rs tools/site_check.py

@@ -1,5 +1,6 @@
-"""Sphinx configuration for the course site. Build it with `make site` (tools/site.py), not sphinx-build directly:
-tools/site.py stages docs/ and the stored notebooks into build/site-src/ and writes the generated pages first."""
+"""Sphinx configuration for the course site. Build it with `make site` (python -m tools.site_build), not
+sphinx-build directly: the builder stages docs/ and the stored notebooks into build/site-src/ and writes the
+generated pages first."""
 
 from __future__ import annotations
 
@@ -9,10 +10,9 @@ from pathlib import Path
 
 # conf.py runs from the staged copy (build/site-src/); the checkout's root is two folders up.
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT))  # Sphinx imports conf.py by path: make the checkout's packages importable
 
-from site_build import github_parts, repository_url  # noqa: E402
+from tools.site_build import github_parts, repository_url  # noqa: E402
 
 project = "mnist-course"
 author = "the mnist-course authors"

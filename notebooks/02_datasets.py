@@ -16,6 +16,8 @@
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/02_datasets.ipynb)
 #
+# *Runs in under half a minute on a 2-core CPU (last full run).*
+#
 # A model learns only what its data shows it, so before we train anything seriously we get to know MNIST:
 # where it comes from, how it sits on disk byte by byte, what the digits look like, which numbers the network
 # should see, which images we may learn from and which we must keep aside, and how to hand them to a model quickly.
@@ -197,7 +199,8 @@ print(f"training images in memory: {n_bytes / 1e6:.1f} MB as uint8, {4 * n_bytes
 #
 # A montage of the first ten training images of each digit, drawn as one picture with torchvision's
 # `make_grid` (notebook 03 shows how to build such a grid yourself): row *d* holds digit *d*. Look at how
-# differently people write the same digit.
+# differently people write the same digit. (`torch.nonzero(y_train == d)` lists the positions of the images of
+# digit *d*; notebook 03 explains such boolean masks and indexing with them.)
 
 # %%
 first_ten = torch.cat([torch.nonzero(y_train == d).flatten()[:10] for d in range(10)])
@@ -275,17 +278,21 @@ print(f"most ink: digit {mean_ink.argmax().item()}, least ink: digit {mean_ink.a
 # choice we make. Here we use one *μ* and one *σ* for all pixels (as most MNIST code does).
 
 # %%
-mean, std = mean_std(x_train)  # statistics of the [0, 1] training pixels
+unit_train = x_train.float() / 255                      # normalize: pixels in [0, 1]
+mean, std = unit_train.mean().item(), unit_train.std().item()  # statistics of the TRAINING pixels only
+std_train = (unit_train - mean) / std                   # standardize
+std_test = (x_test.float() / 255 - mean) / std          # the TRAINING mean and std, also for the test set
 print(f"training pixels in [0, 1]: mean {mean:.4f}, std {std:.4f}")
 
-unit_train = to_unit(x_train)
-std_train = standardize(x_train, mean, std)
-std_test = standardize(x_test, mean, std)  # the TRAINING mean and std, also for the test set
+# The package's to_unit, mean_std and standardize do exactly this; later notebooks call them.
+assert torch.equal(to_unit(x_train), unit_train)
+assert max(abs(a - b) for a, b in zip(mean_std(x_train), (mean, std))) < 1e-6
+assert torch.allclose(standardize(x_test, mean, std), std_test)
 for name, t in {"normalized train": unit_train, "standardized train": std_train, "standardized test": std_test}.items():
     print(f"{name:18s}: range {t.min().item():7.4f} .. {t.max().item():.4f}, mean {t.mean().item():7.4f}, std {t.std().item():.4f}")
 
-assert abs(std_train.mean().item()) < 1e-3 and abs(std_train.std().item() - 1) < 1e-3
-print("standardized training pixels have mean 0 and std 1: True")
+centred = abs(std_train.mean().item()) < 1e-3 and abs(std_train.std().item() - 1) < 1e-3
+print(f"standardized training pixels have mean 0 and std 1: {centred}")
 
 # %% [markdown]
 # The test set's mean and standard deviation come out close to, but not exactly, 0 and 1: it is a different sample
@@ -346,10 +353,11 @@ assert abs(raw_over_unit - 255) < 0.01  # scores are linear in the pixels: exact
 
 # %% [markdown]
 # Standardized pixels move the score about twice as far as normalized ones (dividing by the standard deviation
-# stretches them; the ratio is printed), nowhere near the factor of 255 of raw pixels.
+# stretches them 1 / 0.3081 ≈ 3.2-fold, and subtracting the mean first takes some of that back; the ratio is
+# printed), nowhere near the factor of 255 of raw pixels.
 #
-# The random walk does not mind any of this: it only compares scores, and multiplying all of them by 255 changes no
-# prediction (exercise 2 of notebook 01 makes the same point about the weights). **Gradient descent**, which
+# The random walk does not mind the factor of 255: it only compares scores, and multiplying all of them by 255
+# changes no prediction (exercise 2 of notebook 01 makes the same point about the weights). **Gradient descent**, which
 # notebook 04 builds and uses to train this very scorer, does mind. It changes the weights *W* in small steps,
 # *W* ← *W* − lr · ∂loss/∂*W*, with a learning rate *lr*, and for a linear scorer the gradient ∂loss/∂*W* is a sum
 # over the images of each input *x* times a factor that depends on the image's scores and label. With raw pixels
@@ -394,9 +402,10 @@ print("same split when re-run:", torch.equal(again_fit, fit_idx) and torch.equal
 # %% [markdown]
 # This is the one validation split of the whole course. The package holds the same function,
 # `mnist_course.data.split_indices`, and `load_splits()` returns the three splits it makes: `(x_train, y_train),
-# (x_val, y_val), (x_test, y_test) = load_splits()`. Every later notebook loads its data that way, chooses its
-# settings and watches its epochs on the validation set, and touches the test set once, at the end. Here is the
-# proof that the package's split is ours, image for image:
+# (x_val, y_val), (x_test, y_test) = load_splits()`; there `x_train` holds the 50,000 fitting images, not all
+# 60,000. Every later notebook that trains a network loads its data that way, chooses its settings and watches its
+# epochs on the validation set, and touches the test set once, at the end. Here is the proof that the package's
+# split is ours, image for image:
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -529,8 +538,9 @@ print("a batch from each:", tuple(xb_loader.shape), tuple(xb_memory.shape), " ba
 
 # %% [markdown]
 # Now one epoch of each, timed with `best_time` from `mnist_course.timing`. To keep this notebook quick, the epoch
-# runs over a fixed subset of the training set (the first 20,000 images) for both; a full epoch scales with the size. To be fair, the in-memory version
-# includes standardizing the images each epoch, although in practice that is done once. The `DataLoader` epoch runs
+# runs over a fixed subset of the training set (the first 20,000 images) for both; a full epoch scales with the
+# size. To be fair, the in-memory version includes standardizing the images each epoch, although in practice that
+# is done once. The `DataLoader` epoch runs
 # once (it is the slow one); the in-memory epoch takes the best of three. Both run in this one process
 # (`num_workers=0`, the default) and on a single core (`torch.set_num_threads(1)`), so the difference comes from
 # the way the data is fed, not from the number of cores.
@@ -596,12 +606,12 @@ result.passed
 #   changes. A linear scorer's scores, and how far a step of its weights moves them, grow with the pixels: 255
 #   times with raw pixels, which gradient descent (notebook 04) feels twice over.
 # - The course's validation split, 10,000 of the 60,000 training images chosen by a seeded permutation, is the
-#   place to make choices; every later notebook gets it from `load_splits()`. Choosing by a score flatters it (the
-#   best of the random guessers looked clever on the images that chose it and was back at chance on fresh ones),
-#   so the test set is used only once, at the end.
-# - In-memory mini-batches take ten lines (`memory_batches`, the same batches as the package's `TensorBatches`)
+#   place to make choices; every later notebook that trains a network gets it from `load_splits()`. Choosing by
+#   a score flatters it (the best of the random guessers looked clever on the images that chose it and was back
+#   at chance on fresh ones), so the test set is used only once, at the end.
+# - In-memory mini-batches take six lines (`memory_batches`, the same batches as the package's `TensorBatches`)
 #   and were many times faster than a `DataLoader` with per-sample transforms over the same epoch (the ratio is
-#   printed above), with identical numbers in the batches.
+#   printed above), with the same standardized values (checked on the first image).
 #
 # ## Exercises
 #

@@ -16,6 +16,8 @@
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/04_optimization.ipynb)
 #
+# *Runs in under half a minute on a 2-core CPU (last full run).*
+#
 # In notebook 01 a random walk trained a digit classifier by trial and error: every step cost a pass over the
 # training images and told us only "better" or "not better". This notebook computes the **gradient**, which
 # tells in one pass how to change every weight at once, and uses it to go downhill.
@@ -56,7 +58,8 @@ from mnist_course.settings import device, pick, seed_everything
 
 seed_everything(0)
 dev = device()
-# The functions here are tiny and the MNIST part repeats notebook 01's CPU run step for step: we stay on the CPU.
+# The functions here are tiny and the MNIST part reruns notebook 01's random walk (same seed and settings), which
+# notebook 01 ran on the CPU: we stay on the CPU.
 print(f"fastest device here: {dev}; this notebook computes on the CPU")
 
 # %% [markdown]
@@ -135,7 +138,8 @@ fig.tight_layout()
 # $g(x, y)$ it is the vector $\nabla g = (\partial g/\partial x,\; \partial g/\partial y)$, where each
 # partial derivative nudges one coordinate and holds the others still. The gradient points in the
 # direction of steepest ascent, and its length says how steep that is. We check autograd against finite
-# differences on Himmelblau's function, a classic test surface with four minima:
+# differences on Himmelblau's function, a classic test surface with four minima (`torch.autograd.grad(output,
+# input)` returns the gradient instead of storing it in `.grad` as `backward()` did):
 # $g(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2$.
 
 # %%
@@ -399,7 +403,8 @@ print(f"random walk: {STEPS} steps in {walk_seconds:.1f} s, training accuracy {w
 # to `W` changes no prediction, so accuracy is flat almost everywhere (a staircase), and its gradient is
 # zero. We use a smooth stand-in, the **softmax cross-entropy** loss:
 #
-# 1. softmax turns the ten scores of an image into probabilities, $p_k = e^{s_k} / \sum_j e^{s_j}$;
+# 1. softmax turns the ten scores of an image (also called **logits**) into probabilities,
+#    $p_k = e^{s_k} / \sum_j e^{s_j}$;
 # 2. the loss is $-\log p_y$, the negative log-probability of the true digit $y$, averaged over the images.
 #
 # It is 0 only when the model is certain and right, and every weight moves it a little, so its gradient
@@ -420,15 +425,17 @@ print("F.cross_entropy matches the formula:", torch.allclose(loss_by_hand, loss_
 # The race: gradient descent starts from the walk's starting point (the same random `W`) and takes the same
 # number of steps over the same 3,000 images. One step of each looks at all of them once: the walk scores them
 # to measure an accuracy; gradient descent scores them to compute the loss, then runs the backward pass. Here
-# only `W` needs a gradient, $G^\top X$, one more matrix product of the same size as the scoring (in a network
-# with several layers, the backward pass also carries gradients back to each layer's input, and costs about
-# twice the forward). So a step of gradient descent costs a small multiple of a step of the walk; the wall-clock
-# times are printed below.
+# only `W` needs a gradient, $G^\top X$ with $G$ the N×10 gradient of the loss with respect to the scores: one
+# more matrix product of the same size as the scoring (in a network with several layers, the backward pass also
+# carries gradients back to each layer's input, and costs about twice the forward). So a step of gradient
+# descent costs a small multiple of a step of the walk; the wall-clock times are printed below.
 #
 # Which score decides the race? Not training accuracy: gradient descent can push it to 100% on 3,000 images by
 # memorising them, and a metric stuck at its ceiling cannot tell a good model from a lucky one. We judge both
 # learners on the **validation images**, which neither has seen. Computing that accuracy after every step would
-# cost more than the training itself, so the loop measures it at 60 steps spread evenly on a log scale.
+# cost more than the training itself, so the loop measures it at 60 steps spread evenly on a log scale, rounded
+# to whole steps; at the start several round to the same step, so fewer distinct steps are checked (the count
+# is printed below).
 
 # %%
 LR = 0.1
@@ -503,8 +510,9 @@ print(f"its validation accuracy peaks at step {best_step} ({gd_val_curve[best_st
 
 # %% [markdown]
 # Gradient descent passes the walk's final training accuracy within a dozen or so steps (the dotted vertical
-# line), and the walk's final validation accuracy even sooner (printed above): a few gradient steps do what
-# thousands of random ones did. Then the two kinds of score part ways.
+# line), and the walk's final validation accuracy even sooner (printed above; it dips back below for a few
+# steps before passing it for good): a few gradient steps do what thousands of random ones did. Then the two
+# kinds of score part ways.
 # The training loss (right, dashed) falls for all the steps, and training accuracy climbs to its ceiling:
 # gradient descent fits these 3,000 images ever more tightly. On the validation images the loss bottoms out and
 # then rises, and the accuracy peaks and then slips a little: fitting the same images more tightly no longer
@@ -531,8 +539,8 @@ result = record("GD minus random walk, validation points", points_ahead, 8)
 result.passed
 
 # %% [markdown]
-# Nothing here was chosen by looking at the validation images, so the test set, scored once now, should tell
-# the same story:
+# Neither learner's settings were chosen by looking at the validation images (only the target was), so the
+# test set, scored once now, should tell the same story:
 
 # %%
 walk_test, gd_test = (linear_accuracy(w, X_test, y_test).item() for w in (walk.weights, W_gd))
@@ -567,11 +575,11 @@ fig.tight_layout(h_pad=1.5)
 # - In a narrow, ill-conditioned valley plain gradient descent crawls; momentum and Adam reached a loss
 #   orders of magnitude lower in the same number of steps.
 # - On MNIST, accuracy has no useful gradient, so we minimized the smooth cross-entropy loss. With the same
-#   start and the same number of steps, gradient descent passed the random walk's final accuracy within a
-#   few steps. Training accuracy is the wrong scoreboard for the race, since gradient descent memorises the
-#   3,000 images; on the unseen validation images it ended well above the walk and cleared the 8-point target,
-#   and the test set, scored once, agreed (the numbers are printed above). Its validation loss turned upwards
-#   while its training loss kept falling: the first sight of overfitting.
+#   start and the same number of steps, gradient descent passed the random walk's final training accuracy
+#   within a dozen steps. Training accuracy is the wrong scoreboard for the race, since gradient descent
+#   memorises the 3,000 images; on the unseen validation images it ended well above the walk and cleared the
+#   8-point target, and the test set, scored once, agreed (the numbers are printed above). Its validation loss
+#   turned upwards while its training loss kept falling: the first sight of overfitting.
 #
 # Notebook 05 makes gradient descent practical for large data sets: mini-batches, epochs and a proper
 # training loop.
@@ -644,10 +652,10 @@ fig.tight_layout(h_pad=1.5)
 #    adam_optimizer = torch.optim.Adam([W_adam], lr=0.01)
 #    adam_loss_curve = []
 #    for _ in range(STEPS):
-#        adam_loss = F.cross_entropy(X @ W_adam.T, Y)
-#        adam_loss_curve.append(adam_loss.item())
+#        adam_step_loss = F.cross_entropy(X @ W_adam.T, Y)
+#        adam_loss_curve.append(adam_step_loss.item())
 #        adam_optimizer.zero_grad()
-#        adam_loss.backward()
+#        adam_step_loss.backward()
 #        adam_optimizer.step()
 #    plt.loglog(steps_axis[:-1], gd_loss_curve[:-1], label="gradient descent")
 #    plt.loglog(steps_axis[:-1], adam_loss_curve, label="Adam")

@@ -16,6 +16,8 @@
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/05_linear_classifier.ipynb)
 #
+# *Runs in under half a minute on a 2-core CPU (last full run).*
+#
 # Our first real classifier is the simplest one that works: **softmax regression**. Each digit gets one
 # score, a weighted sum of the 784 pixels plus a bias; softmax turns the ten scores into probabilities, and
 # cross-entropy measures how wrong those probabilities are. We build every piece by hand, derive the
@@ -28,7 +30,8 @@
 # - why the textbook softmax overflows, and how the log-sum-exp trick makes it safe;
 # - to derive the **gradient** of the loss by hand, check it against autograd, and compute it **vectorized**;
 # - mini-batch stochastic gradient descent (**optimization** by hand), then the same model with `nn.Linear`,
-#   `torch.optim` and `fit`, reproduced exactly before anything else changes, then improved one change at a time;
+#   `torch.optim` and `fit`, reproduced to float rounding before anything else changes, then improved one change
+#   at a time;
 # - to choose a recipe on a **validation** split and score the test set once, at the end;
 # - to read what the model learned: ten weight templates, a confusion matrix and its most confident mistakes;
 # - that the same model, unchanged, also classifies pictures of clothes (Fashion-MNIST), less well.
@@ -123,8 +126,9 @@ print("parameters:", W.numel() + b.numel())
 # large: in float32, $e^{z}$ overflows to infinity for $z$ above about 88.7, and $\infty / \infty$ is `nan`.
 #
 # The fix uses the fact that softmax does not change when the same constant is subtracted from every logit.
-# Subtracting the row maximum $m$ makes every exponent at most 0, so nothing overflows. The logarithm of
-# the denominator is the **log-sum-exp**,
+# Subtracting the row maximum $m$ makes every exponent at most 0, so nothing overflows, and the sum then holds
+# the term $e^0 = 1$, so it is at least 1 and its logarithm never sees 0. The logarithm of the denominator is
+# the **log-sum-exp**,
 #
 # $$\operatorname{LSE}(z) = \log \sum_j e^{z_j} = m + \log \sum_j e^{z_j - m},$$
 #
@@ -227,10 +231,11 @@ print(f"loss with all weights zero: {loss_at_zero:.4f} = log 10 = {math.log(10):
 #
 # $$\frac{\partial L}{\partial z_k} = \frac{e^{z_k}}{\sum_j e^{z_j}} - [k = y] = p_k - [k = y].$$
 #
-# The loss pushes every wrong digit's logit down by its probability and the true digit's logit up by
-# $1 - p_y$. Because $z_k = w_k \cdot x + b_k$, the chain rule gives $\partial L / \partial w_{kj} =
-# (p_k - [k=y])\, x_j$ and $\partial L / \partial b_k = p_k - [k=y]$. For a batch, stack the rows
-# $G = (P - Y)/N$, with $Y$ the one-hot labels and the $1/N$ from the mean. Then, vectorized,
+# A step downhill therefore pushes every wrong digit's logit down in proportion to its probability and the true
+# digit's logit up in proportion to $1 - p_y$. Because $z_k = w_k \cdot x + b_k$, the chain rule gives
+# $\partial L / \partial w_{kj} = (p_k - [k=y])\, x_j$ and $\partial L / \partial b_k = p_k - [k=y]$. For a batch,
+# stack the rows $G = (P - Y)/N$, with $Y$ the **one-hot** labels (row $i$ all zeros except a 1 in column
+# $y_i$) and the $1/N$ from the mean. Then, vectorized,
 #
 # $$\nabla_W L = G^\top X \quad (10 \times 784), \qquad \nabla_b L = \textstyle\sum_i G_i \quad (10).$$
 
@@ -250,8 +255,9 @@ def loss_and_gradients(X, y, W, b):
 
 # %%
 Xb, yb = X_train[:512], y_train[:512]
-W_check = (0.01 * torch.randn(10, 784, generator=g)).requires_grad_()
-b_check = (0.01 * torch.randn(10, generator=g)).requires_grad_()
+g_check = torch.Generator().manual_seed(1)  # this cell's own random numbers: a re-run draws the same weights
+W_check = (0.01 * torch.randn(10, 784, generator=g_check)).requires_grad_()
+b_check = (0.01 * torch.randn(10, generator=g_check)).requires_grad_()
 
 loss, grad_W, grad_b, _ = loss_and_gradients(Xb, yb, W_check.detach(), b_check.detach())
 F.cross_entropy(Xb @ W_check.T + b_check, yb).backward()
@@ -278,9 +284,9 @@ k, j = divmod(grad_W.abs().argmax().item(), 784)
 steps = torch.linspace(-3, 3, 61)
 with torch.no_grad():
     losses = []
-    for t in steps:
+    for step in steps:
         W_moved = W_check.clone()
-        W_moved[k, j] += t
+        W_moved[k, j] += step
         losses.append(F.cross_entropy(Xb @ W_moved.T + b_check, yb).item())
 fig, ax = plt.subplots(figsize=(6.5, 3.5))
 ax.plot(steps, losses, label="loss")
@@ -295,7 +301,7 @@ fig.tight_layout()
 # %% [markdown]
 # ### Vectorized, not looped
 #
-# The formula $\nabla_W L = \frac1N \sum_i (p_i - y_i)\, x_i^\top$ can also be computed the way it reads: a
+# The formula $\nabla_W L = \frac1N \sum_i (p_i - Y_i)\, x_i^\top$ can also be computed the way it reads: a
 # Python loop over the images, adding one outer product at a time. Same numbers, but the matrix product
 # hands the whole sum to an optimized routine at once. Both versions, timed back to back:
 
@@ -327,8 +333,10 @@ print(f"looped {t['slow'] * 1e3:.1f} ms, vectorized {t['fast'] * 1e3:.2f} ms: {t
 # We start from all weights zero. Two facts make that safe here. The loss of softmax regression is
 # **convex** (a single bowl, no false valleys), so no starting point can trap gradient descent in a worse
 # minimum than another. And there is no **symmetry** to break: the model has no hidden units that would start
-# identical and, receiving identical gradients, stay identical. Each row of $W$ belongs to one digit and gets its
-# own gradient, $(p_k - [k = y])\,x$, which differs from row to row from the very first step. (Notebook 06
+# identical and, receiving identical gradients, stay identical. Each row of $W$ belongs to one digit, and its
+# gradient, the batch average of $(p_k - [k = y])\,x$, differs from row to row from the very first step: at zero
+# weights every $p_k = 0.1$, so one image alone would push its nine wrong rows identically, but the labels differ
+# across the batch, and row $k$ is pulled towards the images of digit $k$. (Notebook 06
 # builds a network with a hidden layer, where a start from zeros fails for exactly that reason.)
 #
 # The loop below keeps the same per-epoch record that `fit` will keep later: training loss and accuracy
@@ -368,8 +376,9 @@ W_hand, b_hand, history_hand = train_by_hand(epochs, lr=0.05, batch_size=128)
 #
 # Everything above is standard equipment in PyTorch. `nn.Linear(784, 10)` holds a `weight` of shape
 # $10 \times 784$ and a `bias` of 10, and computes exactly $XW^\top + b$. `F.cross_entropy` is our stable
-# log-softmax plus negative log-likelihood in one call, autograd replaces the hand-derived gradient, and an
-# optimizer from `torch.optim` performs the update. First a check that `nn.Linear` is the model we trained:
+# log-softmax plus negative log-likelihood (picking $-\log p_y$ at the true label) in one call, autograd
+# replaces the hand-derived gradient, and an optimizer from `torch.optim` performs the update. First a check that
+# `nn.Linear` is the model we trained:
 
 # %%
 linear = nn.Linear(784, 10)
@@ -478,10 +487,10 @@ fig = plot_history({name: h for name, (_, h) in ladder.items()}, keys=("loss", "
 # All four runs train the same 7850 parameters, and they end within about a point of each other (the table
 # above). Adam alone is not better than plain SGD here: at a constant learning rate both keep taking steps of
 # the same size to the end, and their validation accuracy wobbles from epoch to epoch instead of settling (see
-# the "best epoch" column). The schedule is what helps: as the learning rate glides to zero, the last epochs
-# settle into the bottom of the bowl, and the training loss ends lower too. Batches of 512 make an epoch cheaper
-# and cost a little accuracy at the same learning rate. Whatever the optimizer, softmax regression tops out
-# around 92% on MNIST: the limit is the model, not the optimizer, as the next notebook will show.
+# the right panel; Adam's best epoch is the 4th). The schedule is what helps: as the learning rate glides to
+# zero, the last epochs settle into the bottom of the bowl, and the training loss ends lower too. Batches of 512
+# make an epoch cheaper and cost a little accuracy at the same learning rate. Whatever the optimizer, softmax
+# regression tops out around 92% on MNIST: the limit is the model, not the optimizer, as the next notebook will show.
 #
 # The validation images choose the final recipe: the one with the highest validation accuracy after the last
 # epoch. Only that model meets the test set, once.
@@ -505,10 +514,10 @@ result.passed
 # *for* the digit, blue ones evidence *against* it. The logit of digit $k$ is the match between the image and
 # template $k$. A handful of pixels near the border, inked in only a few training images, get extreme weights
 # and would set every image's colour scale, so we clip each template at its 98th percentile for display.
-# Look for the blue centre of the 0 (zeros have no ink there, most other
-# digits do). The border pixels, blank in every training image, share one flat shade: they always hold the same
-# value, so they receive the same gradient (notebook 04). The templates are not pictures of digits: each one is tuned to tell its digit *apart from the other
-# nine*, which is why the strokes of competing digits show up in blue.
+# Look for the blue centre of the 0 (zeros have no ink there, most other digits do). The border pixels, blank in
+# every training image, share one flat shade: they always hold the same value, so they receive the same gradient
+# (notebook 04). The templates are not pictures of digits: each one is tuned to tell its digit *apart from the
+# other nine*, which is why the strokes of competing digits show up in blue.
 
 # %%
 weights = model.weight.detach().cpu()
@@ -655,7 +664,8 @@ print(f"Fashion-MNIST, the same recipe: test accuracy {fashion_test:.2%}")
 #    ```
 #    With 0.005 the loss falls slowly and the accuracy lags behind. With 0.5 the steps overshoot the bottom of
 #    the bowl: the loss is noisy and higher, and the accuracy jumps around. On a convex loss a too-large step
-#    does not get stuck, it just keeps bouncing; a schedule that shrinks the rate (as in the Adam run) fixes it.
+#    does not get stuck, it just keeps bouncing; a schedule that shrinks the rate (as in the cosine-schedule run)
+#    fixes it.
 #    </details>
 #
 # 2. Add L2 weight decay to the hand-written update: the loss gets an extra $\frac{\lambda}{2}\lVert W
@@ -691,7 +701,8 @@ print(f"Fashion-MNIST, the same recipe: test accuracy {fashion_test:.2%}")
 #    p = softmax(z.unsqueeze(0))[0]
 #    print(torch.allclose(J, torch.diag(p) - torch.outer(p, p), atol=1e-6))  # True
 #    ```
-#    Multiplying this Jacobian by the derivative of $-\log p_y$, which is $-[k=y]/p_y$, gives back $p - \text{onehot}(y)$.
+#    Multiplying this Jacobian by the derivative of $-\log p_y$, which is $-[k=y]/p_y$, gives back
+#    $p - \text{onehot}(y)$.
 #    </details>
 #
 # 4. Train the same `nn.Linear` model with the chosen recipe on pixels scaled to [0, 1] instead of
@@ -725,5 +736,6 @@ print(f"Fashion-MNIST, the same recipe: test accuracy {fashion_test:.2%}")
 #
 #    The loss is the *mean* over the batch, so its gradient carries the factor $1/N$. Summing would make every
 #    step 128 times larger, equivalent to a learning rate of 6.4: the updates overshoot wildly, the loss stays
-#    far higher and the accuracy falls several points behind. Averaging also keeps the good learning rate independent of the batch size.
+#    far higher and the accuracy falls several points behind. Averaging also keeps the good learning rate roughly
+#    independent of the batch size.
 #    </details>

@@ -16,6 +16,8 @@
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/06_fully_connected.ipynb)
 #
+# *Runs in under a minute on a 2-core CPU (last full run).*
+#
 # The linear classifier of notebook 05 matches each image against one template per digit, and stalls a little
 # above 92%. Put one layer of 500 nonlinear units between the pixels and the output, and the same data, the same
 # loss and the same optimizers take us past 98%. This notebook shows why that layer helps, builds the network
@@ -157,11 +159,13 @@ fig.tight_layout()
 # %% [markdown]
 # The linear model can only cut the plane in two with one line, so it gets about half the points right. Each
 # ReLU unit is zero on one side of its own line (dashed in the middle panel) and rises like a ramp on the other;
-# the output layer adds these ramps up. Between the dashed lines every unit is either off or on a straight ramp,
-# so the class scores are linear there and the border is a straight piece. The border can bend only where it
-# crosses a unit's line, so every corner of the border in the middle panel sits on a dashed line. A closed convex
-# border crosses each line at most twice, so four units allow up to eight sides: more sides than units. 32 units
-# give an almost round border. Both networks enclose the disk.
+# the output layer adds these ramps up, each with its own weight. Between the dashed lines every unit is either
+# off or on a straight ramp, so the class scores are linear there and the border is a straight piece. The border
+# can bend only where it crosses a unit's line, so every corner of the border in the middle panel sits on a dashed
+# line. A closed convex border crosses each line at most twice, so four units allow up to eight sides: more sides
+# than units. Only three dashed lines cross the window shown (the fourth unit switches on outside it, or nowhere,
+# so it bends nothing here), and they carry the border's six corners, two each. 32 units give an almost round
+# border. Both networks enclose the disk.
 #
 # The nonlinearity is essential. Without the ReLU, two linear layers are just one linear layer in disguise:
 # $W_2(W_1 x + b_1) + b_2 = (W_2 W_1) x + (W_2 b_1 + b_2)$. The check below builds such a stack, folds it into a
@@ -266,8 +270,9 @@ print(f"total: {sum(p.numel() for p in params):,} parameters (the linear model o
 # - and the first layer is again a linear layer: $\nabla_{W_1} = (\partial L / \partial A)^\top X$,
 #   $\nabla_{b_1} = \sum_i (\partial L / \partial A)_i$.
 #
-# That is **backpropagation**: a forward pass that keeps $A$ and $H$, then one backward step per layer, each a
-# matrix product as big as the forward one. Autograd does precisely this, so the two must agree:
+# That is **backpropagation**: a forward pass that keeps $A$ and $H$, then one backward step per layer, made of
+# matrix products as big as the forward one (one for the weights' gradient, one to pass the gradient on to the
+# layer below). Autograd does precisely this, so the two must agree:
 
 # %%
 def gradients_by_hand(X, y, params):
@@ -422,8 +427,10 @@ fig.tight_layout()
 # %% [markdown]
 # Read the table and the two panels together. Every hidden layer beats the linear model, and each step in
 # width helps. At a width of 128, a second or third layer does not help on this budget (both deeper versions
-# score below the single layer); the deeper network of two 512-unit layers comes out on top, but it is also the most expensive, and most of its
-# parameters and seconds go into the first layer again. Width buys accuracy most reliably for a fully
+# score below the single layer); the deeper network of two 512-unit layers comes out on top, but it is also the
+# most expensive, and most of its parameters sit in the first layer again. The seconds are noisier than the
+# parameter counts: in this run 3 × 128 took longer than 1 × 512, which has three times as many parameters.
+# Width buys accuracy most reliably for a fully
 # connected network; depth pays off much more with layers built for images, the convolutions of notebooks 09
 # and 10.
 #
@@ -574,9 +581,9 @@ report(runs)
 # %% [markdown]
 # Look at the middle panel. With weight decay the validation loss no longer turns upwards: it keeps falling almost
 # to the last epoch. Dropout reaches its lowest validation loss later than the unregularized network and stays
-# below it from there on, although it too creeps up towards the end (the epochs are printed above). The training loss shows the mechanism: weight decay stops it from being
-# driven towards zero, because ever-larger weights would be needed for that, and larger weights now cost
-# something.
+# below it from there on, although it too creeps up towards the end (the epochs are printed above). The training
+# loss shows the mechanism: weight decay stops it from being driven towards zero, because ever-larger weights
+# would be needed for that, and larger weights now cost something.
 #
 # The accuracies move much less (by a point or so): all three networks still learn all 1,000 training images
 # by heart, and 1,000 images hold only so much about handwriting. Regularization cannot replace data. What it
@@ -588,17 +595,19 @@ report(runs)
 # Now everything together on the 50,000 training images. The recipe:
 #
 # - `MLP((784, 500, 10), dropout=p)`: how much dropout, if any, the validation images will decide below;
-# - SGD with **momentum** 0.9 (Nesterov's variant). PyTorch keeps a decaying *sum* of past gradients,
-#   $v \leftarrow 0.9\,v + g$, and steps by $\eta\, v$. Where the gradient keeps pointing the same way, $v$ grows
-#   to $g / (1 - 0.9) = 10\,g$, so the effective step is about ten times the learning rate; where it flips sign
-#   from step to step, the terms cancel. That damps the zig-zag across narrow valleys of the loss and speeds up
-#   travel along them (notebook 04);
+# - SGD with **momentum** 0.9. PyTorch keeps a decaying *sum* of past gradients, $v \leftarrow 0.9\,v + g$, and
+#   plain momentum steps by $\eta\, v$; Nesterov's variant, used here, steps by $\eta\,(g + 0.9\,v)$, a look one
+#   step ahead. Where the gradient keeps pointing the same way, $v$ grows to $g / (1 - 0.9) = 10\,g$, so in both
+#   variants the effective step is about ten times the learning rate; where it flips sign from step to step, the
+#   terms largely cancel. That damps the zig-zag across narrow valleys of the loss and speeds up travel along
+#   them (notebook 04);
 # - a **cosine learning-rate schedule**: start at 0.2 and glide to zero, big steps to make progress early,
 #   small ones to settle at the end;
 # - weight decay 5e-4 and batches of 256. Larger batches keep the CPU's matrix routines busier, so an epoch takes
 #   less time. But a batch twice as large means half as many steps per epoch; doubling the learning rate with it
-#   lets each step go about as far as two of the smaller ones would, so an epoch makes about the same progress
-#   (the "linear scaling" rule of thumb, for batches that are not too large). Exercise 4 explores the batch size.
+#   (0.1 for the batches of 128 above, 0.2 here) lets each step go about as far as two of the smaller ones would,
+#   so an epoch makes about the same progress (the "linear scaling" rule of thumb, for batches that are not too
+#   large). Exercise 4 explores the batch size.
 #
 # **A small sweep on the validation images** decides the dropout rate: three runs of the full recipe, with
 # dropout 0, 0.2 and 0.5, each watched on the validation images after every epoch. The run with the best final
@@ -635,16 +644,16 @@ fig = plot_history({f"dropout {rate}": h for rate, (_, h) in sweep.items()},
 # %% [markdown]
 # Read the first epoch of each run: the training accuracy is *below* the validation accuracy. That is not a
 # sign of anything wrong. The training accuracy `fit` prints is a running average over the epoch's batches,
-# each scored by the network as it was at that moment, from its first clumsy steps on, and with dropout
-# switched on, which handicaps the network it scores. The validation accuracy is measured once, after the epoch,
-# by the finished epoch's network with dropout off. Later epochs start from a good network, and the two curves
-# meet and then cross as the network begins to fit its training images better than new ones.
+# each scored by the network as it was at that moment, from its first clumsy steps on, and (in the dropout runs)
+# with dropout switched on, which handicaps the network it scores. The validation accuracy is measured once, after
+# the epoch, by the finished epoch's network with dropout off. Later epochs start from a good network, and the two
+# accuracies meet and then cross as the network begins to fit its training images better than new ones.
 #
 # Dropout makes training harder on purpose: the higher the rate, the higher the training loss stays. Whether
 # that pays on new images at this data size is what the sweep measured, and the printed validation accuracies
 # decide. Read them with their precision in mind: one validation image is 0.01 points, so two runs a few images
 # apart are a near tie, and the sweep's pick between them is close to a coin toss. A rate of 0.5 costs clearly
-# more: eight epochs are not enough for the network to learn around that much noise. Now the chosen network
+# more: within eight epochs the network does not learn around that much noise. Now the chosen network
 # meets the test set, once:
 
 # %%
@@ -706,8 +715,8 @@ print(f"final network (dropout {final_dropout}, chosen on validation): test accu
 #   applied one layer at a time, $G$, then $G W_2$, then the ReLU's mask; written by hand it matched autograd.
 #   Written with raw tensors or as an `nn.Module`, it is the same function; `MLP` in the package is the general
 #   version. Almost all of its parameters are in the first layer.
-# - On a small budget, width paid off more reliably than depth, and the cost in seconds followed the parameter
-#   count.
+# - On a small budget, width paid off more reliably than depth, and the cost in seconds grew roughly with the
+#   parameter count (the timings are noisy: 3 × 128 took longer than 1 × 512 in this run).
 # - With too little data the network memorizes: training loss falls to nearly zero while validation loss
 #   rises. Early stopping, weight decay and dropout (three lines: a random mask and a rescale) curb it; more
 #   data cures it.
@@ -733,10 +742,12 @@ print(f"final network (dropout {final_dropout}, chosen on validation): test accu
 #        plot_regions(ax, two_unit_net, f"seed {seed}: accuracy {two_unit_accuracy:.2f}", unit_lines=True)
 #        print(f"seed {seed}: training accuracy {two_unit_accuracy:.2f}")
 #    ```
-#    The border can bend only on the units' two lines, and two lines cut the plane into at most four regions,
-#    none of them bounded on all sides, so no border built on them can close around the disk: at best it cuts
-#    off a wedge or a strip. A seed can also do worse because a ReLU unit that is zero on all
-#    the points gets zero gradient and never recovers (a "dead" unit), leaving a linear model.
+#    Walk along the first unit's line direction: that unit's value does not change, so the difference of the
+#    two class scores changes only through the second unit's ramp, which never turns back. In one of the two
+#    directions the difference therefore never decreases, so from the disk's centre the class-0 region runs off
+#    to infinity and cannot close around the disk: at best the border cuts off a wedge or a strip. A seed can
+#    also do worse because a ReLU unit that is zero on all the points gets zero gradient and never recovers (a
+#    "dead" unit), leaving in effect a linear model.
 #    </details>
 #
 # 2. Initialize the raw-tensor network with all weights zero instead of He initialization and train one epoch.
@@ -799,10 +810,10 @@ print(f"final network (dropout {final_dropout}, chosen on validation): test accu
 #        print(batch_size, f"{h.seconds:.1f} s", h.last["val_accuracy"])
 #    ```
 #    Batches of 32 make the epoch about twice as slow as 128 (the seconds are printed): many small matrix
-#    products use the CPU poorly, and vectorization pays off on big blocks. At this learning rate their noisy gradients also hurt the accuracy.
-#    Batches of 512 are the fastest and, after one epoch here, about as accurate as 128. Push the batch size
-#    much further and an epoch has too few steps to learn much, so very large batches need a larger learning
-#    rate or more epochs.
+#    products use the CPU poorly, and vectorization pays off on big blocks. At this learning rate their noisy
+#    gradients also hurt the accuracy. Batches of 512 are the fastest and, after one epoch here, about as
+#    accurate as 128. Push the batch size much further and an epoch has too few steps to learn much, so very
+#    large batches need a larger learning rate or more epochs.
 #    </details>
 #
 # 5. On the 1,000-image overfitting experiment, try dropout 0.2 and 0.8 and weight decay 5e-4 and 5e-2. Which

@@ -16,6 +16,8 @@
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/07_autoencoders.ipynb)
 #
+# *Runs in under a minute on a 2-core CPU (last full run).*
+#
 # Up to now every network had a teacher: a label said which digit an image shows. This notebook drops the
 # labels. An **autoencoder** learns to squeeze each image into a handful of numbers and to rebuild the image
 # from them. What it keeps in that small code tells us what matters about a digit.
@@ -104,7 +106,8 @@ print(f"a code of {CODE} numbers is {28 * 28 // CODE}× fewer numbers than the 7
 # train. An autoencoder's *output* is an image, so here the **scaling** of the pixels also fixes what the
 # decoder must produce and what the loss number means. We keep the plain $[0, 1]$ range:
 #
-# - the decoders end in a sigmoid, whose outputs lie in $(0, 1)$, exactly the range of the targets;
+# - the nonlinear decoders (section 5) end in a sigmoid, whose outputs lie in $(0, 1)$, exactly the range of the
+#   targets;
 # - a mean squared error on $[0, 1]$ pixels reads directly: an error of $0.01$ per pixel is a typical miss of
 #   $\sqrt{0.01} = 0.1$, a tenth of full ink.
 #
@@ -192,13 +195,14 @@ fig = show_weights(pca.components, ncols=8, titles=[f"PC {i + 1}" for i in range
 # $W$ to hold principal directions: it is just trained to make $\hat x$ close to $x$.
 #
 # The training loop is the classifier loop from notebook 05 with one change: the target is the input. We write it
-# once and reuse it for every model below. It uses Adam with a one-cycle learning-rate schedule (the rate warms up,
-# then anneals to nearly zero, so the last steps settle into the minimum; notebook 10 draws the schedule and uses it
-# for its classifiers). PyTorch's `OneCycleLR` changes a second setting too: by default (`cycle_momentum=True`) it
-# moves Adam's $\beta_1$, the momentum of its running gradient average, the opposite way, from 0.95 down to 0.85 at
-# the peak rate and back up to 0.95, so the steps are least smoothed when they are largest. The loop rebuilds its
-# optimizer and batches on every call, so re-running a cell starts from scratch. After each epoch it prints the
-# reconstruction error on the validation images; the test images wait for the final comparison.
+# once and reuse it for every model below. It uses Adam (notebook 04) with a one-cycle learning-rate schedule (the
+# rate warms up, then anneals to nearly zero, so the last steps settle into the minimum; notebook 10 draws the
+# schedule and uses it for its classifiers). PyTorch's `OneCycleLR` changes a second setting too: by default
+# (`cycle_momentum=True`) it moves Adam's $\beta_1$, the momentum of its running gradient average, the opposite way,
+# from 0.95 down to 0.85 at the peak rate and back up to 0.95, so the steps are least smoothed when they are
+# largest. The loop rebuilds its optimizer and batches on every call, and every training cell builds a fresh model
+# first, so re-running a cell starts from scratch. After each epoch (with `verbose=False`, after the last one only)
+# it prints the reconstruction error on the validation images; the test images wait for the final comparison.
 
 # %%
 class TiedLinearAutoencoder(nn.Module):
@@ -226,7 +230,8 @@ def add_noise(x, std, generator):
 
 def train_autoencoder(model, epochs=EPOCHS, lr=1e-2, noise_std=0.0, val_inputs=None, loss_fn=F.mse_loss, seed=0,
                       verbose=True, x=None, val=None):
-    """Train model to rebuild clean images x (default x_train); returns one dict per epoch (loss, val_error).
+    """Train model to rebuild clean images x (default x_train); returns one dict per measured epoch
+    (all epochs when verbose, else only the last; loss, val_error).
 
     The validation error compares model(val_inputs) with the clean validation images val (default x_val); the
     inputs default to val itself.
@@ -330,9 +335,10 @@ fig = show_weights(linear.W.detach().cpu(), ncols=8, title="Rows of the tied lin
 # other way: every input value stamps a weighted 3×3 patch onto an output twice as large, so the decoder can grow
 # 7×7 maps back into a 28×28 image.
 #
-# One detail connects back to scaling: most MNIST pixels are 0 (background), and a sigmoid of 0 is 0.5, so an
-# untrained decoder paints a uniform grey page and wastes its first steps erasing it. Both models start the last
-# bias at −2, and sigmoid(−2) ≈ 0.12 is close to the mean pixel: training starts from a nearly blank page.
+# One detail connects back to scaling: most MNIST pixels are 0 (background), but an untrained last layer outputs
+# values near 0, and sigmoid(0) = 0.5, so an untrained decoder paints a uniform grey page and wastes its first steps
+# erasing it. Both models start the last bias at −2, and sigmoid(−2) ≈ 0.12 is close to the mean pixel: training
+# starts from a nearly blank page.
 #
 # Each model is an encoder and a decoder, each an `nn.Sequential`; what they share (encode, decode, and the round
 # trip that returns images in the input's shape) sits in a small base class.
@@ -462,10 +468,10 @@ result.passed
 # ## 6. How small can the code be?
 #
 # The bottleneck trades size against quality. PCA's whole curve is cheap: because its directions are orthonormal,
-# dropping direction $j$ adds exactly the square of coordinate $j$ to the error (Pythagoras), so one projection gives
-# the error for every $k$ (`PCA.errors_by_size`). For the autoencoders we train one fully connected model per code
-# size with the same short recipe, and one more convolutional one with a wide code, using the package's copies of
-# our two classes.
+# dropping direction $j$ adds exactly the square of coordinate $j$ to an image's summed squared error (Pythagoras),
+# so one projection gives the error for every $k$ (`PCA.errors_by_size`). For the autoencoders we train one fully
+# connected model per code size with the same short recipe, and one more convolutional one with a wide code, using
+# the package's copies of our two classes.
 
 # %%
 SIZES = [2, 4, 8, 16, 32, 64]
@@ -517,9 +523,10 @@ for k in sorted(set(SIZES) | set(CONV_SIZES)):
 # The fully connected autoencoder beats PCA clearly at small and medium code sizes. At the very smallest sizes
 # the gain is smaller: two or four numbers cannot hold a digit's details whatever the method. As the code grows,
 # PCA catches up fast, because many linear directions together describe a digit well. With the widest code, the
-# fully connected autoencoder's short training no longer beats PCA (its share is near or above 100%), while the
-# convolutional one keeps a clear lead: its filters build in that neighbouring pixels belong together, so it needs less training to
-# make good use of a wide code. The shares printed above show the price and the payoff of nonlinearity at each size.
+# fully connected autoencoder's short training no longer beats PCA (its share is above 100%), while the
+# convolutional one, with the same short training, keeps a clear lead: its filters build in that neighbouring
+# pixels belong together, which plausibly lets it make good use of a wide code sooner. The shares printed above
+# show the price and the payoff of nonlinearity at each size.
 
 # %% [markdown]
 # ## 7. A 2-D code: every digit becomes a point
@@ -555,7 +562,8 @@ fig = plot_embedding(z_ae, y_test[:N_MAP], title="Autoencoder: each test digit a
 # %% [markdown]
 # To put a number on "sorted", ask each mapped digit's ten nearest neighbours in the plane to vote on its label.
 # Distances depend on the scaling of the axes, so each coordinate is first standardized; otherwise the axis with
-# the larger spread would decide alone. A 10% vote agreement would mean the map ignores the digits entirely.
+# the larger spread would decide alone. About 10% agreement (chance, with ten classes) would mean the map ignores
+# the digits entirely.
 
 # %%
 def neighbour_vote(z, labels, k=10):
@@ -576,7 +584,7 @@ check(is_quick() or vote_ae > vote_pca + 0.1, "the autoencoder's 2-D map sorts t
 # Without ever seeing a label, the autoencoder sorts the digits into regions more cleanly than PCA's two linear
 # coordinates, where most classes pile on top of each other. The regions still overlap (4, 7 and 9 share a lot
 # of ink, and so do 3, 5 and 8), and the axes mean nothing on their own: like the rotation freedom in section 4,
-# any smooth reshaping of the plane would serve the decoder equally well.
+# any smooth invertible reshaping of the plane would serve the decoder equally well.
 
 # %% [markdown]
 # ## 8. Walking a straight line between two digits
@@ -617,8 +625,8 @@ fig = show_rows({"pixel blend": pixel_blend, "2-D code": path_2d_images, f"{CODE
 # a single code, so it is drawn as one shape, and the decoder only knows how to draw things that look like
 # digits. With sixteen numbers the stroke bends from one digit into the other. With two numbers the decoder has
 # far less to work with, and the very first picture shows it: the start is a test 4, but the 2-D autoencoder
-# redraws it as a 9. On its way the line crosses other digits' regions too, so the decoded strip passes through
-# other digits before it reaches the 0. Here is the path drawn on the map of codes, zoomed in around it:
+# redraws it as a 9. On its way the line crosses the region of the 6s, so the decoded strip passes through 6s
+# before it reaches the 0. Here is the path drawn on the map of codes, zoomed in around it:
 
 # %%
 fig = plot_embedding(z_ae, y_test[:N_MAP], title="The straight path through the 2-D codes (zoomed in)", s=6)
@@ -725,7 +733,8 @@ print(f"test MSE per pixel, code size {CODE}   {'MNIST':>8s} {'Fashion':>8s}")
 for name in fashion_errors:
     print(f"{name:32s} {mnist_errors[name]:8.4f} {fashion_errors[name]:8.4f}")
 fashion_ratio = fashion_errors["conv AE"] / fashion_errors["PCA"]
-print(f"conv AE as a share of PCA's error:  MNIST {errors['conv AE'] / errors['PCA']:.0%}   Fashion {fashion_ratio:.0%}")
+mnist_ratio = errors["conv AE"] / errors["PCA"]
+print(f"conv AE as a share of PCA's error:  MNIST {mnist_ratio:.0%}   Fashion {fashion_ratio:.0%}")
 
 # %%
 f_show = torch.tensor([int((fy_test == c).nonzero()[0]) for c in range(10)])  # the first test image of each class
@@ -752,16 +761,16 @@ fashion_result = record(f"Fashion-MNIST conv AE / PCA test MSE, k={CODE}", fashi
 # - An **autoencoder** is an encoder to a small code and a decoder back, trained with a reconstruction loss whose
 #   target is the input itself: no labels. The bottleneck forces it to reduce the dimension.
 # - **Scaling** fixes the meaning of that loss: with pixels in $[0, 1]$ and a sigmoid output, the mean squared
-#   error per pixel is directly interpretable, and the mean-image baseline gives it a floor to beat.
+#   error per pixel is directly interpretable, and the mean-image baseline gives it a yardstick to beat.
 # - PCA from one `torch.linalg.svd` is the best linear code. A linear autoencoder with tied weights, trained by
 #   gradient descent, reached nearly the same error (the printed gap) and the same subspace, only in rotated
 #   **coordinates**.
 # - Nonlinear autoencoders beat PCA at the same code size: the recorded ratio shows the convolutional one well below
-#   PCA's error. The curve shows where the gain is: clear at small and medium codes, while with a wide code PCA
-#   is hard to beat without longer training.
-# - A 2-D code turns each digit into a point with two coordinates; the classes separate without labels (the
-#   neighbour vote measured how much better than PCA), and decoding a straight walk between two codes morphs one
-#   digit into another instead of cross-fading.
+#   PCA's error. The curve shows where the gain is: clear at small and medium codes, while with a wide code the
+#   fully connected one no longer beat PCA with this short training (the convolutional one still did).
+# - A 2-D code turns each digit into a point with two coordinates; without labels the classes sort into
+#   overlapping regions (the neighbour vote measured how much better than PCA), and decoding a straight walk
+#   between two codes morphs one digit into another instead of cross-fading.
 # - A denoising autoencoder, trained with noisy inputs and clean targets, cleans test digits better than a plain
 #   one (the printed errors).
 # - On Fashion-MNIST the same convolutional autoencoder still beats PCA at the same code size, by a smaller

@@ -16,6 +16,8 @@
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/08_generative_networks.ipynb)
 #
+# *Runs in about 1½ minutes on a 2-core CPU (last full run).*
+#
 # Notebook 07's autoencoder could redraw a digit from its code. It could not draw a *new* digit: nobody told us
 # which codes are typical, and a random code decodes to a smudge. This notebook builds networks that draw digits
 # nobody wrote, and asks how to tell whether they are any good when there is no label to check against.
@@ -114,8 +116,9 @@ judge_result.passed
 
 # %% [markdown]
 # Here is the yardstick every generator will be held against: the judge's verdict on the *real* test digits.
-# `judge_samples` returns the most likely digit and its probability (the confidence) for each image, and
-# `digit_shares` the share of each digit among the verdicts.
+# `judge_samples` runs the judge, turns its logits into probabilities with a softmax, and returns for each image
+# the most likely digit and its probability (the confidence); `digit_shares` counts each digit among the verdicts
+# (`torch.bincount`) and divides by their number.
 
 # %%
 CONFIDENT = 0.9  # a verdict with at least this probability counts as confident
@@ -154,10 +157,11 @@ print("verdicts:", tuple(real_digits.shape), real_digits.dtype, "  shares sum to
 # $\partial z / \partial \mu = 1$, $\partial z / \partial \sigma = \varepsilon$. The encoder outputs
 # $\log \sigma^2$ rather than $\sigma$, so that any real number it produces is a valid variance.
 #
-# A check we can do by hand: for $z \sim \mathcal N(\mu, \sigma^2)$, $\mathbb E[z^2] = \mu^2 + \sigma^2$, so
-# $\partial\, \mathbb E[z^2] / \partial \mu = 2\mu$ and $\partial\, \mathbb E[z^2] / \partial \log\sigma^2 =
-# \sigma^2$. Autograd, through many reparameterized draws, should find the same numbers. PyTorch's distributions
-# offer both ways: `sample()` draws without a gradient, `rsample()` uses the trick.
+# A check we can do by hand: for $z \sim \mathcal N(\mu, \sigma^2)$ the expected value (the average over
+# endlessly many draws) is $\mathbb E[z^2] = \mu^2 + \sigma^2$, so $\partial\, \mathbb E[z^2] / \partial \mu = 2\mu$
+# and $\partial\, \mathbb E[z^2] / \partial \log\sigma^2 = \sigma^2$. Autograd, through the average over many
+# reparameterized draws (a **Monte Carlo** estimate of the expected value), should find nearly the same numbers.
+# PyTorch's distributions offer both ways: `sample()` draws without a gradient, `rsample()` uses the trick.
 
 # %%
 def reparameterize(mu, log_var):
@@ -186,9 +190,13 @@ print("a plain sample() carries a gradient:", no_trick.requires_grad)
 # The VAE is trained to make the training images likely under the model: decode a code from the prior, what is
 # the probability $p(x)$ of drawing image $x$? That probability is an integral over all codes we cannot compute,
 # but it has a lower bound we can, the **evidence lower bound** (ELBO). Here $q(z \mid x) = \mathcal N(\mu(x),
-# \sigma^2(x))$ is the encoder's cloud and $p(x \mid z)$ the decoder. Bayes' rule,
-# $p(x) = p(x \mid z)\,p(z) / p(z \mid x)$, holds for every $z$; take its logarithm, average it over
-# $z \sim q(z \mid x)$, and add and subtract $\log q(z \mid x)$:
+# \sigma^2(x))$ is the encoder's cloud, $p(x \mid z)$ the decoder, and $p(z \mid x)$ the **true posterior**: which
+# codes the model itself assigns to $x$. Bayes' rule (the two ways of writing the joint probability,
+# $p(x \mid z)\,p(z) = p(z \mid x)\,p(x)$, solved for $p(x)$), $p(x) = p(x \mid z)\,p(z) / p(z \mid x)$, holds for
+# every $z$; take its logarithm, average it over $z \sim q(z \mid x)$, add and subtract $\log q(z \mid x)$, and
+# group the terms into two **Kullback–Leibler (KL) divergences**,
+# $\mathrm{KL}(q \,\|\, p) = \mathbb E_q[\log q(z) - \log p(z)]$, a measure of how far $q$ is from $p$ that is
+# zero when they are equal and positive otherwise:
 #
 # $$\log p(x) \;=\; \underbrace{\mathbb E_{q}\big[\log p(x \mid z)\big]}_{\text{reconstruction}}
 # \;-\; \underbrace{\mathrm{KL}\big(q(z \mid x)\,\big\|\,p(z)\big)}_{\text{distance from the prior}}
@@ -196,11 +204,12 @@ print("a plain sample() carries a gradient:", no_trick.requires_grad)
 #
 # The first two terms are the ELBO. The last one compares the encoder's cloud with the true posterior, which we
 # cannot compute, but like every KL divergence it is never negative: so $\log p(x) \ge \text{ELBO}$, with equality
-# when the encoder is exact. We minimize the negative ELBO, two terms in nats per image:
+# when the encoder is exact. We minimize the negative ELBO, two terms in nats per image (the nat is the unit of
+# natural logarithms, the ones PyTorch's losses use):
 #
-# - **Reconstruction.** The decoder outputs one logit per pixel and reads it as the probability of ink, so
-#   $-\log p(x \mid z)$ is the binary cross-entropy summed over the 784 pixels. One draw of $z$ per image estimates
-#   the expectation.
+# - **Reconstruction.** The decoder outputs one logit per pixel and reads it as the probability $\hat x$ of ink, so
+#   $-\log p(x \mid z)$ is the binary cross-entropy $-[\,x \ln \hat x + (1 - x) \ln(1 - \hat x)\,]$ summed over
+#   the 784 pixels. One draw of $z$ per image estimates the expectation.
 # - **KL divergence.** Between two normal distributions it has a closed form; per latent coordinate,
 #   $\mathrm{KL} = \tfrac12\,(\mu^2 + \sigma^2 - 1 - \log \sigma^2)$, summed over coordinates. It is zero only
 #   when $\mu = 0$ and $\sigma = 1$: a cloud exactly on the prior, which would carry no information about $x$.
@@ -236,9 +245,9 @@ assert abs(kl_closed.item() - kl_monte_carlo) < 0.01
 # %% [markdown]
 # ### The model
 #
-# A fully connected encoder (784 → 256 → two heads, $\mu$ and $\log\sigma^2$) and decoder (code → 256 → 784 logits).
-# The first code has **two** latent coordinates, so that we can look at the whole latent space at once. The `extra`
-# argument is for section 4, where the digit's label will be fed in alongside; here it is zero.
+# A fully connected encoder (784 → 256 → two heads, $\mu$ and $\log\sigma^2$) and decoder (code → 256 → 784
+# logits). The first code has **two** latent coordinates, so that we can look at the whole latent space at once.
+# The `extra` argument is for section 4, where the digit's label will be fed in alongside; here it is zero.
 
 # %%
 class VAE(nn.Module):
@@ -351,7 +360,9 @@ check(is_quick() or all(b > a for a, b in zip(kl_column[1:], kl_column[2:])), "t
 # ### Latent coordinates
 #
 # Each validation digit's mean code $\mu(x)$ is a point with two **coordinates**. Unlike notebook 07's map, this one
-# is held in place by the prior: centred on the origin, about one unit wide in each direction, without big holes.
+# is held in place by the prior: centred near the origin, spread about as wide as the prior (the printed standard
+# deviations are a little above its 1), with the digits' regions touching and only narrow gaps, the clearest one
+# around the 1s.
 
 # %%
 N_MAP = pick(3_000, 1_000)
@@ -494,8 +505,9 @@ plt.show()
 # $$z_{t+1} = \rho\, z_t + s\, \varepsilon_t, \qquad \varepsilon_t \sim \mathcal N(0, I), \quad \rho = 0.9,\ s = 0.43.$$
 #
 # Each step shrinks the code a little and adds a little noise. The spread then settles where the two balance,
-# at $s / \sqrt{1 - \rho^2}$ per coordinate, which for our $\rho$ and $s$ is almost exactly the prior's spread of 1. The walk wanders forever, but
-# stays where the prior puts its codes. First a check on a long walk, then a short one decoded frame by frame.
+# at $s / \sqrt{1 - \rho^2}$ per coordinate, which for our $\rho$ and $s$ is almost exactly the prior's spread of 1.
+# The walk wanders forever, but stays where the prior puts its codes. First a check on a long walk, then a short
+# one decoded frame by frame.
 
 # %%
 RHO, STEP = 0.9, 0.43
@@ -549,12 +561,14 @@ print(f"{len(set(walk_digits.tolist()))} different digits, "
 check(is_quick() or len(set(walk_digits.tolist())) >= 3, "the walk crosses the regions of at least three digits")
 
 # %% [markdown]
-# Frame to frame the drawing changes only a little: a stroke thickens, a loop opens or closes. Where the walk
-# lingers inside one digit's region we watch one digit in slowly changing styles; where it crosses into another
-# region the drawing morphs into that digit, through in-between shapes rather than a jump. That smoothness is what
-# the KL term bought: nearby codes decode to similar drawings everywhere the prior reaches. The judge's reading
-# (printed above) flips often between neighbouring frames: many frames are exactly such in-between shapes, which
-# it cannot settle.
+# Most frames differ only a little from the one before: a stroke thickens, a loop opens or closes. Where the walk
+# lingers inside one digit's region (the 7s and 9s of the second and fourth rows) we watch one digit in slowly
+# changing styles; where it crosses into another region the drawing morphs into that digit, often through
+# in-between shapes. A step is not always small, though: its typical length is $s\sqrt 2 \approx 0.6$, and near the
+# centre of the map, where the regions of 3, 5, 8 and 9 meet, one step can turn a 3 into a 9 or a 6 (the first
+# and last rows). That smoothness, where it holds, is what the KL term bought: nearby codes decode to similar
+# drawings everywhere the prior reaches. The judge's reading (printed above) flips often between neighbouring
+# frames: many frames are in-between shapes, which it cannot settle.
 
 # %% [markdown]
 # ## 3. A GAN: two networks in a game
@@ -571,7 +585,8 @@ check(is_quick() or len(set(walk_digits.tolist())) >= 3, "the walk crosses the r
 # Until now, **optimization** meant walking downhill on one loss. A GAN has two players with opposite goals, the
 # min-max game
 #
-# $$\min_G \max_D \;\; \mathbb E_{x \sim \text{data}}\big[\log D(x)\big] + \mathbb E_{z}\big[\log\big(1 - D(G(z))\big)\big].$$
+# $$\min_G \max_D \;\; \mathbb E_{x \sim \text{data}}\big[\log D(x)\big] \;+\;
+# \mathbb E_{z}\big[\log\big(1 - D(G(z))\big)\big].$$
 #
 # $D$ climbs this value (tell real from fake), $G$ descends it (fool $D$). We take turns: one gradient step for $D$,
 # then one for $G$. Three standard details make the game train well:
@@ -583,7 +598,9 @@ check(is_quick() or len(set(walk_digits.tolist())) >= 3, "the walk crosses the r
 #   certain and keeps giving $G$ useful gradients.
 # - **The DCGAN recipe** (Radford et al., 2015): convolutions in both networks (transposed convolutions to upsample in
 #   $G$; notebook 09 builds convolutions from scratch, notebook 07 sketched the transposed kind), batch
-#   normalization (notebook 10 explains it; here: each channel standardized over the mini-batch), ReLU in $G$ and LeakyReLU in $D$, a tanh output (pixels in $[-1, 1]$), weights drawn
+#   normalization (notebook 10 explains it; here: each channel standardized over the mini-batch), ReLU in $G$
+#   and LeakyReLU in $D$ ($\max(x, 0.2x)$: a ReLU that lets a fifth of the negative side through), a tanh output
+#   (an S-curve like the sigmoid, from $-1$ to $1$: pixels in $[-1, 1]$), weights drawn
 #   from $\mathcal N(0, 0.02^2)$, and Adam with $\beta_1 = 0.5$. Ours is a very small DCGAN, so it tolerates a
 #   learning rate of $10^{-3}$ instead of the usual $2 \cdot 10^{-4}$, and draws all ten digits after far fewer
 #   steps: short enough for a laptop CPU.
@@ -781,11 +798,14 @@ check(is_quick() or end_of_game["G loss"] > EQ_LOSS_G, "G's loss ends above its 
 # %% [markdown]
 # After a short opening where the discriminator wins easily, the two settle into a tug of war near the smoothed
 # equilibrium, not the unsmoothed one: the mean verdicts on real and on fake digits end on either side of 0.45,
-# close to it, and the losses near their dashed lines. Not exactly at it: the discriminator still tells real from
-# fake a little better than chance (its verdict on real digits stays above its verdict on fakes), which is what
-# keeps teaching the generator. The generator's loss sits above 0.80 for that reason and for two more: it is the
-# average of $-\ln D$ over the fakes, which is larger than $-\ln$ of the average verdict, and it is measured just
-# after the discriminator's move. Neither loss tells us how good the digits are. For that we look, then we measure.
+# close to it and both below ½, and the generator's loss is nearer 0.80 than $\ln 2 \approx 0.69$. (The
+# discriminator's loss cannot tell the two equilibria apart: 1.38 and 1.39 are almost the same number.) Both
+# losses end near their dashed lines, but not on them: the discriminator still tells real from fake a little
+# better than chance (its verdict on real digits stays above its verdict on fakes, and its loss ends a little
+# below 1.38), which is what keeps teaching the generator. The generator's loss sits above 0.80 for that reason
+# and for two more: it is the average of $-\ln D$ over the fakes, which is larger than $-\ln$ of the average
+# verdict, and it is measured just after the discriminator's move. Neither loss tells us how good the digits are.
+# For that we look, then we measure.
 
 # %%
 fig, axes = plt.subplots(1, len(CHECKPOINTS), figsize=(10, 2.9))
@@ -922,7 +942,7 @@ print(f"conditional VAE: {cvae_match:.1%} of {len(cvae_requests):,} samples are 
 print("requests per digit:", torch.bincount(cvae_requests).tolist())
 
 # %%
-fig = plot_confusion(cvae_requests, cvae_digits, title="Conditional VAE: requested digit (rows) vs judge's verdict")
+fig = plot_confusion(cvae_requests, cvae_digits, title="Conditional VAE: requested vs judged digit")
 fig.axes[0].set(ylabel="requested digit", xlabel="digit the judge sees")
 plt.show()
 
@@ -967,10 +987,12 @@ plt.show()
 
 # %% [markdown]
 # The real digits set the bar: almost all of them are read confidently. The 2-D VAE's blurry averages fall far
-# short; the 16-D VAE and the GAN stand where the table puts them; and the conditional VAE, told which digit to
-# draw, is the most readable generator here even with only two coordinates of style. A judge is not the last word, though: it is
-# fooled by anything that looks enough like a digit to it, and it cannot see whether the drawings are varied within
-# a digit. Research uses stronger referees on the same idea (the Inception score, the Fréchet Inception distance).
+# short, and the 16-D VAE's samples are read hardly more confidently, although every digit now appears. The GAN's
+# are read confidently about half the time, with every digit present, and the conditional VAE, told which digit
+# to draw, is the most readable generator here even with only two coordinates of style. A judge is not the last
+# word, though: it is fooled by anything that looks enough like a digit to it, and it cannot see whether the
+# drawings are varied within a digit. Research uses stronger referees on the same idea (the Inception score, the
+# Fréchet Inception distance).
 
 # %% [markdown]
 # ## Summary
@@ -981,21 +1003,23 @@ plt.show()
 # - A **variational autoencoder** encodes each image as a cloud, not a point, and pulls the clouds toward a standard
 #   normal prior. Its loss, the negative **ELBO**, is a reconstruction term plus a KL term, both written out and
 #   checked above. The **reparameterization trick** $z = \mu + \sigma\varepsilon$ lets the **gradient** pass through
-#   the random draw, and autograd's gradient matched the exact one.
+#   the random draw, and autograd's gradient agreed with the exact one to within 0.01.
 # - With two latent **coordinates** the whole latent space fits in one picture: the grid decodes to digits
-#   everywhere, and a **random walk** with a pull toward the origin stays on the prior and morphs smoothly from digit
-#   to digit. The 2-D VAE's samples are blurry and some digits are rare: the printed confident share and smallest
-#   digit share put numbers on both. A 16-D VAE rebuilds test digits far more sharply, with a better test ELBO: the
-#   blur was the small code's, not the VAE's. (Our ELBO on grey-level pixels measures the training objective, not a
-#   likelihood comparable with published binarized-MNIST numbers.)
-# - A **GAN** trains by a min-max game, a different kind of **optimization**: the losses hover near the
-#   equilibrium instead of falling (with one-sided label smoothing, a discriminator answering 0.45, not ½), and
-#   only looking and measuring tell whether it works. Our small DCGAN drew every
-#   digit, its smallest digit share above the 4% target.
+#   everywhere, and a **random walk** with a pull toward the origin stays on the prior and morphs, mostly smoothly,
+#   from digit to digit. The 2-D VAE's samples are blurry and some digits are rare or missing: the printed
+#   confident share and smallest digit share put numbers on both. A 16-D VAE rebuilds test digits far more sharply,
+#   with a better test ELBO: the blur of the reconstructions was the small code's, not the VAE's. Its prior samples
+#   cover every digit, but the judge reads them hardly more confidently than the 2-D VAE's. (Our ELBO on
+#   grey-level pixels measures the training objective, not a likelihood comparable with published binarized-MNIST
+#   numbers.)
+# - A **GAN** trains by a min-max game, a different kind of **optimization**: after a short opening the losses
+#   hover near the equilibrium instead of falling (with one-sided label smoothing, a discriminator answering 0.45,
+#   not ½), and only looking and measuring tell whether it works. Our small DCGAN drew every digit, its smallest
+#   digit share above the 4% target.
 # - A **conditional VAE** draws the digit you ask for, separating label from style; the judge read the requested
-#   digit in most of its samples, above the 90% target.
+#   digit in nearly all of its samples, above the 90% target.
 #
-# Next, notebook 09 opens up the tool the judge, the GAN and the conditional grid relied on: the convolution.
+# Next, notebook 09 opens up the tool the judge and the GAN relied on: the convolution.
 
 # %% [markdown]
 # ## Exercises

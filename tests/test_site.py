@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
+from tools import site_build
 
-import site_build  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 ROWS = [
     {"notebook": "01_random_walk", "metric": "acc", "value": 0.83, "target": 0.75, "passed": True, "seconds": 13.3},

@@ -1,6 +1,6 @@
 """Build the course's static site into build/site/ (`make site`).
 
-python tools/site_build.py
+python -m tools.site_build
 
 The site is Sphinx + MyST-NB + sphinx-book-theme, configured in docs/conf.py. This script stages the sources in
 build/site-src/: docs/ as it is, the notebooks as stored (never re-executed: their outputs are the ones
@@ -261,7 +261,6 @@ def toctree_markdown(names: list[str]) -> str:
 
 def package_members() -> list[tuple[str, list[tuple[str, str]]]]:
     """[(module, [(function or class, notebook number or '')])] for every module of mnist_course, from __all__."""
-    sys.path.insert(0, str(ROOT))
     import mnist_course
 
     out = []

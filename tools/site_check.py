@@ -27,7 +27,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -36,10 +35,9 @@ from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
+from tools.site_build import colab_url, notebook_names, repository_url
 
-from site_build import colab_url, notebook_names, repository_url  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 SITE = ROOT / "build" / "site"
 SHOTS = ROOT / "build" / "site-shots"
