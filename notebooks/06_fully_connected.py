@@ -429,7 +429,9 @@ fig.tight_layout()
 # width helps. At a width of 128, a second or third layer does not help on this budget (both deeper versions
 # score below the single layer); the deeper network of two 512-unit layers comes out on top, but it is also the
 # most expensive, and most of its parameters sit in the first layer again. The seconds are noisier than the
-# parameter counts: in this run 3 × 128 took longer than 1 × 512, which has three times as many parameters.
+# parameter counts and grow far more slowly: every batch also pays fixed costs that do not depend on the size
+# of the network, so in this run 1 × 512, with three times the parameters of 3 × 128, took well under three
+# times as long (the seconds vary from run to run; the table has this run's).
 # Width buys accuracy most reliably for a fully
 # connected network; depth pays off much more with layers built for images, the convolutions of notebooks 09
 # and 10.
@@ -715,8 +717,8 @@ print(f"final network (dropout {final_dropout}, chosen on validation): test accu
 #   applied one layer at a time, $G$, then $G W_2$, then the ReLU's mask; written by hand it matched autograd.
 #   Written with raw tensors or as an `nn.Module`, it is the same function; `MLP` in the package is the general
 #   version. Almost all of its parameters are in the first layer.
-# - On a small budget, width paid off more reliably than depth, and the cost in seconds grew roughly with the
-#   parameter count (the timings are noisy: 3 × 128 took longer than 1 × 512 in this run).
+# - On a small budget, width paid off more reliably than depth, and the cost in seconds grew with the parameter
+#   count, but far more slowly than it (the timings are noisy; this run's are printed in the table).
 # - With too little data the network memorizes: training loss falls to nearly zero while validation loss
 #   rises. Early stopping, weight decay and dropout (three lines: a random mask and a rescale) curb it; more
 #   data cures it.

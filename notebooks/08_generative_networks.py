@@ -1063,7 +1063,8 @@ plt.show()
 #
 # 3. **Change the rules of the game.** (a) Train the GAN without label smoothing, `train_gan(smooth=1.0)`. Where
 #    is the equilibrium now, and where does the run end? (b) Make the discriminator too strong: five of its moves
-#    for every move of the generator, `train_gan(d_steps=5)` (five times the discriminator's work: a few minutes).
+#    for every move of the generator, `train_gan(d_steps=5)` (five times the discriminator's work: several times the
+#    lesson's training time, printed above).
 #    What happens to $D$'s verdicts, $G$'s loss and the judge's reading of the samples? (c) Back to the lesson's
 #    GAN: draw its noise from a narrower normal, `0.5 * torch.randn(...)`. What happens to the share of confident
 #    samples, and to the smallest digit share?

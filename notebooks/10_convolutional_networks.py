@@ -295,9 +295,9 @@ print(f"validation errors: {round((1 - classic_acc) * len(Y_val))} against {cnn_
 # printed above). The layer order is not the reason: without batch norm, pooling first or last computes exactly the
 # same function (max pooling commutes with the ReLU), so the difference is batch norm's, which lets the short,
 # aggressive one-cycle schedule work better. Pooling first saves the batch norm and the ReLU three quarters of their
-# pixels, which is why our network, despite its extra batch norm layers, trained no slower than the classic one
-# (the seconds printed above, which vary with the machine's load; `make bench` measures the effect of the order
-# alone).
+# pixels, which is why our network, despite its extra batch norm layers, trained about as fast as the classic one
+# (in this run the seconds printed above are within a few percent of each other; they vary with the machine's
+# load, and `make bench` measures the effect of the order alone).
 #
 # ### The test set, once
 #
