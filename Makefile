@@ -18,7 +18,7 @@ export MNIST_COURSE_PROGRESS ?= 0
 
 help:  ## list the targets (this text)
 	@echo "make <target>   (NB=05 limits run/quick to notebooks whose names start with 05)"
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 12
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 12
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

@@ -9,8 +9,8 @@ $(SITE_STAMP): $(STAMP) pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev,site]"
 	touch $(SITE_STAMP)
 
-site: $(SITE_STAMP)
+site: $(SITE_STAMP)  ## build the course website into build/site/ from the stored notebooks (no execution)
 	$(PY) -m tools.site_build
 
-site-test: site
+site-test: site  ## check every page of the site in headless Chromium (skipped, saying why, without it)
 	$(PY) -m pytest -p no:cacheprovider -rs tools/site_check.py

@@ -81,11 +81,12 @@ def _md5(path: Path) -> str:
     return h.hexdigest()
 
 
-def file_status(root: Path | None = None) -> dict[str, str]:
-    """Each of the four MNIST files under ``<root>/MNIST/raw``: ``ok``, ``missing``, or what is wrong with it."""
-    raw = Path(root if root is not None else settings.data_root()) / "MNIST" / "raw"
+def file_status(root: Path | None = None, dataset: str = "mnist") -> dict[str, str]:
+    """Each of a dataset's four files under ``<root>/<folder>/raw``: ``ok``, ``missing``, or what is wrong with it."""
+    spec_table = data.DATASETS[dataset]
+    raw = Path(root if root is not None else settings.data_root()) / spec_table.folder / "raw"
     status = {}
-    for specs in data.FILES.values():
+    for specs in spec_table.files.values():
         for spec in specs:
             path = raw / spec.name
             if not path.is_file():
@@ -116,9 +117,12 @@ def report() -> str:
     lines.append(f"torch threads: {torch.get_num_threads()}")
     root = settings.data_root()
     lines.append(f"data root: {root}")
-    lines += [f"  {name}: {state}" for name, state in file_status(root).items()]
-    lines.append("mirrors tried, in order:")
-    lines += [f"  {m}" for m in data.mirrors()]
+    for dataset, spec_table in data.DATASETS.items():
+        lines.append(f"  {spec_table.folder}/raw:")
+        lines += [f"    {name}: {state}" for name, state in file_status(root, dataset).items()]
+    for dataset, spec_table in data.DATASETS.items():
+        lines.append(f"mirrors tried for {spec_table.folder}, in order:")
+        lines += [f"  {m}" for m in data.mirrors(dataset)]
     lines.append(f"quick mode: {'on' if settings.is_quick() else 'off'}")
     return "\n".join(lines)
 

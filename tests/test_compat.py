@@ -93,7 +93,7 @@ def test_env_report_names_what_a_bug_report_needs(tmp_path, monkeypatch):
     monkeypatch.setenv("MNIST_COURSE_QUICK", "1")
     raw = tmp_path / "MNIST" / "raw"
     raw.mkdir(parents=True)
-    first = data.FILES["train"][0].name
+    first = data.DATASETS["mnist"].files["train"][0].name
     (raw / first).write_bytes(b"not mnist")
     text = env.report()
     assert f"mnist-course: {mnist_course.__version__}, commit " in text
@@ -102,15 +102,15 @@ def test_env_report_names_what_a_bug_report_needs(tmp_path, monkeypatch):
     assert f"device: {torch.device('cuda' if torch.cuda.is_available() else 'cpu').type}" in text or "mps" in text
     assert f"data root: {tmp_path}" in text
     assert f"{first}: DAMAGED: 9 bytes" in text
-    assert text.count("missing (downloads on first use)") == 3
-    assert str(tmp_path / "mirror") in text.split("mirrors tried, in order:")[1]
+    assert text.count("missing (downloads on first use)") == 3 + 4  # and all four Fashion-MNIST files
+    assert str(tmp_path / "mirror") in text.split("mirrors tried for MNIST, in order:")[1]
     assert "quick mode: on" in text
 
 
 def test_env_reports_an_intact_file_as_ok(tmp_path):
     from mnist_course import data, env, settings
 
-    spec = data.FILES["train"][1]
+    spec = data.DATASETS["mnist"].files["train"][1]
     source = Path(settings.mirror_list()[0]) if settings.mirror_list() else None
     raw = tmp_path / "MNIST" / "raw"
     raw.mkdir(parents=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import shutil
 from pathlib import Path
 
@@ -22,9 +23,12 @@ RUN = "2026-12-01T23:50:07Z"
 def repo(tmp_path) -> Path:
     """A copy of README.md and two notebooks (twin and stored .ipynb) to run the tool on."""
     (tmp_path / "notebooks").mkdir()
-    for name in NAMES:
-        for suffix in (".py", ".ipynb"):
-            shutil.copy(ROOT / "notebooks" / (name + suffix), tmp_path / "notebooks" / (name + suffix))
+    for name in NAMES:  # copies as they were before the tool first ran: no time line in the title cell
+        py = (ROOT / "notebooks" / (name + ".py")).read_text()
+        (tmp_path / "notebooks" / (name + ".py")).write_text(re.sub(r"#\n# \*Runs in [^\n]*\*\n", "", py))
+        nb = nbformat.read(ROOT / "notebooks" / (name + ".ipynb"), as_version=4)
+        nb.cells[0].source = re.sub(r"\n\n\*Runs in [^\n]*\*", "", nb.cells[0].source)
+        nbformat.write(nb, tmp_path / "notebooks" / (name + ".ipynb"))
     shutil.copy(ROOT / "README.md", tmp_path / "README.md")
     rows = [
         Row(NAMES[0], "acc", 0.93, 0.92, True, True, False, 13.0, RUN),

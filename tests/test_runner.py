@@ -39,9 +39,12 @@ def _run(tmp_path: Path, source: str | None = None, quick: bool = False, prefixe
     folder.mkdir(exist_ok=True)
     if source is not None:
         (folder / "01_tiny.py").write_text(source)
-    for name, text in more.items():
-        (folder / f"{name}.py").write_text(text)
     env = dict(os.environ, MNIST_COURSE_QUICK="1" if quick else "0")
+    for name, text in more.items():
+        if name.startswith("MNIST_COURSE_"):
+            env[name] = text
+        else:
+            (folder / f"{name}.py").write_text(text)
     cmd = [sys.executable, "-m", "tools.run_course", *prefixes, "--notebooks", str(folder)]
     cmd += ["--build", str(tmp_path / "build")]
     return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
@@ -191,3 +194,31 @@ def test_readme_check_in_a_clean_clone_says_it_could_not_compare(tmp_path, capsy
     out = capsys.readouterr().out
     assert "results block not compared: build/results.json absent" in out and "nothing to check" in out
     assert (tmp_path / "README.md").read_text().count("x\n") == 1
+
+
+LECTURE_NOTEBOOK = """# %%
+from torch import nn
+
+from mnist_course.lecture import train_or_load
+from mnist_course.results import record
+
+model = nn.Linear(2, 2)
+calls = []
+train_or_load("tiny", model, lambda: calls.append(1) or {"loss": 0.5}, lr=0.1)
+print("trained" if calls else "loaded")
+
+# %%
+record("answer", 1, 40)  # missed: a lecture run is not strict, so it only warns
+"""
+
+
+def test_lecture_run_fills_the_cache_and_leaves_notebooks_and_ledger_alone(tmp_path):
+    data = tmp_path / "data"
+    runs = [_run(tmp_path, LECTURE_NOTEBOOK, prefixes=("--lecture",), MNIST_COURSE_DATA=str(data)) for _ in range(2)]
+    assert all(p.returncode == 0 for p in runs), runs[-1].stderr
+    assert len(list((data / "lecture-cache").glob("tiny-*.pt"))) == 1
+    nb = nbformat.read(tmp_path / "build" / "lecture" / "01_tiny.ipynb", as_version=4)
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert "loaded 'tiny'" in text and "loaded\n" in text, "the second run loads the first run's training"
+    assert "WARNING: answer = 1 missed its target" in text
+    assert not (tmp_path / "nbs" / "01_tiny.ipynb").exists() and not (tmp_path / "build" / "results.json").exists()

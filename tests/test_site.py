@@ -98,7 +98,7 @@ def test_badge_image_is_local_and_link_unchanged():
 
 
 def test_site_colab_links_match_the_notebooks_badges():
-    from repo_url import expected  # tools/repo_url.py: what every notebook's badge must point at
+    from tools.repo_url import expected  # what every notebook's badge must point at
 
     for name in site_build.notebook_names():
         assert site_build.colab_url(site_build.repository_url(), name) == expected(name)[0]
