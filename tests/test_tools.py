@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from mnist_course import settings
@@ -99,6 +100,8 @@ def test_pre_commit_hooks_are_local_and_their_commands_pass():
     assert {h["id"] for h in hooks} == {"ruff-check", "ruff-format", "twin-drift"}
     venv = Path(sys.executable).parent
     env = dict(os.environ, PATH=f"{venv}{os.pathsep}{os.environ['PATH']}")
+    if shutil.which("ruff", path=env["PATH"]) is None:
+        pytest.skip("ruff is a dev tool and is not installed here (make compat's environments have no dev tools)")
     drift = next(h for h in hooks if h["id"] == "twin-drift")
     assert drift["pass_filenames"] is False
     args = shlex.split(drift["entry"])
