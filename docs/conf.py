@@ -44,6 +44,7 @@ owner, repo = github_parts(repo_url)
 html_theme = "sphinx_book_theme"
 html_title = "mnist-course"
 html_static_path = ["_static"]
+html_favicon = "_static/favicon.svg"  # declared, so browsers do not ask for a missing /favicon.ico
 html_last_updated_fmt = None
 html_copy_source = False
 html_theme_options = {
