@@ -104,13 +104,8 @@ run_env() {  # $1 = env name; returns non-zero on failure
   export PATH="$venv/bin:$PATH"  # so the notebook kernel is this environment's Python
   check_kernel "$venv"
   local build="$ROOT/build/compat-$name"
-  if [ -f tools/run_course.py ]; then
-    MNIST_COURSE_QUICK=1 MNIST_COURSE_DATA="${MNIST_COURSE_DATA:-$CACHE/data}" \
-      "$venv/bin/python" tools/run_course.py --build "$build"
-  else
-    MNIST_COURSE_QUICK=1 MNIST_COURSE_DATA="${MNIST_COURSE_DATA:-$CACHE/data}" \
-      "$venv/bin/python" -m tools.run_course --build "$build"
-  fi
+  MNIST_COURSE_QUICK=1 MNIST_COURSE_DATA="${MNIST_COURSE_DATA:-$CACHE/data}" \
+    "$venv/bin/python" -m tools.run_course --build "$build"
   echo "compat[$name]: passed in $(( $(date +%s) - start )) s"
 }
 
