@@ -8,7 +8,6 @@ files are there and intact, the mirrors that will be tried, and quick mode. It r
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import platform
 import subprocess
@@ -73,14 +72,6 @@ def versions() -> dict[str, str]:
     return found
 
 
-def _md5(path: Path) -> str:
-    h = hashlib.md5()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def file_status(root: Path | None = None, dataset: str = "mnist") -> dict[str, str]:
     """Each of a dataset's four files under ``<root>/<folder>/raw``: ``ok``, ``missing``, or what is wrong with it."""
     spec_table = data.DATASETS[dataset]
@@ -93,7 +84,7 @@ def file_status(root: Path | None = None, dataset: str = "mnist") -> dict[str, s
                 status[spec.name] = "missing (downloads on first use)"
             elif path.stat().st_size != spec.raw_size:
                 status[spec.name] = f"DAMAGED: {path.stat().st_size} bytes, expected {spec.raw_size}"
-            elif _md5(path) != spec.raw_md5:
+            elif data._md5(path) != spec.raw_md5:  # the data layer's own checksum
                 status[spec.name] = "DAMAGED: MD5 differs from the original's"
             else:
                 status[spec.name] = "ok"
