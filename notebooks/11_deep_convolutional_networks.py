@@ -243,7 +243,8 @@ print("visible footprint (pixels across) per stage:", extents, "- never more tha
 # ## Batch normalization: a learned scaling of every channel
 #
 # Notebook 10 measured what batch norm buys a small LeNet, without opening it up. Here is what it computes. For a
-# batch of feature maps of shape N × C × H × W, batch norm takes each channel c separately and, over all N images and all H × W positions,
+# batch of feature maps of shape N × C × H × W, batch norm takes each channel c separately and, over all N images
+# and all H × W positions,
 #
 # $$\hat h = \frac{h - \mu_c}{\sqrt{\sigma_c^2 + \epsilon}}, \qquad \text{out} = \gamma_c \, \hat h + \beta_c,$$
 #
