@@ -440,12 +440,44 @@ fig = show_images(torch.cat([digit[None], masks]), ["original"] + [f"dropout {i 
 # rotated by up to 10 degrees, at random. The network never sees exactly the same image twice, so it cannot just
 # memorize the training set.
 #
-# `augment` in `mnist_course.deep` does this for a whole batch at once. `F.affine_grid` turns one 2×3 matrix per
-# image (rotation and translation) into the input coordinates that each output pixel should read, and
-# `F.grid_sample` reads them with bilinear interpolation. Its random numbers come from an explicit
-# `torch.Generator`, so a run can be repeated exactly. First two checks of the geometry, with `shift_rotate`, the
-# deterministic function `augment` calls: a shift by whole pixels must equal `torch.roll`, and four quarter turns
-# must bring a digit back.
+# We move a whole batch at once. `F.affine_grid` turns one 2×3 matrix per image (a rotation and a translation)
+# into the input coordinates that each output pixel should read, in coordinates that run from −1 to 1 across the
+# image, and `F.grid_sample` reads the input there with bilinear interpolation (a weighted average of the four
+# nearest pixels). The matrix describes the move backwards: to rotate by an angle and then shift by t, each output
+# pixel p must read the input at R⁻¹(p − t). Pixels that come in from outside the image repeat the border, which
+# for MNIST is background. `augment` then draws one angle and one shift per image, uniformly, from an explicit
+# `torch.Generator`, so that a run can be repeated exactly.
+
+# %%
+def shift_rotate_by_hand(x, angles, shifts):
+    """Rotate image i of the N×C×H×W batch x by angles[i] degrees, then shift it by shifts[i] = (dx, dy) pixels."""
+    _, _, h, w = x.shape
+    a = torch.deg2rad(angles)
+    cos, sin = torch.cos(a), torch.sin(a)
+    tx, ty = shifts[:, 0] * 2 / w, shifts[:, 1] * 2 / h  # a pixel is 2/w wide in affine_grid's coordinates
+    theta = torch.stack([torch.stack([cos, -sin, -(cos * tx - sin * ty)], 1),  # R⁻¹(p − t), row by row
+                         torch.stack([sin, cos, -(sin * tx + cos * ty)], 1)], 1)
+    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+    return F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
+
+
+def augment_by_hand(x, max_shift=2.0, max_rotation=10.0, generator=None):
+    """A random shift of up to max_shift pixels and a rotation of up to max_rotation degrees for every image."""
+    u = torch.rand(len(x), 3, generator=generator) * 2 - 1  # uniform in [-1, 1): angle, dx, dy
+    return shift_rotate_by_hand(x, u[:, 0] * max_rotation, u[:, 1:] * max_shift)
+
+
+# %% [markdown]
+# The course package holds the same two functions as `shift_rotate` and `augment` in `mnist_course.deep` (with
+# checks of their inputs and a move to the batch's device), which the training below uses. First, they are equal;
+# then two checks of the geometry: a shift by whole pixels must equal `torch.roll`, and four quarter turns must
+# bring a digit back.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+same = [augment_by_hand(X_val[:64], generator=torch.Generator().manual_seed(7)),
+        augment(X_val[:64], generator=torch.Generator().manual_seed(7))]
+print("augment_by_hand equals the package's augment:", torch.equal(*same))
 
 # %%
 # NBVAL_CHECK_OUTPUT
