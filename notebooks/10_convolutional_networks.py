@@ -469,8 +469,30 @@ fig.tight_layout()
 # `(dx, dy)` pixels (`dx` columns to the right, `dy` rows down) shifts every feature map by the same `(dx, dy)`.
 # We check this for the trained first layer, away from the borders where padding interferes. Pooling then blurs
 # the exact position, and the fully connected head sees features on a coarse 3×3 grid, so the whole network
-# is *roughly* invariant to small shifts. `shift_images` (from `mnist_course.cnn`) moves images by whole pixels,
-# filling the uncovered border with background.
+# is *roughly* invariant to small shifts.
+#
+# To shift images by whole pixels we copy a slice of each image into a slice of a blank canvas (notebook 03's
+# slicing): moving right by `dx` means that columns `0 … W−dx−1` of the input land in columns `dx … W−1`, and the
+# uncovered border keeps the background value.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+def shift_by_hand(images, dx, dy, fill=0.0):
+    """Move the last two dimensions of `images` dx pixels right and dy pixels down (negative: left, up)."""
+    h, w = images.shape[-2:]
+    out = torch.full_like(images, fill)
+    out[..., max(dy, 0) : h + min(dy, 0), max(dx, 0) : w + min(dx, 0)] = \
+        images[..., max(-dy, 0) : h - max(dy, 0), max(-dx, 0) : w - max(dx, 0)]
+    return out
+
+
+print(shift_by_hand(torch.arange(9.0).reshape(3, 3), 1, -1))  # one right, one up: a 3×3 example
+print("equals the package's shift_images on the validation digits:",
+      all(torch.equal(shift_by_hand(x_val, dx, dy), shift_images(x_val, dx, dy)) for dx, dy in [(3, -2), (-6, 5)]))
+
+# %% [markdown]
+# The package's copy, `shift_images` from `mnist_course.cnn`, also checks its inputs; we use it from here on.
+# First, the equivariance of the trained first layer:
 
 # %%
 # NBVAL_CHECK_OUTPUT
