@@ -582,7 +582,7 @@ check(is_quick() or len(set(walk_digits.tolist())) >= 3, "the walk crosses the r
 # - the **discriminator** $D$ looks at an image and outputs the probability $D(x)$ that it is a real training digit
 #   rather than one of $G$'s.
 #
-# We first play the game with two small fully connected networks, built only from what notebooks 05 and 06
+# We first play the game with two small fully connected networks, built only from what notebooks 05 to 07
 # taught, and then step up to convolutional ones.
 #
 # ### Optimization as a game
@@ -616,9 +616,10 @@ check(is_quick() or len(set(walk_digits.tolist())) >= 3, "the walk crosses the r
 # $-\ln 0.45 \approx 0.80$. (Without label smoothing the 0.9 becomes 1: $D^* = \tfrac12$, the losses $2 \ln 2
 # \approx 1.39$ and $\ln 2 \approx 0.69$.)
 
+# %% [markdown]
 # ### The simplest players: two fully connected networks
 #
-# Any two networks can play this game. We start with the tools of notebooks 05 and 06, one hidden layer each:
+# Any two networks can play this game. We start with the tools of notebooks 05 to 07, one hidden layer each:
 #
 # - the generator maps 64 noise numbers to 256 hidden units and those to 784 pixels, which `nn.Unflatten` shapes
 #   into a 1×28×28 image;
@@ -1017,11 +1018,11 @@ check(is_quick() or (gan_confidence >= CONFIDENT).float().mean() > (fc_confidenc
 # draw all 784 pixels from that grid, need about a sixth of the parameters of the fully connected generator's last
 # layer (the last printed line). The DCGAN's discriminator has about twenty times fewer parameters than the fully
 # connected one: a 4×4 filter is reused at every position of the image, so the same few weights find a stroke
-# wherever it is. Fewer, shared weights that look at neighbourhoods give smooth strokes and clean backgrounds. The
-# price is computation: each shared filter is applied at every position, so the DCGAN does far more
-# multiplications per weight, and its training took several times as long (the seconds column). One
-# caveat: the DCGAN recipe also brings batch normalization, its own initialization and a smaller learning rate,
-# so the table compares two recipes, not convolution alone.
+# wherever it is. Small shared filters that look at neighbourhoods suit images, and the samples show it: smooth
+# strokes and clean backgrounds instead of specks and haze. The price is computation: each shared filter is applied
+# at every position, so the DCGAN does far more multiplications per weight, and its training took several times as
+# long (the seconds column). One caveat: the DCGAN recipe also brings batch normalization, its own initialization
+# and a smaller learning rate, so the table compares two recipes, not convolution alone.
 
 # %% [markdown]
 # ## 4. Drawing the digit you ask for: a conditional VAE
@@ -1175,7 +1176,7 @@ plt.show()
 # - A **GAN** trains by a min-max game, a different kind of **optimization**: after a short opening the losses
 #   hover near the equilibrium instead of falling (with one-sided label smoothing, a discriminator answering 0.45,
 #   not ½), and only looking and measuring tell whether it works. Two fully connected networks, built with the
-#   tools of notebooks 05 and 06, already play the game and draw digits, grainy ones. The step up, a small
+#   tools of notebooks 05 to 07, already play the game and draw digits, grainy ones. The step up, a small
 #   **DCGAN**, uses convolutions: local filters shared across the image, and transposed convolutions that draw a
 #   coarse layout first and then the detail. With about twenty times fewer weights in its discriminator it drew
 #   cleaner digits that the judge read confidently far more often, and its smallest digit share cleared the 4%
