@@ -16,7 +16,7 @@
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/04_optimization.ipynb)
 #
-# *Runs in under half a minute on a 2-core CPU (last full run).*
+# *Runs in under a minute on a 2-core CPU (last full run).*
 #
 # In notebook 01 a random walk trained a digit classifier by trial and error: every step cost a pass over the
 # training images and told us only "better" or "not better". This notebook computes the **gradient**, which

@@ -16,7 +16,7 @@
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/07_autoencoders.ipynb)
 #
-# *Runs in under a minute on a 2-core CPU (last full run).*
+# *Runs in about 1½ minutes on a 2-core CPU (last full run).*
 #
 # Up to now every network had a teacher: a label said which digit an image shows. This notebook drops the
 # labels. An **autoencoder** learns to squeeze each image into a handful of numbers and to rebuild the image

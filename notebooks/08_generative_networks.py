@@ -16,7 +16,7 @@
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/08_generative_networks.ipynb)
 #
-# *Runs in about 2 minutes on a 2-core CPU (last full run).*
+# *Runs in about 1½ minutes on a 2-core CPU (last full run).*
 #
 # Notebook 07's autoencoder could redraw a digit from its code. It could not draw a *new* digit: nobody told us
 # which codes are typical, and a random code decodes to a smudge. This notebook builds networks that draw digits
