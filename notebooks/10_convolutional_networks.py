@@ -250,8 +250,9 @@ print(f"classic LeNet: {classic_acc:.2%} of the validation digits after {epochs}
 #   ReLU does not matter at all: max pooling commutes with the ReLU (the largest of four values stays the largest
 #   after clipping negatives), so both orders compute the same function. With batch norm in between, the orders are
 #   no longer exactly equivalent (batch norm then computes its statistics on the pooled maps); what pooling first
-#   buys is speed: batch norm and ReLU work on a quarter of the pixels, which makes training on a CPU faster than
-#   the textbook order conv → batch norm → ReLU → pool (`make bench` measures by how much).
+#   buys is speed: batch norm and ReLU work on a quarter of the pixels (or fewer, where pooling rounds down: 3×3
+#   of 7×7), which makes training on a CPU faster than the textbook order conv → batch norm → ReLU → pool
+#   (`make bench` measures by how much).
 #
 # We build it inline as before and trace it.
 
@@ -453,9 +454,9 @@ fig.tight_layout()
 
 # %% [markdown]
 # The gradient is largest on and around the strokes, where the network's features respond, and faint in the
-# empty background. Comparing the two maps shows which strokes argued for the wrong class and which ink would have
-# made the true class win. A saliency map is a local, first-order explanation (it says what a *small* change would
-# do), but it is cheap: one backward pass.
+# empty background. Comparing the two maps shows where more ink would have raised the wrong class's score and
+# where it would have made the true class win. A saliency map is a local, first-order explanation (it says what a
+# *small* change would do), but it is cheap: one backward pass.
 
 # %% [markdown]
 # ## Why it works: weight sharing and translation
@@ -600,7 +601,8 @@ print("test accuracy per class:", ", ".join(f"{FASHION_CLASSES[c]} {a:.0%}" for 
 #   (28 → 14 → 7 → 3), then a small fully connected head; we followed the shape through every layer.
 # - Our version adds **batch normalization** and pools first (convolution, pooling, batch norm, ReLU). With the same
 #   recipe it made fewer validation errors than the classic LeNet; the gain is batch norm's, since without it the
-#   two orders compute the same function, and pooling first saves batch norm and ReLU three quarters of their work.
+#   two orders compute the same function, and pooling first saves batch norm and ReLU three quarters or more of
+#   their work.
 # - **Weight sharing** makes it small: several times fewer parameters than the notebook 06 MLP (the counts are
 #   printed above), and a convolution needs thousands of times fewer weights than a dense layer with the same input
 #   and output.
@@ -701,7 +703,7 @@ print("test accuracy per class:", ", ".join(f"{FASHION_CLASSES[c]} {a:.0%}" for 
 #    ```
 #    With sixty times fewer parameters than the MLP it reaches about the MLP's accuracy (98.43% on the validation
 #    digits in our full run, against the MLP's 98.15%): the structure of the network matters more than its size. It
-#    trained only about twice as fast as our LeNet (10 s in our run), although it has fifteen times fewer
+#    trained in about 10 s in our run, only about twice as fast as our LeNet, although it has fifteen times fewer
 #    parameters: with so few channels, the fixed cost of each layer dominates on a CPU.
 #    </details>
 #

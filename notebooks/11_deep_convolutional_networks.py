@@ -92,7 +92,7 @@ print("test images:      ", tuple(X_test.shape))
 # ## The network: a deep stack of small convolutions
 #
 # Our network has three **stages**. Each starts with a 3×3 convolution, halves the image with 2×2 max pooling
-# (all but the last stage), normalizes each channel (batch norm, opened up in the next section) and applies a
+# (all but the last stage), normalizes each channel (batch norm, opened up two sections below) and applies a
 # ReLU. The second stage adds a **residual block**: two more 3×3 convolutions whose output is *added* to the
 # block's input (the section on residual connections below says why).
 #
@@ -405,7 +405,8 @@ print(f"for scale: torchvision's ResNet-18 (for 224×224 photos) has {count_para
 # Without the skip, each additional pair of convolutions shrinks the first layer's gradient by roughly the same factor,
 # so a deep plain network hardly learns at its bottom; with the skip the gradient stays. Batch norm alone also
 # fixes much of this for a network of our modest depth, which is why our network needs only one residual block;
-# networks with dozens or hundreds of layers (ResNet-18, printed above, has 8 blocks; ResNet-152 has 50) need both.
+# networks with dozens or hundreds of layers (ResNet-18, whose size is printed above, has 8 blocks; ResNet-152 has
+# 50) need both.
 
 # %% [markdown]
 # ## Dropout
@@ -442,11 +443,13 @@ fig = show_images(torch.cat([digit[None], masks]), ["original"] + [f"dropout {i 
 #
 # We move a whole batch at once. `F.affine_grid` turns one 2×3 matrix per image (a rotation and a translation)
 # into the input coordinates that each output pixel should read, in coordinates that run from −1 to 1 across the
-# image, and `F.grid_sample` reads the input there with bilinear interpolation (a weighted average of the four
-# nearest pixels). The matrix describes the move backwards: to rotate by an angle and then shift by t, each output
-# pixel p must read the input at R⁻¹(p − t). Pixels that come in from outside the image repeat the border, which
-# for MNIST is background. `augment` then draws one angle and one shift per image, uniformly, from an explicit
-# `torch.Generator`, so that a run can be repeated exactly.
+# image (x to the right, y *down*, as rows are numbered), and `F.grid_sample` reads the input there with bilinear
+# interpolation (a weighted average of the four nearest pixels). The matrix describes the move backwards: to rotate
+# by an angle and then shift by t, each output pixel p must read the input at R⁻¹(p − t), so its left 2×2 block
+# is R⁻¹ and its last column −R⁻¹t. With y pointing down, a positive angle turns the digit counterclockwise on
+# screen, and a shift (dx, dy) = (2, −1) moves it 2 pixels right and 1 up. Pixels that come in from outside the
+# image repeat the border, which for MNIST is background. `augment` then draws one angle and one shift per image,
+# uniformly, from an explicit `torch.Generator`, so that a run can be repeated exactly.
 
 # %%
 def shift_rotate_by_hand(x, angles, shifts):
@@ -471,7 +474,7 @@ def augment_by_hand(x, max_shift=2.0, max_rotation=10.0, generator=None):
 # The course package holds the same two functions as `shift_rotate` and `augment` in `mnist_course.deep` (with
 # checks of their inputs and a move to the batch's device), which the training below uses. First, they are equal;
 # then two checks of the geometry: a shift by whole pixels must equal `torch.roll`, and four quarter turns must
-# bring a digit back.
+# bring a digit back; last, the same generator seed must give the same augmented batch.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -508,7 +511,7 @@ fig = show_images(torch.cat(rows), ncols=10, size=0.9,
 # and 0.01 for each other digit. `F.cross_entropy(..., label_smoothing=0.1)` does it; we check it against the
 # formula.
 #
-# One consequence shows in every training curve below: the loss can no longer approach zero. Cross-entropy
+# One consequence shows in the training curve below: the loss can no longer approach zero. Cross-entropy
 # against a target distribution $t$ is smallest when the predicted probabilities equal $t$, and its value there is
 # the entropy of $t$, $-\sum_k t_k \log t_k = -(0.91 \log 0.91 + 9 \cdot 0.01 \log 0.01)$, computed below. A
 # perfect network trained with label smoothing 0.1 sits at that floor, not at 0.
@@ -806,8 +809,9 @@ _ = check(is_quick() or final_moved > ablation["− augmentation"][1], "augmenta
 #   that the final recipe uses is too much for the network; with a constant rate instead of the one-cycle, the
 #   network gets no warm-up and the weights never settle at the end. Both are about optimization: they decide how
 #   much a short run can learn.
-# - The **residual connection** hardly matters in a network with five convolutions and batch norm, as the
-#   gradient experiment above suggested; it is there so that the network can grow deeper.
+# - The **residual connection** hardly matters in a network with five convolutions and batch norm, as
+#   expected after the gradient experiment (batch norm already keeps the gradient alive at this depth); it is
+#   there so that the network can grow deeper.
 # - **Augmentation** costs a little on the digits as they are in this short run (the printed -0.28 points), but it is
 #   what holds the accuracy up when the digits move: the network has seen every training digit shifted and turned, so a
 #   moved digit is nothing new. Augmentation and dropout are also regularizers, against overfitting, which a two-epoch
@@ -883,7 +887,7 @@ print(f"pretrained on {int(low.sum()):,d} digits 0–4 in {pretraining.seconds:.
 
 # %% [markdown]
 # Fine-tuning copies the pretrained network, replaces its last layer by a new one for the five new classes (5–9 become
-# labels 0–4), and trains *all* weights for a few steps with a small learning rate, 10⁻³, on the fifty examples,
+# labels 0–4), and trains *all* weights for a hundred steps with a small learning rate, 10⁻³, on the fifty examples,
 # augmented, with AdamW (notebook 10's Adam, with the weight decay applied to the weights directly). Training from
 # scratch does exactly the same with a freshly initialized network. Few examples mean noisy results, so we repeat the
 # comparison on three different random draws of the fifty examples.
@@ -1163,7 +1167,7 @@ print(f"how far the stages' weights moved (last draw, relative to their size): f
 #    for per_digit in (1, 3, 10, 30):
 #        print(per_digit, "per digit:", {how: f"{acc:.2%}" for how, acc in compare_transfer(per_digit).items()})
 #    ```
-#    Read the printed means: with one or three examples both methods are much worse and the draws vary a lot; as
+#    Read the printed means: with one or three examples both methods are much worse; as
 #    the examples grow, both improve and the gap usually shrinks, because thirty or more examples per digit alone
 #    begin to be enough on a task as easy as MNIST.
 #    </details>
