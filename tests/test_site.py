@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 from tools import site_build
+from tools.ledger import FORMAT, Ledger, Row
 
 ROOT = Path(__file__).resolve().parent.parent
 
-ROWS = [
+ROW_DICTS = [
     {"notebook": "01_random_walk", "metric": "acc", "value": 0.83, "target": 0.75, "passed": True, "seconds": 13.3},
     {"notebook": "01_random_walk", "metric": "best", "value": 0.84, "target": 0.8, "passed": True, "seconds": 13.3},
     {
@@ -22,6 +23,7 @@ ROWS = [
         "seconds": 63.3,
     },
 ]
+ROWS = [Row.from_dict(r) for r in ROW_DICTS]
 
 
 def test_colab_and_pages_urls_come_from_the_repository_url():
@@ -38,17 +40,19 @@ def test_readme_links_the_published_site():
 
 
 def test_results_json_list_and_ledger(tmp_path):
-    (tmp_path / "results.json").write_text(json.dumps(ROWS))
+    (tmp_path / "results.json").write_text(json.dumps(ROW_DICTS))  # format 1: a bare list of rows
     rows, source = site_build.load_results(tmp_path, tmp_path / "no-readme.md")
     assert rows == ROWS and "results.json" in source
-    # A ledger of runs: the last full run counts, quick runs do not.
-    ledger = {"runs": [{"rows": ROWS[:1]}, {"rows": ROWS}, {"quick": True, "rows": ROWS[:1]}]}
-    (tmp_path / "results.json").write_text(json.dumps(ledger))
-    assert site_build.load_results(tmp_path, tmp_path / "no-readme.md")[0] == ROWS
-    # Rows marked with their run: only the latest run's rows.
-    marked = [dict(r, run="2026-01-01") for r in ROWS[:1]] + [dict(r, run="2026-02-01") for r in ROWS]
-    (tmp_path / "results.json").write_text(json.dumps(marked))
-    assert [r["metric"] for r in site_build.load_results(tmp_path, tmp_path / "x")[0]] == ["acc", "best", "mse ratio"]
+    # The ledger (format 2) merges runs: every notebook keeps its rows from the run that last produced them, so
+    # rows from several runs all count; quick rows do not.
+    marked = [Row.from_dict(dict(r, run="2026-01-01T00:00:00Z")) for r in ROW_DICTS[:2]]
+    marked += [Row.from_dict(dict(ROW_DICTS[2], run="2026-02-01T00:00:00Z"))]
+    quick = Row.from_dict(dict(ROW_DICTS[0], metric="smoke", quick=True))
+    Ledger(marked + [quick]).write(tmp_path / "results.json")
+    assert [r.metric for r in site_build.load_results(tmp_path, tmp_path / "x")[0]] == ["acc", "best", "mse ratio"]
+    # A file the ledger cannot read falls back to the README (here: none).
+    (tmp_path / "results.json").write_text(json.dumps({"format": FORMAT + 1, "rows": []}))
+    assert site_build.load_results(tmp_path, tmp_path / "x") == ([], "")
 
 
 def test_results_table_and_minutes():
@@ -57,7 +61,7 @@ def test_results_table_and_minutes():
     assert "| 01 | best | 0.84 | ≥ 0.8 | yes |  |" in text  # seconds once per notebook
     assert "| 07 | mse ratio | 1 | ≤ 1.02 | NO | 63.3 |" in text
     assert "**77**" in text
-    assert site_build.seconds_by_notebook(ROWS) == {"01_random_walk": 13.3, "07_autoencoders": 63.3}
+    assert Ledger(ROWS).seconds() == {"01_random_walk": 13.3, "07_autoencoders": 63.3}
     assert "Not yet measured" in site_build.results_markdown([], "")
 
 
@@ -70,12 +74,12 @@ def test_results_fall_back_to_the_readme_block(tmp_path):
     )
     rows, source = site_build.load_results(tmp_path, readme)
     assert "README" in source
-    assert [(r["notebook"], r["value"], r["target"], r["passed"], r["seconds"]) for r in rows] == [
+    assert [(r.notebook, r.value, r.target, r.passed, r.seconds) for r in rows] == [
         ("01_random_walk", 0.83, 0.75, True, 13.3),
         ("01_random_walk", 0.84, 0.8, True, 13.3),
         ("07_autoencoders", 1.0, 1.02, False, 63.3),
     ]
-    assert rows[2]["higher_is_better"] is False
+    assert rows[2].higher_is_better is False
     assert site_build.load_results(tmp_path / "none", tmp_path / "none.md") == ([], "")
 
 
@@ -108,3 +112,29 @@ def test_landing_page_commands_are_the_readmes():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = site_build.commands_markdown(readme)
     assert "make run" in block and "make test" in block and block.startswith("```bash")
+
+
+def test_results_of_several_runs_come_back_from_the_readme_the_ledger_wrote(tmp_path):
+    """A clean clone has no build/: the site reads README's block, which has a run column when runs differ."""
+    from tools import readme_results
+
+    first = [Row.from_dict(dict(r, run="2026-01-01T00:00:00Z")) for r in ROW_DICTS[:2]]
+    later = [Row.from_dict(dict(ROW_DICTS[2], run="2026-02-01T00:00:00Z"))]
+    ledger = Ledger(first).merge(Ledger(later))
+    assert ledger.mixed_runs()
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        readme_results.fill("<!-- results:start -->\n<!-- results:end -->\n", "results", ledger.markdown_table())
+    )
+    rows, source = site_build.load_results(tmp_path / "no-build", readme)
+    assert "README" in source
+    assert [(r.notebook, r.metric, r.value, r.target, r.passed, r.seconds) for r in rows] == [
+        (r.notebook, r.metric, r.value, r.target, r.passed, r.seconds) for r in ledger.rows
+    ]
+
+
+def test_course_table_takes_what_it_teaches_without_the_time_column():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    info = site_build._readme_course(readme)
+    assert set(info) == set(site_build.notebook_names())
+    assert all("|" not in line and " min" not in line for _, line in info.values())

@@ -250,24 +250,54 @@ class Ledger:
         return "\n".join(lines)
 
 
+def _markdown_rows(block: str) -> list[dict[str, str]]:
+    """The notebook rows of a results block rendered by :meth:`Ledger.markdown_table`, as {column: text}; the
+    columns are read from the header, so the table may have the run column or not."""
+    rows, header = [], None
+    for line in block.splitlines():
+        if not line.startswith("|"):
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if cells[0] == "notebook":
+            header = cells
+        elif header and re.fullmatch(r"\d\d_\w+", cells[0]) and len(cells) >= len(header):
+            rows.append(dict(zip(header, cells)))
+    return rows
+
+
 def seconds_in_markdown(block: str) -> dict[str, float]:
     """Each notebook's seconds as a results block rendered by :meth:`Ledger.markdown_table` shows them.
 
     Lets a check in a clean clone (no ``build/``) compare the minutes written elsewhere with the README's table.
     """
-    out: dict[str, float] = {}
-    column = None
-    for line in block.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if not line.startswith("|") or len(cells) < 2:
-            continue
-        if cells[0] == "notebook":
-            column = cells.index("seconds")
-            continue
-        if column is None or not re.match(r"\d\d_", cells[0]) or not cells[column]:
-            continue
-        out[cells[0]] = float(cells[column])
-    return out
+    return {c["notebook"]: float(c["seconds"]) for c in _markdown_rows(block) if c.get("seconds")}
+
+
+def rows_in_markdown(block: str) -> list[Row]:
+    """The rows of a results block rendered by :meth:`Ledger.markdown_table`, read back (numbers as printed, each
+    row with its notebook's seconds). Lets a clean clone (no ``build/``) show the results the README records."""
+    seconds = seconds_in_markdown(block)
+
+    def number(text: str) -> float | None:
+        return float(text) if text else None
+
+    rows = []
+    for c in _markdown_rows(block):
+        target = c["target"]
+        rows.append(
+            Row(
+                notebook=c["notebook"],
+                metric=c["metric"],
+                value=number(c["value"]),
+                target=number(target.lstrip("≥≤ ")),
+                higher_is_better=not target.startswith("≤"),
+                passed=c["pass"] == "yes",
+                quick=False,
+                seconds=seconds.get(c["notebook"], 0.0),
+                run=c.get("run", ""),
+            )
+        )
+    return rows
 
 
 def minutes_phrase(seconds: float) -> str:

@@ -29,6 +29,9 @@ import sys
 import time
 from pathlib import Path
 
+from tools.ledger import Ledger, Row, ledger_path, rows_in_markdown
+from tools.readme_results import block
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 NOTEBOOKS = ROOT / "notebooks"
@@ -82,105 +85,28 @@ def notebook_names() -> list[str]:
     return sorted(p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 
-# ---- results: build/results.json, else README's machine-written block ----
+# ---- results: build/results.json, else README's machine-written block (both read through tools.ledger) ----
 
 
-def _rows_from_json(data: object) -> list[dict]:
-    """Result rows from results.json, read defensively: a list of rows, or a ledger of runs (the last full run)."""
-    if isinstance(data, dict):
-        if isinstance(data.get("rows"), list):
-            return _rows_from_json(data["rows"])
-        runs = data.get("runs")
-        if isinstance(runs, list) and runs:
-            full = [r for r in runs if isinstance(r, dict) and not r.get("quick")]
-            return _rows_from_json(full[-1] if full else [])
-        return []
-    if not isinstance(data, list):
-        return []
-    rows = [r for r in data if isinstance(r, dict) and "notebook" in r and not r.get("quick")]
-    # A ledger that appends runs marks each row with its run; keep only the latest one.
-    for key in ("run", "run_id", "started", "timestamp"):
-        if rows and all(key in r for r in rows):
-            last = max(str(r[key]) for r in rows)
-            rows = [r for r in rows if str(r[key]) == last]
-            break
-    return rows
-
-
-def _number(text: str) -> float | None:
-    text = text.strip().strip("*").replace(",", "")
-    try:
-        return float(text)
-    except ValueError:
-        return None
-
-
-def _rows_from_readme(readme: str) -> list[dict]:
-    """Result rows from README.md's `<!-- results:start -->` table (written there by tools/readme_results.py)."""
-    block = re.search(r"<!-- results:start -->(.*?)<!-- results:end -->", readme, flags=re.S)
-    if not block:
-        return []
-    rows, seconds = [], {}
-    for line in block[1].splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) != 6 or not re.fullmatch(r"\d\d_\w+", cells[0]):
-            continue
-        notebook, metric, value, target, passed, secs = cells
-        if _number(secs) is not None:
-            seconds[notebook] = _number(secs)
-        higher = not target.startswith("≤")
-        rows.append(
-            {
-                "notebook": notebook,
-                "metric": metric,
-                "value": _number(value),
-                "target": _number(target.lstrip("≥≤ ")),
-                "higher_is_better": higher,
-                "passed": passed == "yes",
-                "seconds": None,
-            }
-        )
-    for r in rows:
-        r["seconds"] = seconds.get(r["notebook"])
-    return rows
-
-
-def load_results(build: Path = BUILD, readme: Path = ROOT / "README.md") -> tuple[list[dict], str]:
-    """The last full run's result rows and where they came from ('' when there are none)."""
-    path = build / "results.json"
+def load_results(build: Path = BUILD, readme: Path = ROOT / "README.md") -> tuple[list[Row], str]:
+    """The course's result rows (every notebook's latest full run) and where they came from ('' when none)."""
+    path = ledger_path(build=build)
     if path.exists():
         try:
-            rows = _rows_from_json(json.loads(path.read_text(encoding="utf-8")))
-        except json.JSONDecodeError:
+            rows = [r for r in Ledger.read(path).rows if not r.quick]
+        except (ValueError, KeyError, TypeError):  # unreadable or another layout: fall back to the README
             rows = []
         if rows:
             return rows, "the last full `make run` on this machine (build/results.json)"
     if readme.exists():
-        rows = _rows_from_readme(readme.read_text(encoding="utf-8"))
+        text = readme.read_text(encoding="utf-8")
+        rows = rows_in_markdown(block(text, "results")) if "<!-- results:start -->" in text else []
         if rows:
             return rows, "the last full `make run`, as recorded in the repository's README"
     return [], ""
 
 
-def seconds_by_notebook(rows: list[dict]) -> dict[str, float]:
-    """Seconds each notebook took (the first row of a notebook that has a number)."""
-    out: dict[str, float] = {}
-    for r in rows:
-        s = r.get("seconds")
-        if r["notebook"] not in out and isinstance(s, (int, float)):
-            out[r["notebook"]] = float(s)
-    return out
-
-
-def _fmt(value: object) -> str:
-    if isinstance(value, bool) or value is None:
-        return "" if value is None else str(value)
-    if isinstance(value, (int, float)):
-        return f"{value:.4g}"
-    return str(value)
-
-
-def results_markdown(rows: list[dict], source: str) -> str:
+def results_markdown(rows: list[Row], source: str) -> str:
     """The results table of the landing page, or a line saying there is none yet."""
     if not rows:
         return "Not yet measured: run `make run` to execute the course and record its results.\n"
@@ -192,15 +118,12 @@ def results_markdown(rows: list[dict], source: str) -> str:
     ]
     seen = set()
     for r in rows:
-        target = r.get("target")
-        target_text = "" if target is None else ("≥ " if r.get("higher_is_better", True) else "≤ ") + _fmt(target)
-        secs = "" if r["notebook"] in seen or r.get("seconds") is None else f"{r['seconds']:.1f}"
-        seen.add(r["notebook"])
-        passed = "yes" if r.get("passed") else "NO"
-        metric = str(r.get("metric", "")).replace("|", "\\|")
-        lines.append(f"| {r['notebook'][:2]} | {metric} | {_fmt(r.get('value'))} | {target_text} | {passed} | {secs} |")
-    total = sum(seconds_by_notebook(rows).values())
-    lines.append(f"| **total** | | | | | **{total:.0f}** |")
+        secs = "" if r.notebook in seen else f"{r.seconds:.1f}"
+        seen.add(r.notebook)
+        passed = "yes" if r.passed else "NO"
+        metric = r.metric.replace("|", "\\|")
+        lines.append(f"| {r.notebook[:2]} | {metric} | {r.value_text} | {r.target_text} | {passed} | {secs} |")
+    lines.append(f"| **total** | | | | | **{Ledger(rows).total_seconds():.0f}** |")
     return "\n".join(lines) + "\n"
 
 
@@ -208,12 +131,14 @@ def results_markdown(rows: list[dict], source: str) -> str:
 
 
 def _readme_course(readme: str) -> dict[str, tuple[str, str]]:
-    """{notebook stem: (title, what it teaches)} from the README's course table."""
+    """{notebook stem: (title, what it teaches)} from the README's course table (its first three columns; the
+    time column that tools.headers keeps is not part of what it teaches)."""
     out = {}
-    for m in re.finditer(
-        r"^\|\s*\d\d\s*\|\s*\[([^\]]+)\]\(notebooks/([\w.-]+)\.ipynb\)\s*\|\s*(.+?)\s*\|\s*$", readme, re.M
-    ):
-        out[m[2]] = (m[1], m[3])
+    for line in readme.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.startswith("|") else []
+        link = re.fullmatch(r"\[([^\]]+)\]\(notebooks/([\w.-]+)\.ipynb\)", cells[1]) if len(cells) > 2 else None
+        if link and re.fullmatch(r"\d\d", cells[0]):
+            out[link[2]] = (link[1], cells[2])
     return out
 
 
@@ -229,10 +154,11 @@ def _notebook_title(name: str) -> str:
     return name
 
 
-def course_markdown(names: list[str], rows: list[dict], readme: str) -> str:
+def course_markdown(names: list[str], rows: list[Row], readme: str) -> str:
     """The landing page's table: number, notebook (linked), one line, minutes on the last full run."""
     info = _readme_course(readme)
-    secs = seconds_by_notebook(rows)
+    ledger = Ledger(rows)
+    secs = {name: s for name, s in ledger.seconds().items() if name not in ledger.failed()}
     lines = ["| # | Notebook | What it teaches | Minutes |", "|---|---|---|---:|"]
     for name in names:
         title, line = info[name] if name in info else (_notebook_title(name), "")
