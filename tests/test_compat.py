@@ -86,7 +86,7 @@ def test_release_tag_and_package_version_agree():
 
 
 def test_env_report_names_what_a_bug_report_needs(tmp_path, monkeypatch):
-    from mnist_course import data, env
+    from mnist_course import data, env, settings
 
     monkeypatch.setenv("MNIST_COURSE_DATA", str(tmp_path))
     monkeypatch.setenv("MNIST_COURSE_MIRRORS", str(tmp_path / "mirror"))
@@ -99,7 +99,7 @@ def test_env_report_names_what_a_bug_report_needs(tmp_path, monkeypatch):
     assert f"mnist-course: {mnist_course.__version__}, commit " in text
     assert f"torch: {torch.__version__}" in text and f"numpy: {numpy.__version__}" in text
     assert "torchvision: " in text and f"python: {sys.version.split()[0]}" in text
-    assert f"device: {torch.device('cuda' if torch.cuda.is_available() else 'cpu').type}" in text or "mps" in text
+    assert f"device: {settings.device()}" in text
     assert f"data root: {tmp_path}" in text
     assert f"{first}: DAMAGED: 9 bytes" in text
     assert text.count("missing (downloads on first use)") == 3 + 4  # and all four Fashion-MNIST files

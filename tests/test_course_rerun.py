@@ -7,7 +7,6 @@ These run the whole course (several minutes), so they are marked ``course`` and 
 
 from __future__ import annotations
 
-import os
 import re
 import textwrap
 from pathlib import Path
@@ -64,9 +63,6 @@ def test_solutions_run_and_every_cell_runs_again(py, monkeypatch, tmp_path):
     monkeypatch.setenv("MNIST_COURSE_PROGRESS", "0")
     monkeypatch.setenv("MNIST_COURSE_NOTEBOOK", py.stem)
     monkeypatch.setenv("MNIST_COURSE_RESULTS", str(tmp_path / "results.jsonl"))
-    for name in ("MNIST_COURSE_MIRRORS", "MNIST_COURSE_FASHION_MIRRORS", "MNIST_COURSE_DATA"):
-        if os.environ.get(name):
-            monkeypatch.setenv(name, os.environ[name])
     nb, labels = _lecture_notebook(py)
     client = NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(py.parent)}})
     try:
