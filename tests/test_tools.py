@@ -125,3 +125,12 @@ def test_make_check_runs_every_check_and_reports_each(tmp_path):
     for name in names:
         assert f"== python {name}" in proc.stdout
     assert ("check: all generated files match their sources" in proc.stdout) == (proc.returncode == 0)
+
+
+def test_a_missing_marker_names_the_file_it_is_missing_from(tmp_path):
+    for path in ("mnist_course/settings.py", "mnist_course/__init__.py"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / path, tmp_path / path)
+    (tmp_path / "CONTRIBUTING.md").write_text("no table markers here\n")
+    with pytest.raises(SystemExit, match="CONTRIBUTING.md has no <!-- switches:start -->"):
+        docs.main([], root=tmp_path)

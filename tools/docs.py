@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
     args = parser.parse_args(argv)
     contributing = root / "CONTRIBUTING.md"
     text = contributing.read_text(encoding="utf-8")
-    new = fill(text, "switches", switch_table(root))
+    new = fill(text, "switches", switch_table(root), "CONTRIBUTING.md")
     problems = module_problems(root)
     if new != text:
         if args.check:

@@ -37,17 +37,17 @@ def block_pattern(marker: str) -> str:
     return rf"(<!-- {marker}:start -->\n)(.*?)(<!-- {marker}:end -->)"
 
 
-def block(text: str, marker: str) -> str:
-    """What lies between `<!-- marker:start -->` and `<!-- marker:end -->`."""
+def block(text: str, marker: str, file: str = "README.md") -> str:
+    """What lies between `<!-- marker:start -->` and `<!-- marker:end -->` (``file`` names the text in the error)."""
     found = re.search(block_pattern(marker), text, flags=re.S)
     if not found:
-        raise SystemExit(f"README.md has no <!-- {marker}:start --> ... <!-- {marker}:end --> block")
+        raise SystemExit(f"{file} has no <!-- {marker}:start --> ... <!-- {marker}:end --> block")
     return found[2]
 
 
-def fill(text: str, marker: str, body: str) -> str:
+def fill(text: str, marker: str, body: str, file: str = "README.md") -> str:
     """Replace what lies between `<!-- marker:start -->` and `<!-- marker:end -->` with body."""
-    block(text, marker)  # raises when the markers are missing
+    block(text, marker, file)  # raises when the markers are missing
     return re.sub(block_pattern(marker), lambda m: m[1] + body + m[3], text, flags=re.S)
 
 
