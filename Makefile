@@ -14,7 +14,7 @@ export MNIST_COURSE_FASHION_MIRRORS ?= $(abspath $(wildcard ../shared/data/fashi
 export MNIST_COURSE_PROGRESS ?= 0
 
 .DEFAULT_GOAL := help
-.PHONY: help install run quick lecture test lint format check unit rerun nbval sync lab lab-lecture bench readme headers urls clean
+.PHONY: help install run quick lecture test lint format check unit rerun nbval sync lab lab-lecture bench readme headers urls release clean
 
 help:  ## list the targets (this text)
 	@echo "make <target>   (NB=05 limits run/quick to notebooks whose names start with 05)"
@@ -66,8 +66,11 @@ readme: install  ## copy build/results.json and build/bench.json into README.md 
 headers: install  ## write each notebook's "Runs in about N minutes" line and README's time column from build/results.json
 	$(PY) -m tools.headers
 
-urls: install  ## rewrite every notebook's Colab badge and setup cell from the Repository URL in pyproject.toml
-	$(PY) tools/repo_url.py --write
+urls: install  ## write every badge, setup cell and README's Colab block for one ref (REF=v0.3.0 pins a release; default: pyproject's)
+	$(PY) -m tools.urls $(if $(REF),--ref $(REF))
+
+release: install  ## cut release VERSION=x.y.z: version, CHANGELOG entry required, commit, tag vx.y.z, back to main
+	$(PY) -m tools.release $(VERSION)
 
 lab: install  ## open JupyterLab on notebooks/
 	$(VENV)/bin/jupyter lab notebooks

@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # Sphinx imports conf.py by path: make the checkout's packages importable
 
-from tools.site_build import github_parts, repository_url  # noqa: E402
+from tools.repo_url import github_parts, ref, repository_url  # noqa: E402
 
 project = "mnist-course"
 author = "the mnist-course authors"
@@ -40,6 +40,7 @@ autodoc_default_options = {"members": True, "show-inheritance": True}
 
 repo_url = repository_url()
 owner, repo = github_parts(repo_url)
+course_ref = ref()  # the one ref of badges and setup cells: the launch button opens the notebook at it too
 
 html_theme = "sphinx_book_theme"
 html_title = "mnist-course"
@@ -49,7 +50,7 @@ html_last_updated_fmt = None
 html_copy_source = False
 html_theme_options = {
     "repository_url": repo_url,
-    "repository_branch": "main",
+    "repository_branch": course_ref,
     "path_to_docs": "",  # staged notebooks sit at notebooks/NN_name.ipynb, as in the repository
     "use_repository_button": True,
     "use_download_button": False,
@@ -60,7 +61,7 @@ html_theme_options = {
 html_context = {
     "github_user": owner,
     "github_repo": repo,
-    "github_version": "main",
+    "github_version": course_ref,
     "doc_path": "",
     "default_mode": "auto",  # without it a first visit logs "Got invalid theme mode" to the console
 }

@@ -19,9 +19,6 @@ STORED = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 MACHINE_PATH = re.compile(r"(/root/|/home/\w+|/tmp/|/Users/\w+|site-packages|/work/|[A-Z]:\\\\Users)")
 MAX_BYTES = 2 * 1024 * 1024
 
-spec = importlib.util.spec_from_file_location("repo_url", ROOT / "tools" / "repo_url.py")
-repo_url = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(repo_url)
 
 
 def _cells(nb, kind):
@@ -91,33 +88,6 @@ def test_notebook_layout(py):
     exercises = markdown.split("## Exercises", 1)[1]
     solutions = exercises.count("<summary>Solution")
     assert 3 <= solutions <= 5 and exercises.count("</details>") == solutions, "3–5 exercises with hidden solutions"
-
-
-@pytest.mark.parametrize("path", TWINS + STORED, ids=lambda p: p.name)
-def test_badge_and_setup_use_the_repository_url(path):
-    assert repo_url.problems(path) == []
-
-
-def test_repository_url_lives_in_pyproject():
-    meta = (ROOT / "pyproject.toml").read_text()
-    assert repo_url.repository_url() in meta
-    badge, install = repo_url.expected("05_linear_classifier")
-    assert badge.endswith("/blob/main/notebooks/05_linear_classifier.ipynb") and install.startswith("git+https://")
-    assert install.endswith("@" + repo_url.release_tag()), "the setup cell installs the release tag, not main"
-
-
-def test_setup_cell_check_catches_a_quiet_or_unpinned_install(tmp_path):
-    badge, install = repo_url.expected("01_random_walk")
-    good = f'[badge]({badge})\nget_ipython().system("pip install --no-deps {install}")\n'
-    for text, ok in [
-        (good, True),
-        (good.replace(install, install.rsplit("@", 1)[0]), False),
-        (good.replace("--no-deps", "-q --no-deps"), False),
-        (good.replace("--no-deps ", ""), False),
-    ]:
-        path = tmp_path / "01_random_walk.py"
-        path.write_text(text)
-        assert (repo_url.problems(path) == []) is ok, text
 
 
 def test_results_table_is_json_serialisable_rows(tmp_path):

@@ -1,25 +1,40 @@
-"""Keep every notebook's Colab badge and setup cell on the Repository URL and release in pyproject.toml.
+"""pyproject.toml and every address the course publishes: the one owner of both.
 
-python tools/repo_url.py           # check: list notebooks whose badge or setup cell differ; exit 1 if any
-python tools/repo_url.py --write   # rewrite the .py twins and .ipynb files from pyproject.toml (`make urls`)
+The repository URL lives in ``[project.urls] Repository``; the **ref** (a branch or tag) that students get lives in
+``[tool.mnist-course] ref``. The notebook a student opens (the Colab badge, the site's Colab button) and the package
+its setup cell installs come from that one ref, so they always belong together:
 
-The setup cell installs ``git+<Repository>@v<version>`` with ``--no-deps``: the release of the package the
-notebook was written for, on top of the torch, NumPy and matplotlib that Colab already has. Runs on Python 3.10
+* ``main`` (the default) always exists: badges open ``blob/main`` and the setup cell installs ``@main``;
+* ``vX.Y.Z``, a release tag made by ``make release``: badges open ``blob/vX.Y.Z`` and the cell installs
+  ``@vX.Y.Z``. The tag must exist and ``CHANGELOG.md`` must have the version's entry.
+
+This module only computes; ``python -m tools.urls`` (``make urls``) writes the result into the notebooks and the
+README and checks them, ``docs/conf.py`` and ``tools/site_build.py`` build the site's addresses from it, and
+``tools/compat.py`` reads the dependency floors through :func:`read_pyproject`. Standard library only, Python 3.10+
 (no ``tomllib`` there: :func:`read_pyproject` falls back to reading the few fields the course needs).
 """
 
 from __future__ import annotations
 
 import re
-import sys
+import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BADGE = re.compile(
-    r"https://colab\.research\.google\.com/github/[^/\s)]+/[^/\s)]+/blob/[^/\s)]+/notebooks/[\w.-]+\.ipynb"
-)
-INSTALL = re.compile(r"git\+https://[^\s\"'\\]+")
-SETUP_COMMAND = re.compile(r"pip install[^\"'\\\n]*git\+https://")
+PYPROJECT = ROOT / "pyproject.toml"
+CHANGELOG = ROOT / "CHANGELOG.md"
+
+#: A ref students may be given: the main branch, or a release tag ``vX.Y.Z``.
+REF = re.compile(r"main|v(\d+\.\d+\.\d+)")
+#: A version ``X.Y.Z`` as ``make release`` accepts it.
+VERSION = re.compile(r"\d+\.\d+\.\d+")
+#: A Colab badge's target: Colab's GitHub viewer on one notebook of one ref.
+BADGE = re.compile(r"https://colab\.research\.google\.com/github/[^/\s)\"']+/[^/\s)\"']+/blob/([^/\s)\"']+)/notebooks/")
+#: The package a setup cell installs, with its ref.
+INSTALL = re.compile(r"git\+https://[^\s\"'\\@]+@([^\s\"'\\]+)")
+
+
+# ----------------------------------------------------------------------------------------------- pyproject.toml
 
 
 def _section(text: str, name: str) -> str:
@@ -40,8 +55,9 @@ def _string(body: str, key: str) -> str:
 def parse_pyproject_fallback(text: str) -> dict:
     """The fields the course reads from pyproject.toml, for Python 3.10 where ``tomllib`` is missing.
 
-    Only ``[project]`` name, version, requires-python, dependencies and ``[project.urls]`` Repository, written as
-    plain double-quoted strings (as this repository writes them); a test checks it agrees with ``tomllib``.
+    Only ``[project]`` name, version, requires-python, dependencies, ``[project.urls]`` Repository and
+    ``[tool.mnist-course]`` ref, written as plain double-quoted strings (as this repository writes them); a test
+    checks it agrees with ``tomllib``.
     """
     project = _section(text, "project")
     deps = re.search(r"^dependencies\s*=\s*\[(.*?)\]", project, re.M | re.S)
@@ -52,12 +68,12 @@ def parse_pyproject_fallback(text: str) -> dict:
         "dependencies": re.findall(r'"([^"]+)"', deps.group(1)) if deps else [],
         "urls": {"Repository": _string(_section(text, "project.urls"), "Repository")},
     }
-    return {"project": meta}
+    return {"project": meta, "tool": {"mnist-course": {"ref": _string(_section(text, "tool.mnist-course"), "ref")}}}
 
 
 def read_pyproject(path: Path | None = None) -> dict:
     """pyproject.toml as a dict: ``tomllib`` on Python 3.11+, :func:`parse_pyproject_fallback` on 3.10."""
-    text = (path or ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    text = (path or PYPROJECT).read_text(encoding="utf-8")
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
@@ -65,66 +81,152 @@ def read_pyproject(path: Path | None = None) -> dict:
     return tomllib.loads(text)
 
 
-def repository_url() -> str:
-    """The Repository URL from pyproject.toml, without a trailing slash or .git."""
-    url = read_pyproject()["project"]["urls"]["Repository"].rstrip("/")
-    return url.removesuffix(".git")
+def version(path: Path | None = None) -> str:
+    """``[project] version``, e.g. ``0.3.0``."""
+    return read_pyproject(path)["project"]["version"]
 
 
-def release_tag() -> str:
-    """The git tag of this version of the course: ``v`` + ``[project] version`` (e.g. ``v0.2.0``)."""
-    return "v" + read_pyproject()["project"]["version"]
+def repository_url(path: Path | None = None) -> str:
+    """The Repository URL from pyproject.toml, without a trailing slash or ``.git``."""
+    return read_pyproject(path)["project"]["urls"]["Repository"].rstrip("/").removesuffix(".git")
 
 
-def expected(name: str) -> tuple[str, str]:
-    """The badge target and pip install URL a notebook named ``name`` (no suffix) must use."""
-    url = repository_url()
-    owner_repo = url.split("github.com/", 1)[1]
-    return (
-        f"https://colab.research.google.com/github/{owner_repo}/blob/main/notebooks/{name}.ipynb",
-        f"git+{url}@{release_tag()}",
-    )
+def ref(path: Path | None = None) -> str:
+    """The git ref students get (``[tool.mnist-course] ref``): ``main`` or a release tag ``vX.Y.Z``."""
+    try:
+        return read_pyproject(path)["tool"]["mnist-course"]["ref"]
+    except KeyError:
+        raise ValueError(
+            'pyproject.toml has no [tool.mnist-course] ref = "...": add it (ref = "main") or run make urls REF=main'
+        ) from None
 
 
-def problems(path: Path) -> list[str]:
-    """What in one notebook file (.py or .ipynb) disagrees with pyproject.toml or the setup-cell form."""
+def set_ref(new: str, path: Path | None = None) -> None:
+    """Write ``new`` as ``[tool.mnist-course] ref`` into pyproject.toml (the only line that changes)."""
+    path = path or PYPROJECT
     text = path.read_text(encoding="utf-8")
-    badge, install = expected(path.stem)
+    section = re.search(r"^\[tool\.mnist-course\]\s*$(.*?)(?=^\[|\Z)", text, re.M | re.S)
+    if section is None or not re.search(r'^ref\s*=\s*"[^"]*"', section[1], re.M):
+        raise ValueError(f'{path.name} has no [tool.mnist-course] table with ref = "...": add one')
+    body = re.sub(r'^ref\s*=\s*"[^"]*"', f'ref = "{new}"', section[1], count=1, flags=re.M)
+    path.write_text(text[: section.start(1)] + body + text[section.end(1) :], encoding="utf-8")
+
+
+def set_version(new: str, path: Path | None = None) -> None:
+    """Write ``new`` as ``[project] version`` into pyproject.toml (the only line that changes)."""
+    path = path or PYPROJECT
+    text = path.read_text(encoding="utf-8")
+    new_text, count = re.subn(r'^version\s*=\s*"[^"]*"', f'version = "{new}"', text, count=1, flags=re.M)
+    if count != 1:
+        raise ValueError(f'{path.name} has no version = "..." line under [project]')
+    path.write_text(new_text, encoding="utf-8")
+
+
+# ----------------------------------------------------------------------------------------------- addresses
+
+
+def github_parts(url: str | None = None) -> tuple[str, str]:
+    """(owner, repo) of a ``https://github.com/OWNER/REPO`` URL (the Repository URL by default)."""
+    url = url or repository_url()
+    match = re.fullmatch(r"https://github\.com/([^/]+)/([^/]+)", url)
+    if not match:
+        raise ValueError(
+            f"Repository URL {url!r} is not https://github.com/OWNER/REPO: fix [project.urls] in pyproject.toml"
+        )
+    return match[1], match[2]
+
+
+def colab_url(notebook: str, at: str | None = None, url: str | None = None) -> str:
+    """The Colab address of ``notebooks/<notebook>.ipynb`` at ref ``at`` (the configured ref by default)."""
+    owner, repo = github_parts(url)
+    return f"https://colab.research.google.com/github/{owner}/{repo}/blob/{at or ref()}/notebooks/{notebook}.ipynb"
+
+
+def install_url(at: str | None = None, url: str | None = None) -> str:
+    """What the setup cell gives pip: ``git+<Repository>@<ref>``."""
+    return f"git+{url or repository_url()}@{at or ref()}"
+
+
+def issues_url(url: str | None = None) -> str:
+    """Where students report a problem."""
+    return f"{url or repository_url()}/issues"
+
+
+def pages_url(url: str | None = None) -> str:
+    """The address GitHub Pages gives the repository's site (``https://owner.github.io/repo/``)."""
+    owner, repo = github_parts(url)
+    return f"https://{owner.lower()}.github.io/{repo}/"
+
+
+# ----------------------------------------------------------------------------------------------- releases
+
+
+def changelog_versions(path: Path | None = None) -> list[str]:
+    """The versions ``CHANGELOG.md`` has an entry for (its ``## X.Y.Z`` headings), newest first as written."""
+    path = path or CHANGELOG
+    if not path.exists():
+        return []
+    return re.findall(r"^## (\d+\.\d+\.\d+)\b", path.read_text(encoding="utf-8"), flags=re.M)
+
+
+def git_tags(root: Path = ROOT) -> set[str] | None:
+    """The tags of the git repository at ``root``; None where ``root`` is not a git checkout (a copied tree)."""
+    if not (root / ".git").exists():
+        return None
+    out = subprocess.run(["git", "-C", str(root), "tag", "--list"], capture_output=True, text=True, check=False)
+    return set(out.stdout.split()) if out.returncode == 0 else None
+
+
+def ref_problems(at: str, root: Path = ROOT, changelog: Path | None = None, tag_to_come: bool = False) -> list[str]:
+    """Why ``at`` cannot be the ref students get (empty when it can): not ``main`` or ``vX.Y.Z``, no changelog
+    entry for the version, or (in a git checkout) no such tag. ``tag_to_come``: ``make release`` is about to make
+    the tag, so its absence is not a problem yet."""
+    match = REF.fullmatch(at)
+    if match is None:
+        return [f"ref {at!r} is neither main nor a release tag vX.Y.Z: use make urls REF=main or REF=v0.3.0"]
+    if at == "main":
+        return []
     found = []
-    badges = set(BADGE.findall(text))
-    installs = set(INSTALL.findall(text))
-    if badges != {badge}:
-        found.append(f"{path.name}: Colab badge {sorted(badges) or 'missing'}, expected {badge}")
-    if installs != {install}:
-        found.append(f"{path.name}: Colab install {sorted(installs) or 'missing'}, expected {install}")
-    commands = SETUP_COMMAND.findall(text)
-    if len(commands) != 1 or "--no-deps" not in commands[0] or " -q" in commands[0]:
-        found.append(f"{path.name}: the setup cell must run one visible `pip install --no-deps {install}`")
+    if match[1] not in changelog_versions(changelog):
+        found.append(
+            f"ref {at}: CHANGELOG.md has no '## {match[1]}' entry, so {at} is not one of the course's releases"
+        )
+    tags = None if tag_to_come else git_tags(root)
+    if tags is not None and at not in tags:
+        found.append(
+            f"ref {at}: this repository has no tag {at}, so Colab and pip cannot fetch it: make it with "
+            f"make release VERSION={match[1]} and push it (git push origin {at}), or use make urls REF=main"
+        )
     return found
 
 
-def notebook_files() -> list[Path]:
-    return sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.py")) + sorted(
-        (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")
-    )
+# ----------------------------------------------------------------------------------------------- the setup cell
 
 
-def main() -> int:
-    write = "--write" in sys.argv[1:]
-    bad = []
-    for path in notebook_files():
-        if write:
-            badge, install = expected(path.stem)
-            text = path.read_text(encoding="utf-8")
-            new = INSTALL.sub(install, BADGE.sub(badge, text))
-            if new != text:
-                path.write_text(new, encoding="utf-8")
-                print(f"rewrote {path.name}")
-        bad += problems(path)
-    for line in bad:
-        print(line)
-    return 1 if bad else 0
+def setup_cell(at: str | None = None, url: str | None = None) -> str:
+    """The first code cell of every notebook: inside Colab, install the package from the notebook's own ref.
 
+    A failed install (no network, a ref that does not exist) stops the notebook with one sentence saying what to do
+    after pip's own error, instead of letting every later import fail.
+    """
+    at = at or ref()
+    url = url or repository_url()
+    name = url.rsplit("/", 1)[-1]
+    return f"""\
+# Colab only: install the course package from the same ref as this notebook ({at}). Colab already has torch,
+# NumPy and the rest, so --no-deps leaves them alone; elsewhere the package is already installed.
+import sys
 
-if __name__ == "__main__":
-    sys.exit(main())
+if "google.colab" in sys.modules:
+    import importlib.util
+
+    from IPython import get_ipython
+
+    get_ipython().system("pip install --no-deps {install_url(at, url)}")
+    importlib.invalidate_caches()
+    if get_ipython().user_ns.get("_exit_code") or importlib.util.find_spec("mnist_course") is None:
+        raise RuntimeError(
+            "The course package did not install from {name}@{at} (pip's error is above). Check that the "
+            "runtime is online (Runtime → Disconnect and delete runtime, then run this cell again) and that "
+            "the ref {at} exists; if it still fails, report it at {issues_url(url)}"
+        )"""
