@@ -1,12 +1,12 @@
 """The two extra environments `make compat` tests the course in, read from pyproject.toml and Colab's table.
 
-    python tools/compat.py python oldest         # 3.10: the lowest Python that requires-python promises
-    python tools/compat.py requirements colab    # the pins pip installs into that environment, one a line
-    python tools/compat.py key colab             # a short hash of both, naming the cached environment
+    python -m tools.compat python oldest         # 3.10: the lowest Python that requires-python promises
+    python -m tools.compat requirements colab    # the pins pip installs into that environment, one a line
+    python -m tools.compat key colab             # a short hash of both, naming the cached environment
 
 ``oldest``: the lowest Python of ``requires-python`` with every dependency at its floor (``numpy>=1.24`` is
 installed as ``numpy==1.24.0``). ``colab``: Google Colab's runtime as of :data:`COLAB_CHECKED` (the package is
-then installed with ``--no-deps``, as the notebooks' setup cell does). Both also get :data:`TOOLING`, what the
+then installed from git with ``--no-deps``, as the notebooks' setup cell does). Both also get :data:`TOOLING`, what the
 unit tests and the course runner need. tests/test_compat.py checks every floor is at or below Colab's version.
 Standard library only, Python 3.10+.
 """
@@ -14,10 +14,11 @@ Standard library only, Python 3.10+.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import re
 import sys
 from pathlib import Path
+
+from tools import repo_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,10 +40,7 @@ TOOLING = ["pytest", "jupytext", "nbformat", "nbclient", "ipykernel"]
 
 ENVIRONMENTS = ("oldest", "colab")
 
-_spec = importlib.util.spec_from_file_location("repo_url", ROOT / "tools" / "repo_url.py")
-_repo_url = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_repo_url)
-read_pyproject = _repo_url.read_pyproject
+read_pyproject = repo_url.read_pyproject
 
 _REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(.*?)\s*$")
 

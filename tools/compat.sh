@@ -2,8 +2,11 @@
 # `make compat`: the unit tests and the whole course in quick mode in two extra environments (tools/compat.py):
 #   oldest  the lowest Python of requires-python, every dependency at its floor
 #   colab   Google Colab's runtime: Python 3.13 and its torch, torchvision, NumPy, matplotlib and tqdm
-# In each, the course package is installed with `pip install --no-deps`, as the notebooks' Colab setup cell does,
-# and `pip check` proves the environment's versions satisfy pyproject.toml's requirements.
+# In each, the course package is installed exactly as the notebooks' Colab setup cell installs it:
+# `pip install --no-deps git+file://<a clean clone of this commit>@<the notebooks' ref>`, never the work tree and
+# never editable, and `pip check` proves the environment's versions satisfy pyproject.toml's requirements. The unit
+# tests and the quick course then run from a folder outside the checkout with no data/ beside it, so they import
+# the installed copy (tests/test_installed.py asserts it), as a student in Colab does.
 #
 #   bash tools/compat.sh              # both environments
 #   bash tools/compat.sh colab        # one
@@ -54,7 +57,7 @@ create_env() {  # $1 = env name, $2 = interpreter, $3 = venv folder
   rm -rf "$venv"
   "$python" -m venv "$venv"
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-  "$HOST_PYTHON" tools/compat.py requirements "$name" > "$venv/requirements.txt"
+  "$HOST_PYTHON" -m tools.compat requirements "$name" > "$venv/requirements.txt"
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$venv/requirements.txt"
   touch "$venv/.complete"
   echo "compat[$name]: environment created in $(( $(date +%s) - start )) s"
@@ -76,13 +79,13 @@ EOF
 
 run_env() {  # $1 = env name; returns non-zero on failure
   local name=$1 version python venv start
-  version=$("$HOST_PYTHON" tools/compat.py python "$name")
+  version=$("$HOST_PYTHON" -m tools.compat python "$name")
   python=$(find_python "$version" || true)
   if [ -z "$python" ]; then
     echo "compat[$name]: SKIPPED: no Python $version here (install python$version or 'pyenv install $version')"
     return 3
   fi
-  venv="$CACHE/$name-py$version-$("$HOST_PYTHON" tools/compat.py key "$name")"
+  venv="$CACHE/$name-py$version-$("$HOST_PYTHON" -m tools.compat key "$name")"
   if [ -f "$venv/.complete" ]; then
     echo "compat[$name]: reusing $venv"
   else
@@ -91,21 +94,40 @@ run_env() {  # $1 = env name; returns non-zero on failure
   [ "$envs_only" = 1 ] && return 0
 
   start=$(date +%s)
-  echo "compat[$name]: pip install --no-deps . (as the Colab setup cell does), then pip check"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps --force-reinstall "$ROOT"
-  rm -rf "$ROOT"/build/lib "$ROOT"/build/bdist.* "$ROOT"/*.egg-info
+  # A folder outside the checkout, as a Colab runtime is: a clean clone to install from, the tools the tests and the
+  # runner need (tools/, bench/ linked, not mnist_course/), copies of the notebooks, and no data/ folder.
+  local work ref commit
+  work=$(mktemp -d "${TMPDIR:-/tmp}/mnist-course-compat-$name.XXXXXX")
+  ref=$("$HOST_PYTHON" -c 'from tools.repo_url import ref; print(ref())')
+  commit=$(git -C "$ROOT" rev-parse HEAD)
+  if [ -n "$(git -C "$ROOT" status --porcelain -- mnist_course pyproject.toml)" ]; then
+    echo "compat[$name]: NOTE: mnist_course/ or pyproject.toml has uncommitted changes; the install is of commit $commit"
+  fi
+  git clone --quiet --no-local "$ROOT" "$work/clone"
+  # The notebooks' ref must name the commit under test: main is this checkout's HEAD; a tag is taken as it is.
+  if [ "$ref" = main ]; then git -C "$work/clone" checkout --quiet -B main "$commit"; fi
+  echo "compat[$name]: pip install --no-deps git+file://<clean clone>@$ref (as the Colab setup cell does), then pip check"
+  "$venv/bin/python" -m pip uninstall --quiet --yes mnist-course >/dev/null 2>&1 || true
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps "git+file://$work/clone@$ref"
   "$venv/bin/python" -m pip check
-  (cd "$CACHE" && MNIST_COURSE_DATA="${MNIST_COURSE_DATA:-$CACHE/data}" "$venv/bin/python" -m mnist_course.env)
+  mkdir -p "$work/shim" "$work/notebooks"
+  ln -s "$ROOT/tools" "$work/shim/tools"
+  ln -s "$ROOT/bench" "$work/shim/bench"
+  cp "$ROOT"/notebooks/[0-9][0-9]_*.py "$work/notebooks/"
+  printf '[pytest]\naddopts = -ra\nmarkers =\n    course: runs whole notebooks in quick mode\n' > "$work/pytest.ini"
+  export MNIST_COURSE_DATA="${MNIST_COURSE_DATA:-$CACHE/data}"
+  (cd "$work" && "$venv/bin/python" -m mnist_course.env)
 
-  echo "compat[$name]: unit tests"
-  "$venv/bin/python" -m pytest tests -q -p no:cacheprovider -m "not course"  # the quick course runs below
+  echo "compat[$name]: unit tests against the installed copy, from $work"
+  (cd "$work" && COMPAT_INSTALLED="$ref@$commit" PYTHONPATH="$work/shim" "$venv/bin/python" -m pytest \
+    -c "$work/pytest.ini" --rootdir "$work" -q -p no:cacheprovider -m "not course" "$ROOT/tests")
 
-  echo "compat[$name]: the whole course in quick mode"
+  echo "compat[$name]: the whole course in quick mode, from copies of the notebooks in $work"
   export PATH="$venv/bin:$PATH"  # so the notebook kernel is this environment's Python
   check_kernel "$venv"
-  local build="$ROOT/build/compat-$name"
-  MNIST_COURSE_QUICK=1 MNIST_COURSE_DATA="${MNIST_COURSE_DATA:-$CACHE/data}" \
-    "$venv/bin/python" -m tools.run_course --build "$build"
+  (cd "$work" && MNIST_COURSE_QUICK=1 PYTHONPATH="$work/shim" \
+    "$venv/bin/python" -m tools.run_course --notebooks "$work/notebooks" --build "$ROOT/build/compat-$name")
+  rm -rf "$work"
   echo "compat[$name]: passed in $(( $(date +%s) - start )) s"
 }
 
