@@ -98,6 +98,7 @@ run_env() {  # $1 = env name; returns non-zero on failure
   # runner need (tools/, bench/ linked, not mnist_course/), copies of the notebooks, and no data/ folder.
   local work ref commit
   work=$(mktemp -d "${TMPDIR:-/tmp}/mnist-course-compat-$name.XXXXXX")
+  trap "rm -rf '$work'" EXIT  # this runs in its own subshell (below): the folder goes when it ends, pass or fail
   ref=$("$HOST_PYTHON" -c 'from tools.repo_url import ref; print(ref())')
   commit=$(git -C "$ROOT" rev-parse HEAD)
   if [ -n "$(git -C "$ROOT" status --porcelain -- mnist_course pyproject.toml)" ]; then
@@ -127,7 +128,6 @@ run_env() {  # $1 = env name; returns non-zero on failure
   check_kernel "$venv"
   (cd "$work" && MNIST_COURSE_QUICK=1 PYTHONPATH="$work/shim" \
     "$venv/bin/python" -m tools.run_course --notebooks "$work/notebooks" --build "$ROOT/build/compat-$name")
-  rm -rf "$work"
   echo "compat[$name]: passed in $(( $(date +%s) - start )) s"
 }
 

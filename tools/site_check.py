@@ -10,7 +10,7 @@ Every HTML page of the site is opened, and the test asserts:
 - every link into the site resolves: the file exists and, for a #fragment, the target page has that id;
 - each notebook page has a previous and a next link, a table of contents of its sections, its exercises'
   solutions collapsed, and Colab links (launch button and badge) that all point at the notebook in the
-  repository named in pyproject.toml;
+  repository named in pyproject.toml, at the one ref that every page's setup cell installs the package from;
 - the built-in search finds pages with no network.
 
 It saves screenshots of the landing page and of one notebook page at a desktop and a phone width under
@@ -337,6 +337,27 @@ def test_notebook_pages(visit):
         assert all(d["length"] > len(d["summary"]) + 20 for d in solutions), f"{page}: an empty solution block"
         assert any(d["code"] for d in solutions), f"{page}: no solution's code is inside its collapsed block"
         assert not any(d["open"] for d in report["details"]), f"{page} shows a solution expanded"
+
+
+def test_every_page_opens_and_installs_the_one_ref():
+    """Issue 22: on every built page, each Colab link opens the ref that each setup cell installs, the course's ref."""
+    import html
+
+    from tools.repo_url import BADGE, INSTALL, ref
+
+    if not SITE.joinpath("index.html").exists():
+        pytest.fail("build/site/ is missing: run make site first")
+    pages = sorted(SITE.rglob("*.html"))
+    seen = {"badges": 0, "installs": 0}
+    for page in pages:
+        text = html.unescape(page.read_text(encoding="utf-8"))
+        badges, installs = {m[1] for m in BADGE.finditer(text)}, {m[1] for m in INSTALL.finditer(text)}
+        seen["badges"] += bool(badges)
+        seen["installs"] += bool(installs)
+        assert badges <= {ref()} and installs <= {ref()}, (
+            f"{page.relative_to(SITE)}: opens {badges}, installs {installs}"
+        )
+    assert seen["badges"] >= len(notebook_names()) and seen["installs"] >= len(notebook_names()), seen
 
 
 def test_search_works_offline(visit):
