@@ -35,14 +35,23 @@
 #   reaches 98% on the MNIST test set in seconds on a CPU, chosen on a validation split and tested once.
 
 # %%
-# Colab only: install the release of the course package this notebook was written for. Colab already has
-# torch, NumPy and the rest, so --no-deps leaves them alone; elsewhere the package is already installed.
+# Colab only: install the course package from the same ref as this notebook (main). Colab already has torch,
+# NumPy and the rest, so --no-deps leaves them alone; elsewhere the package is already installed.
 import sys
 
 if "google.colab" in sys.modules:
+    import importlib.util
+
     from IPython import get_ipython
 
-    get_ipython().system("pip install --no-deps git+https://github.com/mnist-course/mnist-course@v0.2.0")
+    get_ipython().system("pip install --no-deps git+https://github.com/mnist-course/mnist-course@main")
+    importlib.invalidate_caches()
+    if get_ipython().user_ns.get("_exit_code") or importlib.util.find_spec("mnist_course") is None:
+        raise RuntimeError(
+            "The course package did not install from mnist-course@main (pip's error is above). Check that the "
+            "runtime is online (Runtime → Disconnect and delete runtime, then run this cell again) and that "
+            "the ref main exists; if it still fails, report it at https://github.com/mnist-course/mnist-course/issues"
+        )
 
 # %%
 import math
@@ -430,7 +439,7 @@ fig.tight_layout()
 # score below the single layer); the deeper network of two 512-unit layers comes out on top, but it is also the
 # most expensive, and most of its parameters sit in the first layer again. The seconds are noisier than the
 # parameter counts and grow far more slowly: every batch also pays fixed costs that do not depend on the size
-# of the network, so in this run 1 × 512, with three times the parameters of 3 × 128, took well under three
+# of the network, so in the stored run 1 × 512, with three times the parameters of 3 × 128, took well under three
 # times as long (the seconds vary from run to run; the table has this run's).
 # Width buys accuracy most reliably for a fully
 # connected network; depth pays off much more with layers built for images, the convolutions of notebooks 09

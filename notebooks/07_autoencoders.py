@@ -35,14 +35,23 @@
 # - how the same convolutional autoencoder fares on a harder dataset, Fashion-MNIST's clothes and sneakers.
 
 # %%
-# Colab only: install the release of the course package this notebook was written for. Colab already has
-# torch, NumPy and the rest, so --no-deps leaves them alone; elsewhere the package is already installed.
+# Colab only: install the course package from the same ref as this notebook (main). Colab already has torch,
+# NumPy and the rest, so --no-deps leaves them alone; elsewhere the package is already installed.
 import sys
 
 if "google.colab" in sys.modules:
+    import importlib.util
+
     from IPython import get_ipython
 
-    get_ipython().system("pip install --no-deps git+https://github.com/mnist-course/mnist-course@v0.2.0")
+    get_ipython().system("pip install --no-deps git+https://github.com/mnist-course/mnist-course@main")
+    importlib.invalidate_caches()
+    if get_ipython().user_ns.get("_exit_code") or importlib.util.find_spec("mnist_course") is None:
+        raise RuntimeError(
+            "The course package did not install from mnist-course@main (pip's error is above). Check that the "
+            "runtime is online (Runtime → Disconnect and delete runtime, then run this cell again) and that "
+            "the ref main exists; if it still fails, report it at https://github.com/mnist-course/mnist-course/issues"
+        )
 
 # %%
 import matplotlib.pyplot as plt

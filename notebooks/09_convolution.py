@@ -38,14 +38,23 @@
 # - to find a digit inside a large image by template matching, and to read **coordinates** of rows and columns.
 
 # %%
-# Colab only: install the release of the course package this notebook was written for. Colab already has
-# torch, NumPy and the rest, so --no-deps leaves them alone; elsewhere the package is already installed.
+# Colab only: install the course package from the same ref as this notebook (main). Colab already has torch,
+# NumPy and the rest, so --no-deps leaves them alone; elsewhere the package is already installed.
 import sys
 
 if "google.colab" in sys.modules:
+    import importlib.util
+
     from IPython import get_ipython
 
-    get_ipython().system("pip install --no-deps git+https://github.com/mnist-course/mnist-course@v0.2.0")
+    get_ipython().system("pip install --no-deps git+https://github.com/mnist-course/mnist-course@main")
+    importlib.invalidate_caches()
+    if get_ipython().user_ns.get("_exit_code") or importlib.util.find_spec("mnist_course") is None:
+        raise RuntimeError(
+            "The course package did not install from mnist-course@main (pip's error is above). Check that the "
+            "runtime is online (Runtime → Disconnect and delete runtime, then run this cell again) and that "
+            "the ref main exists; if it still fails, report it at https://github.com/mnist-course/mnist-course/issues"
+        )
 
 # %%
 import matplotlib.pyplot as plt
@@ -888,9 +897,9 @@ fig.tight_layout()
 #        hit = min(range(len(corners)), key=lambda n: abs(corners[n][0] - row) + abs(corners[n][1] - col))
 #        print(f"best score {other_scores.max():.2f} at {(row, col)}, on a {int(y_test[chosen[hit]])}")
 #    ```
-#    The best scores drop below 1 (between 0.73 and 0.93 for these five templates), although each best match
-#    still lands on a 1, an easy shape. One fixed template matches new handwriting less well than its exact copy;
-#    learned, layered kernels are what copes with the variety of handwriting.
+#    The best scores drop clearly below 1 (the printed scores of these five templates), and in our run each best
+#    match still landed on a 1, an easy shape. One fixed template matches new handwriting less well than its exact
+#    copy; learned, layered kernels are what copes with the variety of handwriting.
 #    </details>
 #
 # 5. The 5×5 Gaussian `blur` is *separable*: it equals a 5×1 kernel followed by a 1×5 kernel (its outer
