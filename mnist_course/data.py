@@ -5,19 +5,26 @@ Introduced in notebook 02 (Datasets); every later notebook loads its data throug
 The cache uses torchvision's layout, ``<root>/MNIST/raw/*-ubyte`` and ``<root>/FashionMNIST/raw/*-ubyte``, so
 ``torchvision.datasets.MNIST(root)`` and ``torchvision.datasets.FashionMNIST(root)`` read the very same files.
 Both datasets ship as the same four IDX files (60,000 training and 10,000 test images of 28×28 pixels, ten
-classes); one table, :data:`DATASETS`, holds what differs: folder, mirrors, checksums and class names.
+classes); one table, :data:`DATASETS`, holds what differs: folder, public hosts, checksums and class names.
+
+For instructors, ``python -m mnist_course.data --download`` (in Colab ``!python -m mnist_course.data --download``)
+fetches and verifies both datasets before class, so no notebook waits on a download host mid-lecture (:func:`main`).
 """
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import hashlib
 import importlib.metadata
 import os
 import shutil
+import sys
 import tempfile
+import textwrap
 import urllib.request
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
@@ -31,7 +38,6 @@ __all__ = [
     "DATASETS",
     "FASHION_CLASSES",
     "MNIST_CLASSES",
-    "PUBLIC_MIRRORS",
     "USER_AGENT",
     "VALIDATION_SEED",
     "VALIDATION_SIZE",
@@ -45,6 +51,7 @@ __all__ = [
     "download_mnist",
     "load_mnist",
     "load_splits",
+    "main",
     "mean_std",
     "mirrors",
     "read_idx",
@@ -52,18 +59,6 @@ __all__ = [
     "standardize",
     "to_unit",
 ]
-
-#: Public mirrors per dataset, tried after the ones in the dataset's mirrors variable. For MNIST, the ones that
-#: still answer come first (the original site, last, has answered 403/404 since 2024); for Fashion-MNIST,
-#: Zalando's own bucket, the one torchvision uses.
-PUBLIC_MIRRORS: dict[str, list[str]] = {
-    "mnist": [
-        "https://ossci-datasets.s3.amazonaws.com/mnist/",
-        "https://storage.googleapis.com/cvdf-datasets/mnist/",
-        "http://yann.lecun.com/exdb/mnist/",
-    ],
-    "fashion": ["http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"],
-}
 
 TIMEOUT_SECONDS = 30
 
@@ -112,6 +107,7 @@ class _Dataset:
     variable: str  # the settings switch with this dataset's own mirrors
     classes: tuple[str, ...]
     files: dict[str, tuple[_File, _File]]  # split -> (images, labels)
+    public: tuple[str, ...]  # public hosts, tried in this order after the variable's mirrors
 
 
 def _files(train: tuple[str, str, str, str], test: tuple[str, str, str, str]) -> dict[str, tuple[_File, _File]]:
@@ -130,7 +126,10 @@ def _files(train: tuple[str, str, str, str], test: tuple[str, str, str, str]) ->
 
 #: Every dataset the course loads. The .gz MD5s are the public files' (as torchvision checks them); a copy
 #: compressed again elsewhere (Debian's, for Fashion-MNIST) has another .gz MD5 and is accepted when what it
-#: unpacks to has the original's size and MD5.
+#: unpacks to has the original's size and MD5. ``public`` lists the public hosts, tried after the ones in the
+#: dataset's mirrors variable: for MNIST the ones that still answer come first (the original site, last, has
+#: answered 403/404 since 2024); for Fashion-MNIST, Zalando's own bucket (the one torchvision uses), then the
+#: dataset's GitHub repository, which serves the same .gz files (plain files in git, not Git LFS pointers).
 DATASETS: dict[str, _Dataset] = {
     "mnist": _Dataset(
         "MNIST",
@@ -151,6 +150,11 @@ DATASETS: dict[str, _Dataset] = {
                 "27ae3e4e09519cfbb04c329615203637",
             ),
         ),
+        public=(
+            "https://ossci-datasets.s3.amazonaws.com/mnist/",
+            "https://storage.googleapis.com/cvdf-datasets/mnist/",
+            "http://yann.lecun.com/exdb/mnist/",
+        ),
     ),
     "fashion": _Dataset(
         "Fashion-MNIST",
@@ -170,6 +174,10 @@ DATASETS: dict[str, _Dataset] = {
                 "bb300cfdad3c16e7a12a480ee83cd310",
                 "15d484375f8d13e6eb1aabb0c3f46965",
             ),
+        ),
+        public=(
+            "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
+            "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/",
         ),
     ),
 }
@@ -204,8 +212,9 @@ def class_names(dataset: str = "mnist") -> tuple[str, ...]:
 
 def mirrors(dataset: str = "mnist") -> list[str]:
     """Mirrors to try, in order: the dataset's variable (``MNIST_COURSE_MIRRORS`` or
-    ``MNIST_COURSE_FASHION_MIRRORS``, comma-separated URLs or folders), then the public ones (notebook 02)."""
-    return mirror_list(_dataset(dataset).variable) + PUBLIC_MIRRORS[dataset]
+    ``MNIST_COURSE_FASHION_MIRRORS``, comma-separated URLs or folders), then its public hosts (notebook 02)."""
+    ds = _dataset(dataset)
+    return mirror_list(ds.variable) + list(ds.public)
 
 
 # ----------------------------------------------------------------------------------------------- fetch
@@ -253,8 +262,11 @@ def _unpack(gz: Path, dest: BinaryIO, limit: int) -> None:
             dest.write(chunk)
 
 
-def _download_one(spec: _File, raw_dir: Path, sources: list[str], variable: str, progress: bool) -> list[str]:
-    """Fetch, unpack and verify one file; returns the failures seen (empty on success).
+def _download_one(
+    spec: _File, raw_dir: Path, sources: list[str], variable: str, progress: bool
+) -> tuple[str | None, list[str]]:
+    """Fetch, unpack and verify one file; returns the mirror it came from (``None`` when none delivered) and the
+    failures seen before that, one line per mirror.
 
     A .gz is accepted when what it unpacks to has the original's size and MD5: the public .gz (whose MD5 is
     ``spec.gz_md5``) does, and so does a copy compressed again by someone else.
@@ -273,7 +285,7 @@ def _download_one(spec: _File, raw_dir: Path, sources: list[str], variable: str,
                 tmp_raw = Path(f.name)
                 try:
                     _unpack(tmp_gz, f, spec.raw_size)
-                except (OSError, EOFError, ValueError) as e:  # gzip.BadGzipFile is an OSError
+                except (OSError, EOFError, ValueError, zlib.error) as e:  # gzip.BadGzipFile is an OSError
                     raise ValueError(f"{why}it does not unpack ({type(e).__name__}: {e})") from e
             if not _is_valid_raw(tmp_raw, spec):
                 raise ValueError(f"{why}the file it unpacks to does not match the original (size and MD5)")
@@ -281,14 +293,14 @@ def _download_one(spec: _File, raw_dir: Path, sources: list[str], variable: str,
             for tmp, final in ((tmp_gz, raw_dir / gz_name), (tmp_raw, raw_dir / spec.name)):
                 os.chmod(tmp, 0o644)  # temporary files are private; the cache is not
                 os.replace(tmp, final)
-            return []
+            return mirror, failures
         except Exception as e:  # noqa: BLE001 - any failure means: try the next mirror
             failures.append(f"{mirror}: {type(e).__name__}: {e}")
         finally:
             for tmp in (tmp_gz, tmp_raw):
                 if tmp is not None and tmp.exists():
                     tmp.unlink()
-    return failures
+    return None, failures
 
 
 def download_mnist(
@@ -302,8 +314,39 @@ def download_mnist(
 
     ``splits`` limits the work to those splits' files. Files already there are verified (size and MD5) and
     fetched again when damaged. Each download goes to a temporary file that is renamed into place only after
-    its checksum matches, so an interrupted download never leaves a half file behind.
+    its checksum matches, so an interrupted download never leaves a half file behind. Mirrors are tried in the
+    order :func:`mirrors` gives; :class:`MNISTDownloadError` names every file none of them could deliver.
     """
+    ds, raw_dir, outcomes = _sync(root, splits, progress, dataset)
+    missing = {name: o.failures for name, o in outcomes.items() if o.missing}
+    if missing:
+        raise MNISTDownloadError(_missing_message(ds, raw_dir, missing))
+    return raw_dir
+
+
+class _Outcome(NamedTuple):
+    """What became of one file: already intact in the cache, downloaded from ``source``, or missing."""
+
+    cached: bool
+    source: str | None  # the mirror it came from; None when cached or when no mirror delivered it
+    failures: list[str]  # one line per mirror that failed, in the order tried
+
+    @property
+    def missing(self) -> bool:
+        return not self.cached and self.source is None
+
+
+def _sync(
+    root: str | Path | None,
+    splits: tuple[str, ...],
+    progress: bool | None,
+    dataset: str,
+    on_file: Callable[[str, _Outcome], None] | None = None,
+) -> tuple[_Dataset, Path, dict[str, _Outcome]]:
+    """The work of :func:`download_mnist`, file by file (keyed by .gz name), without raising for missing files;
+    ``on_file(name, outcome)`` hears of each file as soon as it is settled.
+
+    Raises :class:`MNISTDownloadError` only when the cache folder cannot be written."""
     ds = _dataset(dataset)
     unknown = [s for s in splits if s not in ds.files]
     if unknown:
@@ -322,25 +365,31 @@ def download_mnist(
     if progress is None:
         progress = progress_enabled()
     sources = mirrors(dataset)
-    missing = {}
+    outcomes: dict[str, _Outcome] = {}
     for split in splits:
         for spec in ds.files[split]:
             if _is_valid_raw(raw_dir / spec.name, spec):
-                continue
-            failures = _download_one(spec, raw_dir, sources, ds.variable, progress)
-            if failures:
-                missing[spec.name + ".gz"] = failures
-    if missing:
-        lines = [f"Could not get {len(missing)} {ds.title} file(s): {', '.join(missing)}."]
-        for name, failures in missing.items():
-            lines.append(f"  {name}:")
-            lines.extend(f"    {f}" for f in failures)
-        lines.append(
-            f"Fix: set {ds.variable} to a folder or URL that holds the four {ds.title} .gz files "
-            f"(comma-separated for several), or copy them into {raw_dir}."
-        )
-        raise MNISTDownloadError("\n".join(lines))
-    return raw_dir
+                outcome = _Outcome(True, None, [])
+            else:
+                outcome = _Outcome(False, *_download_one(spec, raw_dir, sources, ds.variable, progress))
+            outcomes[spec.name + ".gz"] = outcome
+            if on_file is not None:
+                on_file(spec.name + ".gz", outcome)
+    return ds, raw_dir, outcomes
+
+
+def _missing_message(ds: _Dataset, raw_dir: Path, missing: dict[str, list[str]]) -> str:
+    """The error for files no mirror delivered: each file with every mirror's failure, in the order tried, then
+    the fix."""
+    lines = [f"Could not get {len(missing)} {ds.title} file(s): {', '.join(missing)}."]
+    for name, failures in missing.items():
+        lines.append(f"  {name}:")
+        lines.extend(f"    {f}" for f in failures)
+    lines.append(
+        f"Fix: set {ds.variable} to a folder or URL that holds the four {ds.title} .gz files "
+        f"(comma-separated for several), or copy them into {raw_dir}."
+    )
+    return "\n".join(lines)
 
 
 # ----------------------------------------------------------------------------------------------- read
@@ -559,3 +608,77 @@ class TensorBatches:
         for i in range(len(self)):
             sl = slice(i * self.batch_size, (i + 1) * self.batch_size)
             yield x[sl], y[sl]
+
+
+# ----------------------------------------------------------------------------------------------- command line
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m mnist_course.data --download``: fetch and verify both datasets now (for instructors; the data
+    layer itself is notebook 02's).
+
+    Run it before class, on the machine or in the Colab runtime (``!python -m mnist_course.data --download``), so
+    no notebook waits on a download host mid-lecture. Prints, per dataset, its folder and one line per file
+    (``ok, already there``, ``downloaded from <host>`` or why it failed); returns 0 when every file is there and
+    intact, else 1 after printing the error to stderr. The cache folder (``MNIST_COURSE_DATA``) and the mirrors
+    tried first (``MNIST_COURSE_MIRRORS``, ``MNIST_COURSE_FASHION_MIRRORS``) come from :mod:`mnist_course.settings`.
+    """
+    about = (
+        "Fetch and verify the course's datasets (MNIST and Fashion-MNIST) now, so no notebook waits on a download "
+        "host mid-lecture. An instructor runs it before class, on the machine or in the Colab runtime: "
+        "!python -m mnist_course.data --download. Files already there and intact are kept. The folder is "
+        "MNIST_COURSE_DATA (default: data/ in a checkout, else ~/.cache/mnist-course); the mirrors in "
+        "MNIST_COURSE_MIRRORS and MNIST_COURSE_FASHION_MIRRORS are tried before the public hosts."
+    )
+    hosts = ["public hosts, in the order tried:"]
+    for ds in DATASETS.values():
+        hosts += [f"  {ds.title}:", *(f"    {url}" for url in ds.public)]
+    parser = argparse.ArgumentParser(
+        prog="python -m mnist_course.data",
+        description=textwrap.fill(about, 79, break_on_hyphens=False),
+        epilog="\n".join(hosts),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--download", action="store_true", help="fetch and verify the datasets (required)")
+    parser.add_argument(
+        "--dataset",
+        choices=list(DATASETS),
+        action="append",
+        help="only this dataset (repeat for several; default: all)",
+    )
+    args = parser.parse_args(argv)
+    if not args.download:
+        parser.error("nothing to do: add --download to fetch and verify the datasets")
+    errors = []
+    for dataset in dict.fromkeys(args.dataset or DATASETS):
+        ds = DATASETS[dataset]
+        print(f"{ds.title} in {data_root() / ds.folder / 'raw'}:", flush=True)
+        try:
+            _, raw_dir, outcomes = _sync(None, tuple(ds.files), None, dataset, on_file=_print_outcome)
+        except MNISTDownloadError as e:
+            print("  FAILED: the folder cannot be written", flush=True)
+            errors.append(str(e))
+            continue
+        missing = {name: o.failures for name, o in outcomes.items() if o.missing}
+        if missing:
+            errors.append(_missing_message(ds, raw_dir, missing))
+    if errors:
+        print("\n".join(errors), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _print_outcome(name: str, outcome: _Outcome) -> None:
+    """One line for one file of :func:`main`: ok, downloaded from where (after which mirrors failed), or failed."""
+    if outcome.cached:
+        status = "ok, already there"
+    elif outcome.source is not None:
+        failed = [f.split(": ", 1)[0] for f in outcome.failures]  # each failure reads "<mirror>: <why>"
+        status = f"downloaded from {outcome.source}" + (f" (after {', '.join(failed)} failed)" if failed else "")
+    else:
+        status = f"FAILED on every mirror (last: {outcome.failures[-1]})"
+    print(f"  {name.removesuffix('.gz')}: {status}", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

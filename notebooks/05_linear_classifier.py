@@ -37,14 +37,23 @@
 # - that the same model, unchanged, also classifies pictures of clothes (Fashion-MNIST), less well.
 
 # %%
-# Colab only: install the release of the course package this notebook was written for. Colab already has
-# torch, NumPy and the rest, so --no-deps leaves them alone; elsewhere the package is already installed.
+# Colab only: install the course package from the same ref as this notebook (main). Colab already has torch,
+# NumPy and the rest, so --no-deps leaves them alone; elsewhere the package is already installed.
 import sys
 
 if "google.colab" in sys.modules:
+    import importlib.util
+
     from IPython import get_ipython
 
-    get_ipython().system("pip install --no-deps git+https://github.com/mnist-course/mnist-course@v0.2.0")
+    get_ipython().system("pip install --no-deps git+https://github.com/mnist-course/mnist-course@main")
+    importlib.invalidate_caches()
+    if get_ipython().user_ns.get("_exit_code") or importlib.util.find_spec("mnist_course") is None:
+        raise RuntimeError(
+            "The course package did not install from mnist-course@main (pip's error is above). Check that the "
+            "runtime is online (Runtime → Disconnect and delete runtime, then run this cell again) and that "
+            "the ref main exists; if it still fails, report it at https://github.com/mnist-course/mnist-course/issues"
+        )
 
 # %%
 import math
@@ -579,7 +588,9 @@ print("their confidence in the wrong digit:", " ".join(f"{c:.3f}" for c in confi
 # looking at digits, so the same code, with the recipe the validation images chose above, trains on clothes
 # unchanged. `load_splits(dataset="fashion")` gives the same 50,000 / 10,000 / 10,000 split of it. Everything is
 # computed afresh from the new images (the standardization too), and the test set is again scored once, at the
-# end.
+# end. The images download here on first use, from Zalando's host or else from the copy in the dataset's GitHub
+# repository; an instructor can fetch and verify both datasets before class with
+# `python -m mnist_course.data --download`.
 
 # %%
 (f_images_train, f_labels_train), (f_images_val, f_y_val), (f_images_test, f_y_test) = load_splits(dataset="fashion")

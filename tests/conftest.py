@@ -7,6 +7,7 @@ repository (CI), or the data root's cache (``data/MNIST/raw`` after ``make run``
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import shutil
 from pathlib import Path
@@ -27,8 +28,9 @@ SHARED = {
 
 @pytest.fixture(autouse=True)
 def offline(monkeypatch):
-    """No public mirrors in tests: only what a test names may be tried."""
-    monkeypatch.setattr(data, "PUBLIC_MIRRORS", {name: [] for name in data.DATASETS})
+    """No public hosts in tests: only what a test names may be tried."""
+    for name, ds in list(data.DATASETS.items()):
+        monkeypatch.setitem(data.DATASETS, name, dataclasses.replace(ds, public=()))
     monkeypatch.delenv("MNIST_COURSE_RESULTS", raising=False)
     monkeypatch.delenv("MNIST_COURSE_QUICK", raising=False)
     monkeypatch.delenv("MNIST_COURSE_STRICT", raising=False)

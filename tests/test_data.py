@@ -5,6 +5,7 @@ Tests that take the ``dataset`` fixture run once for MNIST and once for Fashion-
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gzip
 import http.server
@@ -38,7 +39,8 @@ from mnist_course.data import (
 )
 
 LABELS = "train-labels-idx1-ubyte"
-PUBLIC = {name: list(urls) for name, urls in data.PUBLIC_MIRRORS.items()}  # before the offline fixture empties them
+PUBLIC = {name: ds.public for name, ds in DATASETS.items()}  # before the offline fixture empties them
+GITHUB_FASHION = "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/"
 TORCHVISION = {"mnist": torchvision.datasets.MNIST, "fashion": torchvision.datasets.FashionMNIST}
 
 
@@ -91,7 +93,8 @@ def good_root(tmp_path_factory, mnist_gz, fashion_gz):
     """One data root holding both datasets, downloaded from the originals' folders."""
     root = tmp_path_factory.mktemp("root")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(data, "PUBLIC_MIRRORS", {name: [] for name in DATASETS})
+        for name, ds in list(DATASETS.items()):
+            mp.setitem(DATASETS, name, dataclasses.replace(ds, public=()))
         mp.setenv("MNIST_COURSE_MIRRORS", str(mnist_gz))
         mp.setenv("MNIST_COURSE_FASHION_MIRRORS", str(fashion_gz))
         for dataset in DATASETS:
@@ -368,6 +371,85 @@ def test_user_agent_is_sent(tmp_path, monkeypatch, serve, mnist_gz):
     assert agents and set(agents) == {data.USER_AGENT}
 
 
+class _TwoHosts(http.server.BaseHTTPRequestHandler):
+    """Two hosts on one loopback server: ``/first/<file>`` and ``/second/<file>`` each answer as ``modes`` says
+    ("404", "corrupt": the file with 64 bytes flipped mid-way, "files": the file itself, from ``folder``); every
+    path asked for is appended to ``log``."""
+
+    folder: Path
+    modes: dict[str, str]
+    log: list[str]
+
+    def do_GET(self):
+        self.log.append(self.path)
+        host, _, name = self.path.lstrip("/").partition("/")
+        mode = self.modes.get(host, "404")
+        source = self.folder / name
+        if mode == "404" or "/" in name or not source.is_file():
+            self.send_error(404)
+            return
+        body = bytearray(source.read_bytes())
+        if mode == "corrupt":
+            middle = len(body) // 2
+            body[middle : middle + 64] = bytes(b ^ 0xFF for b in body[middle : middle + 64])
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(bytes(body))
+
+    def log_message(self, *args):
+        pass
+
+
+def _fashion_on_two_hosts(monkeypatch, serve, folder: Path, first: str, second: str) -> tuple[str, str, list[str]]:
+    """Fashion-MNIST's public hosts pointed at two loopback hosts (and no mirrors variable); returns their URLs and
+    the request log."""
+    log: list[str] = []
+    handler = type("H", (_TwoHosts,), {"folder": folder, "modes": {"first": first, "second": second}, "log": log})
+    base = serve(handler=handler)
+    hosts = (base + "first/", base + "second/")
+    _set_public(monkeypatch, "fashion", *hosts)
+    monkeypatch.delenv("MNIST_COURSE_FASHION_MIRRORS", raising=False)
+    monkeypatch.setattr(data, "TIMEOUT_SECONDS", 10)  # a stuck request fails the test instead of hanging it
+    return *hosts, log
+
+
+def _fashion_gz_names() -> list[str]:
+    return [spec.name + ".gz" for split in ("train", "test") for spec in DATASETS["fashion"].files[split]]
+
+
+@pytest.mark.parametrize("first", ["404", "corrupt"])
+def test_fashion_falls_back_to_the_second_public_host(tmp_path, monkeypatch, serve, fashion_gz, first):
+    hosts = _fashion_on_two_hosts(monkeypatch, serve, fashion_gz, first, "files")
+    *_, log = hosts
+    assert data.mirrors("fashion") == list(hosts[:2])  # nothing else is tried
+    raw = download_mnist(dataset="fashion", root=tmp_path, progress=False)
+    for split in ("train", "test"):
+        for spec in DATASETS["fashion"].files[split]:
+            assert data._is_valid_raw(raw / spec.name, spec), spec.name
+            assert (raw / (spec.name + ".gz")).read_bytes() == (fashion_gz / (spec.name + ".gz")).read_bytes()
+    # Each file is asked of the first host, then of the second; none is asked twice.
+    assert log == [f"/{host}/{name}" for name in _fashion_gz_names() for host in ("first", "second")]
+    assert _leftovers(raw) == []
+
+
+def test_both_fashion_hosts_failing_names_both_and_the_fix(tmp_path, monkeypatch, serve, fashion_gz):
+    first, second, log = _fashion_on_two_hosts(monkeypatch, serve, fashion_gz, "404", "corrupt")
+    with pytest.raises(MNISTDownloadError) as e:
+        download_mnist(dataset="fashion", root=tmp_path, progress=False)
+    msg = str(e.value)
+    assert msg.startswith("Could not get 4 Fashion-MNIST file(s)")
+    for name in _fashion_gz_names():
+        block = msg.split(f"  {name}:\n", 1)[1]
+        lines = block.splitlines()[:2]
+        assert lines[0].startswith(f"    {first}: HTTPError: HTTP Error 404"), lines  # in the order tried
+        assert lines[1].startswith(f"    {second}: ValueError: "), lines
+    assert "Fix: set MNIST_COURSE_FASHION_MIRRORS to a folder or URL" in msg
+    assert str(_raw(tmp_path, "fashion")) in msg
+    assert log == [f"/{host}/{name}" for name in _fashion_gz_names() for host in ("first", "second")]
+    assert list(_raw(tmp_path, "fashion").iterdir()) == []
+
+
 # ----------------------------------------------------------------------------------------------- where
 
 
@@ -389,16 +471,28 @@ def test_data_root_outside_a_checkout_is_a_user_cache(monkeypatch, tmp_path):
     assert data_root() == tmp_path / "mnist-course"
 
 
+def _set_public(monkeypatch, dataset: str, *hosts: str) -> None:
+    monkeypatch.setitem(DATASETS, dataset, dataclasses.replace(DATASETS[dataset], public=hosts))
+
+
 def test_mirrors_order(monkeypatch):
-    monkeypatch.setattr(data, "PUBLIC_MIRRORS", {"mnist": ["https://public/"], "fashion": ["https://zalando/"]})
+    _set_public(monkeypatch, "mnist", "https://public/")
+    _set_public(monkeypatch, "fashion", "https://zalando/", "https://github/")
     monkeypatch.setenv("MNIST_COURSE_MIRRORS", " /a , http://b/ ,")
     monkeypatch.setenv("MNIST_COURSE_FASHION_MIRRORS", "/f")
     assert data.mirrors() == ["/a", "http://b/", "https://public/"]
-    assert data.mirrors("fashion") == ["/f", "https://zalando/"]
+    assert data.mirrors("fashion") == ["/f", "https://zalando/", "https://github/"]
 
 
-def test_public_fashion_mirror_is_torchvisions():
-    assert set(torchvision.datasets.FashionMNIST.mirrors) <= set(PUBLIC["fashion"])
+def test_public_hosts_in_order():
+    """Fashion-MNIST: torchvision's host (Zalando's bucket) first, then the dataset's GitHub repository."""
+    assert PUBLIC["fashion"] == (*torchvision.datasets.FashionMNIST.mirrors, GITHUB_FASHION)
+    assert PUBLIC["mnist"] == (
+        "https://ossci-datasets.s3.amazonaws.com/mnist/",
+        "https://storage.googleapis.com/cvdf-datasets/mnist/",
+        "http://yann.lecun.com/exdb/mnist/",
+    )
+    assert all(url.endswith("/") for hosts in PUBLIC.values() for url in hosts)
 
 
 def test_public_checksums_are_torchvisions():
