@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## create .venv and install the package with its dev tools (done by every target that needs it)
 
-run: install  ## execute the course at full fidelity into notebooks/*.ipynb; NB=05 runs one, merging into build/results.json
+run: install  ## execute the course at full fidelity into notebooks/*.ipynb and the ledger notebooks/results.json; NB=05 runs one, merged
 	$(PY) -m tools.run_course $(NB)
 
 quick: install  ## a fast smoke run (MNIST_COURSE_QUICK=1); outputs go to build/quick/, not notebooks/
@@ -43,7 +43,7 @@ lint: install  ## ruff check, and ruff format --check outside notebooks/
 format: install  ## ruff format the package, tests, tools and bench (notebooks/ are excluded)
 	$(VENV)/bin/ruff format .
 
-check: install  ## every generated file against its source: README tables, time lines, switch table, Colab URLs
+check: install  ## every generated file against its source: stored verdicts vs the ledger, README tables, time lines, switch table, Colab URLs
 	$(PY) -m tools.check
 
 unit: install  ## the unit tests (tests/), without the course re-run
@@ -60,10 +60,10 @@ nbval: install  ## re-execute every stored notebook and compare the cells marked
 sync: install  ## rewrite notebooks/*.ipynb cell sources from their .py twins, keeping outputs (no execution)
 	$(VENV)/bin/jupytext --update --to ipynb notebooks/[0-9][0-9]_*.py
 
-readme: install  ## copy build/results.json and build/bench.json into README.md (after make run, make bench)
+readme: install  ## render notebooks/results.json and bench/results.json into README.md (after make run, make bench)
 	$(PY) -m tools.readme_results
 
-headers: install  ## write each notebook's "Runs in about N minutes" line and README's time column from build/results.json
+headers: install  ## write each notebook's "Runs in about N minutes on ..." line and README's time column from notebooks/results.json
 	$(PY) -m tools.headers
 
 urls: install  ## write every badge, setup cell and README's Colab block for one ref (REF=v0.3.0 pins a release; default: pyproject's)

@@ -76,7 +76,9 @@ def test_fallback_pyproject_reader_agrees_with_tomllib():
     for key in ("name", "version", "requires-python", "dependencies"):
         assert mine[key] == full[key], key
     assert mine["urls"]["Repository"] == full["urls"]["Repository"]
-    assert repo_url.parse_pyproject_fallback(text)["tool"]["mnist-course"] == tomllib.loads(text)["tool"]["mnist-course"]
+    assert (
+        repo_url.parse_pyproject_fallback(text)["tool"]["mnist-course"] == tomllib.loads(text)["tool"]["mnist-course"]
+    )
 
 
 def test_package_version_is_pyprojects():

@@ -1,17 +1,19 @@
-"""tools.run_course: executes py:percent twins into .ipynb files and merges their results into the ledger."""
+"""tools.run_course: executes py:percent twins into .ipynb files and writes their results, with the machine they
+ran on, into the ledger beside them (quick runs: into build/)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
 
-from tools import readme_results
-from tools.ledger import Ledger
+from tools.ledger import Ledger, Machine
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,17 +62,22 @@ def test_runner_executes_and_records(tmp_path):
     # Nothing about this machine's execution is stored: no per-cell timestamps, no Python patch version.
     assert all("execution" not in c.metadata and "ExecuteTime" not in c.metadata for c in nb.cells)
     assert "version" not in nb.metadata.get("language_info", {})
-    ledger = Ledger.read(tmp_path / "build" / "results.json")
+    ledger = Ledger.read(tmp_path / "nbs" / "results.json")
     (row,) = ledger.rows
     assert row.notebook == "01_tiny" and row.value == 42 and row.passed is True and row.seconds > 0
     assert row.run.endswith("Z") and len(row.run) == 20
     assert "answer" in proc.stdout and "total" in proc.stdout
+    # The machine block: recorded before the first notebook, from this machine (the runner's process).
+    machine = ledger.machines[row.run]
+    assert machine == dataclasses.replace(Machine.this(), date=row.run)
+    assert f"run {row.run} on {machine.describe()}" in proc.stdout
+    assert not (tmp_path / "build" / "results.json").exists()  # full runs write the ledger beside the notebooks
 
 
 def test_runner_times_each_cell_and_prints_the_slowest(tmp_path):
     proc = _run(tmp_path, NOTEBOOK)
     assert proc.returncode == 0, proc.stderr
-    cells = Ledger.read(tmp_path / "build" / "results.json").cells
+    cells = Ledger.read(tmp_path / "nbs" / "results.json").cells
     assert len(cells) == 3 and all(c.notebook == "01_tiny" for c in cells)
     assert [c.seconds for c in cells] == sorted((c.seconds for c in cells), reverse=True)
     (sleep,) = [c for c in cells if c.cell == 3]  # 3rd cell of the notebook; its NBVAL marker line is skipped
@@ -86,7 +93,7 @@ def test_runner_fails_on_a_missed_target_and_keeps_the_notebook_out(tmp_path):
     assert "TargetMissed" in proc.stderr
     assert not (tmp_path / "nbs" / "01_tiny.ipynb").exists()
     assert (tmp_path / "build" / "failed" / "01_tiny.ipynb").exists()
-    metrics = [r.metric for r in Ledger.read(tmp_path / "build" / "results.json").rows]
+    metrics = [r.metric for r in Ledger.read(tmp_path / "nbs" / "results.json").rows]
     assert metrics == ["answer", "(notebook failed)"]  # what it recorded before failing, then the failure
 
 
@@ -95,8 +102,9 @@ def test_quick_run_writes_to_build_not_notebooks(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "build" / "quick" / "01_tiny.ipynb").exists()
     assert not (tmp_path / "nbs" / "01_tiny.ipynb").exists()
-    assert Ledger.read(tmp_path / "build" / "results-quick.json").rows[0].quick is True
-    assert not (tmp_path / "build" / "results.json").exists()
+    quick = Ledger.read(tmp_path / "build" / "results-quick.json")
+    assert quick.rows[0].quick is True and quick.machines[quick.rows[0].run].cores >= 1
+    assert not (tmp_path / "nbs" / "results.json").exists()
 
 
 def test_quick_run_does_not_enforce_targets_but_fails_on_errors(tmp_path):
@@ -115,85 +123,52 @@ def test_a_partial_run_replaces_only_its_notebooks_rows(tmp_path):
     # Before the ledger, `make run NB=02` overwrote build/results.json with 02's rows alone.
     proc = _run(tmp_path, NOTEBOOK, **{"02_other": OTHER})
     assert proc.returncode == 0, proc.stderr
-    first = Ledger.read(tmp_path / "build" / "results.json")
+    first = Ledger.read(tmp_path / "nbs" / "results.json")
     assert first.notebooks() == ["01_tiny", "02_other"] and not first.mixed_runs()
     (tmp_path / "nbs" / "02_other.py").write_text(OTHER.replace("7, 5", "9, 5"))
-    import time
-
     time.sleep(1.1)  # run ids are to the second
     proc = _run(tmp_path, prefixes=["02"])
     assert proc.returncode == 0, proc.stderr
-    merged = Ledger.read(tmp_path / "build" / "results.json")
+    merged = Ledger.read(tmp_path / "nbs" / "results.json")
     assert merged.notebooks() == ["01_tiny", "02_other"]
     assert [r.value for r in merged.rows] == [42, 9]
     assert merged.rows[0] == first.rows[0]  # 01's row untouched, run id and all
-    assert merged.rows[1].run > first.rows[1].run
+    assert merged.rows[1].run > first.rows[1].run and set(merged.machines) == {r.run for r in merged.rows}
     assert {c.notebook for c in merged.cells} == {"01_tiny", "02_other"}
     assert "this run" in proc.stdout and "1 notebook(s) from this run, 1 kept from earlier runs" in proc.stdout
     # A notebook whose twin is gone leaves the ledger at the next run.
     (tmp_path / "nbs" / "01_tiny.py").unlink()
     assert _run(tmp_path, prefixes=["02"]).returncode == 0
-    assert Ledger.read(tmp_path / "build" / "results.json").notebooks() == ["02_other"]
+    assert Ledger.read(tmp_path / "nbs" / "results.json").notebooks() == ["02_other"]
 
 
-def test_print_table_accepts_the_rows_record_writes(capsys):
-    from tools.run_course import print_table
-
-    print_table([{"notebook": "x", "metric": "m", "value": 0.5, "target": 0.4, "passed": True, "seconds": 1.0}], False)
-    assert "x" in capsys.readouterr().out
-
-
-def test_readme_results_replaces_only_the_marked_block(tmp_path):
-    rows = [
-        {"notebook": "05_x", "metric": "acc", "value": 0.9261, "target": 0.92, "passed": True, "seconds": 40.04},
-        {
-            "notebook": "05_x",
-            "metric": "mse",
-            "value": 0.5,
-            "target": 0.95,
-            "higher_is_better": False,
-            "passed": False,
-            "seconds": 40.04,
-        },
-        {"notebook": "06_y", "metric": "speed", "value": None, "target": None, "passed": True, "seconds": 9.6},
-    ]
-    (tmp_path / "build").mkdir()
-    (tmp_path / "build" / "results.json").write_text(json.dumps(rows))  # the old bare-list layout still reads
-    bench = {
-        "threads": 2,
-        "torch": "2.x",
-        "bench_seconds": 300.4,
-        "rows": [
-            {"name": "data path", "course": "0.1 s", "baseline": "9 s", "ratio": "90.0×", "goal": "≥ 50×", "met": True}
-        ],
-    }
-    (tmp_path / "build" / "bench.json").write_text(json.dumps(bench))
-    (tmp_path / "README.md").write_text(
-        "# T\n<!-- results:start -->\nold\n<!-- results:end -->\nafter\n<!-- bench:start -->\nb\n<!-- bench:end -->\n"
-    )
-    assert readme_results.main(["--check"], root=tmp_path) == 1
-    assert readme_results.main([], root=tmp_path) == 0
-    assert readme_results.main(["--check"], root=tmp_path) == 0
-    text = (tmp_path / "README.md").read_text()
-    assert (
-        "old" not in text
-        and text.startswith("# T\n<!-- results:start -->\n")
-        and "-->\nafter\n<!-- bench:start -->" in text
-    )
-    assert "| 05_x | acc | 0.9261 | ≥ 0.92 | yes | 40.0 |" in text
-    assert "| 05_x | mse | 0.5 | ≤ 0.95 | NO |  |" in text  # seconds once per notebook
-    assert "| **total** | | | | | **50** |" in text
-    assert "| data path | 0.1 s | 9 s | 90.0× | ≥ 50× | yes |" in text and "2 CPU threads, torch 2.x, 300 s" in text
+def test_a_partial_run_on_another_machine_keeps_both_machines_and_says_so(tmp_path):
+    assert _run(tmp_path, NOTEBOOK, **{"02_other": OTHER}).returncode == 0
+    path = tmp_path / "nbs" / "results.json"
+    ledger = Ledger.read(path)
+    run = ledger.runs()["01_tiny"]
+    ledger.machines[run] = dataclasses.replace(ledger.machines[run], cpu="Other CPU", cores=64)  # 01 ran elsewhere
+    ledger.write(path)
+    time.sleep(1.1)
+    proc = _run(tmp_path, prefixes=["02"])
+    assert proc.returncode == 0, proc.stderr
+    assert "keeps rows from runs on another machine" in proc.stdout
+    merged = Ledger.read(path)
+    assert merged.machine_of("01_tiny").cores == 64 and merged.machine_of("02_other").cores == os.cpu_count()
+    assert "on 2 different machines, whose seconds do not compare" in merged.markdown_table()
 
 
-def test_readme_check_in_a_clean_clone_says_it_could_not_compare(tmp_path, capsys):
-    (tmp_path / "README.md").write_text(
-        "<!-- results:start -->\nx\n<!-- results:end -->\n<!-- bench:start -->\ny\n<!-- bench:end -->\n"
-    )
-    assert readme_results.main(["--check"], root=tmp_path) == 0
-    out = capsys.readouterr().out
-    assert "results block not compared: build/results.json absent" in out and "nothing to check" in out
-    assert (tmp_path / "README.md").read_text().count("x\n") == 1
+def test_a_partial_run_refuses_an_old_ledger_before_executing_anything(tmp_path):
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    (folder / "results.json").write_text(json.dumps([{"notebook": "01_tiny", "metric": "m", "seconds": 1}]))
+    proc = _run(tmp_path, NOTEBOOK, **{"02_other": OTHER}, prefixes=["02"])
+    assert proc.returncode == 1
+    assert "results.json is a ledger of format 1" in proc.stderr and "a full `make run`" in proc.stderr
+    assert "nothing was executed" in proc.stderr and not (folder / "02_other.ipynb").exists()
+    # A run of the whole course does not need the old ledger: it writes a new one.
+    assert _run(tmp_path).returncode == 0
+    assert Ledger.read(folder / "results.json").notebooks() == ["01_tiny", "02_other"]
 
 
 LECTURE_NOTEBOOK = """# %%
@@ -221,4 +196,4 @@ def test_lecture_run_fills_the_cache_and_leaves_notebooks_and_ledger_alone(tmp_p
     text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert "loaded 'tiny'" in text and "loaded\n" in text, "the second run loads the first run's training"
     assert "WARNING: answer = 1 missed its target" in text
-    assert not (tmp_path / "nbs" / "01_tiny.ipynb").exists() and not (tmp_path / "build" / "results.json").exists()
+    assert not (tmp_path / "nbs" / "01_tiny.ipynb").exists() and not (tmp_path / "nbs" / "results.json").exists()

@@ -1,10 +1,25 @@
 """The course's own tooling, run from the repository root as modules (no path tricks needed).
 
-    python -m tools.run_course [NN ...]       execute notebooks, merge their results into the ledger (`make run`)
-    python -m tools.readme_results [--check]  copy the ledger and build/bench.json into README.md
-    python -m tools.headers [--check]         each notebook's "About N minutes" line and README's Time column
-    python -m tools.docs [--check]            CONTRIBUTING.md's switch table from mnist_course.settings
-    python -m tools.check                     every --check above plus tools/repo_url.py (`make check`)
+Command-line tools (each has a ``main``; none imports another):
 
-``tools.ledger`` owns ``build/results.json``: every tool reads and writes results through it.
+    python -m tools.run_course [NN ...]       execute notebooks, write their results into the ledger (`make run`)
+    python -m tools.readme_results [--check]  README's results and "How fast" blocks from their committed files
+    python -m tools.headers [--check]         each notebook's "Runs in about N minutes" line, README's time column
+    python -m tools.stored_results            the stored notebooks' verdict lines against the ledger
+    python -m tools.docs [--check]            CONTRIBUTING.md's switch table from mnist_course.settings
+    python -m tools.urls [--check]            Colab badges, setup cells and README's install line (`make urls`)
+    python -m tools.check                     every check above in turn (`make check`)
+    python -m tools.site_build                the course's website (`make site`; tools/site_check.py tests it)
+    (and tools.compat, tools.release, tools.prose_numbers, tools.wheel_names: see each module's docstring)
+
+The ground floor they build on (libraries, no ``main``):
+
+    tools.repo_url   pyproject.toml and every address the course publishes; ``ROOT``, the repository's root
+                     (the one definition every tool imports)
+    tools.markdown   marked blocks in Markdown files (read and fill) and the Markdown table writer
+    tools.ledger     the results ledger, ``notebooks/results.json`` (committed; ``build/results-quick.json`` for
+                     quick runs): rows, cell times and each run's machine, and everything rendered from them
+
+Every published number and every sentence about the machine it was measured on is rendered from a committed
+JSON file (the ledger; ``bench/results.json`` through ``bench.report``); nothing parses Markdown back into data.
 """

@@ -3,12 +3,16 @@
     python -m tools.check
 
 Runs, each in its own process so that one failure does not hide the next:
-  python -m tools.readme_results --check   README's results and "How fast" blocks against build/*.json
-  python -m tools.headers --check          each notebook's time line and README's time column
-  python -m tools.docs --check             CONTRIBUTING's switch table, the package's module table
-  python tools/repo_url.py                 Colab badges and setup cells against pyproject.toml
-A clean clone has no build/: the README check then says it compared nothing and passes (see tools/readme_results.py),
-and the headers check compares against README's published results table instead. Exits 1 when any check fails.
+  python -m tools.stored_results          the stored notebooks' verdict lines against notebooks/results.json
+  python -m tools.readme_results --check  README's results and "How fast" blocks against notebooks/results.json
+                                          and bench/results.json
+  python -m tools.headers --check         each notebook's time line and README's time column against the ledger
+  python -m tools.docs --check            CONTRIBUTING's switch table, the package's module table
+  python -m tools.urls --check            Colab badges, setup cells and README's install line against pyproject.toml
+  python -m tools.wheel_names             every name the notebooks import exists in the wheel built from this tree
+  python -m tools.prose_numbers           every measured number in the notebooks' prose is in their stored outputs
+Every source is committed, so a clean clone (CI) checks exactly what a developer's machine checks; a missing
+source is a failure naming the command that writes it. Exits 1 when any check fails.
 """
 
 from __future__ import annotations
@@ -16,17 +20,21 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tools.ledger import ROOT
+from tools.repo_url import ROOT
 
 CHECKS = (
+    ["-m", "tools.stored_results"],
     ["-m", "tools.readme_results", "--check"],
     ["-m", "tools.headers", "--check"],
     ["-m", "tools.docs", "--check"],
-    ["tools/repo_url.py"],
+    ["-m", "tools.urls", "--check"],
+    ["-m", "tools.wheel_names"],
+    ["-m", "tools.prose_numbers"],
 )
 
 
 def main() -> int:
+    """Run every check; exit 1 when one fails."""
     failed = []
     for args in CHECKS:
         name = " ".join(["python", *args])

@@ -17,8 +17,8 @@ import re
 import sys
 from pathlib import Path
 
-from tools.ledger import ROOT
-from tools.readme_results import fill
+from tools.markdown import fill, table
+from tools.repo_url import ROOT
 
 
 def rst_table(doc: str) -> list[list[str]]:
@@ -58,19 +58,18 @@ def _switches(path: Path) -> tuple[str, ...]:
 
 
 def switch_table(root: Path = ROOT) -> str:
-    """CONTRIBUTING's switch table, from settings.py's docstring; raises when it and SWITCHES disagree."""
+    """CONTRIBUTING's switch table, from settings.py's docstring; ``ValueError`` when it and SWITCHES disagree."""
     settings = root / "mnist_course" / "settings.py"
     rows = rst_table(_docstring(settings))
     named = [markdown(r[0]).strip("`") for r in rows]
     switches = _switches(settings)
     if sorted(named) != sorted(switches):
-        raise SystemExit(
+        raise ValueError(
             f"settings.py's docstring table names {sorted(set(named) ^ set(switches))} but SWITCHES does not, or the "
             "other way round: make them agree"
         )
-    lines = ["| variable | values | default | who sets it, what it does |", "|---|---|---|---|"]
-    lines += ["| " + " | ".join(markdown(c) for c in r) + " |" for r in rows]
-    return "\n".join(lines) + "\n"
+    header = ["variable", "values", "default", "who sets it, what it does"]
+    return table(header, [[markdown(c) for c in r] for r in rows]) + "\n"
 
 
 def module_problems(root: Path = ROOT) -> list[str]:
@@ -84,13 +83,18 @@ def module_problems(root: Path = ROOT) -> list[str]:
 
 
 def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
+    """Write (or ``--check``) CONTRIBUTING's switch table; check the package's module table."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="exit 1 when a table is stale")
     args = parser.parse_args(argv)
     contributing = root / "CONTRIBUTING.md"
     text = contributing.read_text(encoding="utf-8")
-    new = fill(text, "switches", switch_table(root), "CONTRIBUTING.md")
-    problems = module_problems(root)
+    try:
+        new = fill(text, "switches", switch_table(root), "CONTRIBUTING.md")
+        problems = module_problems(root)
+    except ValueError as e:  # the markers are missing, or the docstring table and SWITCHES disagree
+        print(f"docs: {e}", file=sys.stderr)
+        return 1
     if new != text:
         if args.check:
             problems.append("CONTRIBUTING.md's switch table differs from settings.py: run `python -m tools.docs`")

@@ -1,18 +1,18 @@
 """How long each notebook takes, written where students look: one line in each notebook's title cell and the
-Time column of README's course table, both from the same measured seconds.
+time column of README's course table, both from the committed ledger, notebooks/results.json.
 
     python -m tools.headers            # write the lines (notebooks/NN_*.py, their .ipynb, README.md)
-    python -m tools.headers --check    # exit 1 when a line or the column differs from the seconds
+    python -m tools.headers --check    # exit 1 when a line or the column differs from what the ledger renders
 
-The line reads ``*Runs in about 4½ minutes on a 2-core CPU (last full run).*``: the notebook's seconds in the last
-full ``make run`` (kernel start included), rounded *up* to the next half minute (see
-:func:`tools.ledger.minutes_phrase`), so it never promises less than the run took and overstates by under 30 s.
-It is a measurement on one 2-core CPU, stated as such; other machines differ.
+The line reads ``*Runs in about 4½ minutes on a N-core CPU (last full run).*``: the notebook's seconds in its last
+full ``make run`` (kernel start included), rounded *up* to the next half minute, and the machine that run recorded
+(see :meth:`tools.ledger.Ledger.time_line`); the column's title names the machine too
+(:meth:`tools.ledger.Ledger.time_column`). Nothing here types a machine in. Notebooks whose last run failed keep
+their line. A missing or unreadable ledger is an error naming the file and the fix, in both modes.
 
-The seconds come from the ledger (build/results.json; notebooks whose last run failed are skipped). In a clean
-clone there is no build/, and the seconds come from README's results block, which `python -m tools.readme_results`
-copied from the same ledger: then --check still proves the lines and the column agree with the published table.
-The tool only ever adds or rewrites that one line (and the one column); it is idempotent.
+The tool only ever adds or rewrites that one line (and the one column); it is idempotent. It recognises every time
+line it has ever written (:data:`LINE`: ``*Runs in`` ... ``(last full run`` ...), so rewording the line replaces it
+instead of adding a second one.
 """
 
 from __future__ import annotations
@@ -25,22 +25,15 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-from tools.ledger import ROOT, Ledger, ledger_path, minutes_phrase, seconds_in_markdown
-from tools.readme_results import block
+from tools.ledger import Ledger, ledger_path, short_phrase, shown
+from tools.repo_url import ROOT
 
-LINE = re.compile(r"^\*Runs in .* on a 2-core CPU \(last full run\)\.\*$")
-COLUMN = "Time on a 2-core CPU"
-
-
-def time_line(seconds: float) -> str:
-    """The title cell's line for a notebook that ran in ``seconds``."""
-    return f"*Runs in {minutes_phrase(seconds)} on a 2-core CPU (last full run).*"
-
-
-def short_phrase(seconds: float) -> str:
-    """The README column's cell: ``about 4½ min``, ``under 1 min``, ``under ½ min``."""
-    phrase = minutes_phrase(seconds)
-    return phrase.replace("half a minute", "½ min").replace("a minute", "1 min").replace(" minutes", " min")
+#: Any time line this tool ever wrote: the stable prefix ``*Runs in`` and ``(last full run`` before the end.
+LINE = re.compile(r"^\*Runs in .*\(last full run\b[^)]*\)\.?\*$")
+#: The course table's header row in README.md.
+COURSE_TABLE = "| # | Notebook |"
+#: The time column's title, however the ledger words the machine.
+COLUMN = re.compile(r"^Time\b")
 
 
 def with_time_line(lines: list[str], line: str, prefix: str) -> list[str]:
@@ -68,23 +61,26 @@ def update_twin(text: str, line: str) -> str:
     return "\n".join(lines[: start + 1] + with_time_line(lines[start + 1 : end], line, "# ") + lines[end:])
 
 
-def update_readme(text: str, phrases: dict[str, str]) -> str:
-    """README text with the course table's time column filled for the notebooks in ``phrases``."""
+def update_readme(text: str, title: str, phrases: dict[str, str]) -> str:
+    """README text with the course table's time column titled ``title`` and filled for the notebooks in
+    ``phrases`` (the hand-written columns untouched; the column is added when the table has none)."""
     lines = text.split("\n")
-    head = next((i for i, x in enumerate(lines) if x.startswith("| # | Notebook |")), None)
+    head = next((i for i, x in enumerate(lines) if x.startswith(COURSE_TABLE)), None)
     if head is None:
-        raise SystemExit("README.md has no course table (a line starting '| # | Notebook |')")
-    cells = [c.strip() for c in lines[head].strip().strip("|").split("|")]
-    add = COLUMN not in cells
-    if add:
-        lines[head] += f" {COLUMN} |"
-        lines[head + 1] += "-" * len(COLUMN) + "|"
-    column = cells.index(COLUMN) if not add else len(cells)
+        raise ValueError(f"README.md has no course table (a line starting {COURSE_TABLE!r}): put it back")
+    cells = lines[head].strip().strip("|").split("|")
+    column = next((k for k, c in enumerate(cells) if COLUMN.match(c.strip())), None)
+    if column is None:
+        column = len(cells)
+        cells.append("")
+        lines[head + 1] += "---|"
+    cells[column] = f" {title} "
+    lines[head] = "|" + "|".join(cells) + "|"
     i = head + 2
     while i < len(lines) and lines[i].startswith("|"):
         row = lines[i].strip().strip("|").split("|")
         found = re.search(r"\(notebooks/(\d\d_[\w-]+)\.ipynb\)", lines[i])
-        if add:
+        while len(row) <= column:
             row.append(" ")
         if found and found[1] in phrases:
             row[column] = f" {phrases[found[1]]} "
@@ -93,35 +89,34 @@ def update_readme(text: str, phrases: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def measured_seconds(root: Path) -> tuple[dict[str, float], str]:
-    """Each notebook's seconds in the last full run, and where they come from."""
-    path = ledger_path(build=root / "build")
-    if path.exists():
-        ledger = Ledger.read(path)
-        failed = ledger.failed()
-        return {n: s for n, s in ledger.seconds().items() if n not in failed}, str(path.relative_to(root))
-    readme = (root / "README.md").read_text(encoding="utf-8")
-    return seconds_in_markdown(block(readme, "results")), "README.md's results block (no build/results.json)"
-
-
 def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
+    """Write (or ``--check``) every notebook's time line and README's time column from the ledger."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="exit 1 when a time line or README's column is stale")
     args = parser.parse_args(argv)
-    seconds, source = measured_seconds(root)
-    print(f"headers: seconds from {source}")
+    path = ledger_path(notebooks=root / "notebooks")
+    try:
+        ledger = Ledger.read(path)
+        readme = root / "README.md"
+        text = readme.read_text(encoding="utf-8")
+        seconds = ledger.finished_seconds()
+        new = update_readme(text, ledger.time_column(), {n: short_phrase(s) for n, s in seconds.items()})
+    except (ValueError, FileNotFoundError) as e:
+        print(f"headers: {e}", file=sys.stderr)
+        return 1
+    print(f"headers: seconds and machine from {shown(path)}")
     stale, missing = [], []
     for py in sorted((root / "notebooks").glob("[0-9][0-9]_*.py")):
         if py.stem not in seconds:
             missing.append(py.stem)
             continue
-        line = time_line(seconds[py.stem])
-        text = py.read_text(encoding="utf-8")
-        new = update_twin(text, line)
-        if new != text:
+        line = ledger.time_line(py.stem)
+        twin = py.read_text(encoding="utf-8")
+        updated = update_twin(twin, line)
+        if updated != twin:
             stale.append(py.name)
             if not args.check:
-                py.write_text(new, encoding="utf-8")
+                py.write_text(updated, encoding="utf-8")
         ipynb = py.with_suffix(".ipynb")
         if ipynb.exists():
             nb = nbformat.read(ipynb, as_version=4)
@@ -133,9 +128,6 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
                     title.source = wanted
                     nbformat.write(nb, ipynb)
                     assert jupytext.read(py).cells[0].source.strip() == wanted.strip(), f"{py.name} and its .ipynb"
-    readme = root / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    new = update_readme(text, {n: short_phrase(s) for n, s in seconds.items()})
     if new != text:
         stale.append("README.md")
         if not args.check:
@@ -144,9 +136,9 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
         print(f"headers: {name}: no seconds from a full run that reached the end; its line is left as it is")
     verb = "stale" if args.check else "updated"
     for name in stale:
-        print(f"headers: {name} {verb}" + (": run `python -m tools.headers`" if args.check else ""))
+        print(f"headers: {name} {verb}" + (": run `make headers` (python -m tools.headers)" if args.check else ""))
     if not stale:
-        print("headers: every time line matches")
+        print("headers: every time line and README's time column match the ledger")
     return 1 if args.check and stale else 0
 
 

@@ -1,15 +1,25 @@
-"""The results ledger, ``build/results.json`` (``build/results-quick.json`` for quick runs): one file, one owner.
+"""The results ledger, ``notebooks/results.json``: the course's measured results, committed beside the notebooks.
 
-Every row is a :class:`Row`: the fields of :class:`mnist_course.results.Result` that a notebook's ``record`` wrote,
-plus the notebook's seconds and the run it came from (the run's start time, UTC). The ledger also keeps each
-notebook's slowest code cells (:class:`CellTime`).
+Every full-fidelity ``make run`` (``python -m tools.run_course``) writes it; quick runs write
+``build/results-quick.json`` instead, and lecture runs write nothing. Every row is a :class:`Row`: the fields of
+:class:`mnist_course.results.Result` that a notebook's ``record`` wrote, plus the notebook's seconds and the run it
+came from (the run's start time, UTC). The ledger also keeps each notebook's slowest code cells (:class:`CellTime`)
+and, for every run its rows come from, the :class:`Machine` that run executed on (CPU model and logical cores,
+torch threads, device, Python and torch versions, date).
 
 A run of some notebooks (``make run NB=05``) is *merged* into the ledger: it replaces the rows and cells of the
-notebooks it ran and keeps every other notebook's rows from the run that last produced them, so the table always
-covers the whole course and says which rows come from which run.
+notebooks it ran and keeps every other notebook's rows from the run that last produced them, each run with its
+own machine, so the table always covers the whole course and says which rows come from which run and machine.
 
-The runner (``tools.run_course``), the README tool (``tools.readme_results``), the headers tool
-(``tools.headers``) and ``bench/course.py`` read and write results only through this module.
+Everything published about the results is rendered here from the ledger and nothing else: the results table
+(:meth:`Ledger.markdown_table`, for README.md and the site), the sentence about the machine
+(:meth:`Ledger.machine_sentence`), each notebook's time line (:meth:`Ledger.time_line`) and the title of README's
+time column (:meth:`Ledger.time_column`). No tool reads a rendered table back. ``tools.run_course`` writes the
+ledger; ``tools.readme_results``, ``tools.headers``, ``tools.stored_results``, ``tools.site_build`` and
+``bench/course.py`` read it, all through this module.
+
+A file of an older layout (format 1, a bare list of rows; format 2, ``build/results.json`` without machines) or a
+run without its machine block is a ``ValueError`` naming the file and the fix, never a silent guess.
 """
 
 from __future__ import annotations
@@ -17,6 +27,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import os
+import platform
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -24,22 +36,66 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from mnist_course.results import Result
+from tools.markdown import table
+from tools.repo_url import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
+__all__ = [
+    "BUILD",
+    "CELLS_PER_NOTEBOOK",
+    "FAILED",
+    "FORMAT",
+    "LEDGER",
+    "NOTEBOOKS",
+    "NO_RESULT",
+    "QUICK_LEDGER",
+    "ROOT",
+    "CellTime",
+    "Ledger",
+    "Machine",
+    "Row",
+    "cpu_model",
+    "ledger_path",
+    "minutes_phrase",
+    "new_run_id",
+    "run_label",
+    "short_phrase",
+    "shown",
+]
+
 BUILD = ROOT / "build"
 NOTEBOOKS = ROOT / "notebooks"
+#: The committed ledger of full runs.
+LEDGER = NOTEBOOKS / "results.json"
+#: The ledger of quick (smoke) runs: not a measurement, never committed.
+QUICK_LEDGER = BUILD / "results-quick.json"
 
-#: Version of the file layout; version 1 (before the ledger) was a bare list of rows without a run.
-FORMAT = 2
+#: Version of the file layout. Format 1 was a bare list of rows; format 2 (``build/results.json``) had rows and
+#: cells but no machine; format 3 adds ``runs``: each run id with its ``machine`` block.
+FORMAT = 3
 #: How many of each notebook's slowest code cells the ledger keeps.
 CELLS_PER_NOTEBOOK = 5
 #: The metric of the row a notebook gets when it records nothing, or fails.
 NO_RESULT, FAILED = "-", "(notebook failed)"
 
 
-def ledger_path(quick: bool = False, build: Path = BUILD) -> Path:
-    """``build/results.json`` for full runs, ``build/results-quick.json`` for quick (smoke) runs."""
-    return build / ("results-quick.json" if quick else "results.json")
+def ledger_path(quick: bool = False, build: Path = BUILD, notebooks: Path = NOTEBOOKS) -> Path:
+    """``notebooks/results.json`` (committed) for full runs, ``build/results-quick.json`` for quick runs."""
+    return build / "results-quick.json" if quick else notebooks / "results.json"
+
+
+def shown(path: Path) -> str:
+    """``path`` relative to the repository when it is inside it (as messages name files), else as it is."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _fix(path: Path) -> str:
+    """How to get a readable ledger at ``path``."""
+    if path.name == "results-quick.json":
+        return "`make quick` writes a new one"
+    return "a full `make run` (every notebook) writes a new one; then `make readme headers`"
 
 
 def new_run_id() -> str:
@@ -48,14 +104,114 @@ def new_run_id() -> str:
 
 
 def run_label(run: str) -> str:
-    """A run id for people: ``2026-12-01 23:50 UTC`` (``earlier run`` for rows written before runs had ids)."""
-    if not run:
-        return "earlier run"
+    """A run id for people: ``2026-12-01 23:50 UTC``."""
     try:
         when = datetime.strptime(run, "%Y-%m-%dT%H:%M:%SZ")
     except ValueError:
         return run
     return when.strftime("%Y-%m-%d %H:%M UTC")
+
+
+# ---------------------------------------------------------------------------------------------- the machine
+
+
+def cpu_model() -> str:
+    """The CPU's model name: ``model name`` in /proc/cpuinfo (Linux), else ``platform.processor()``, else
+    ``unknown CPU``."""
+    cpuinfo = Path("/proc/cpuinfo")
+    try:
+        text = cpuinfo.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = ""
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == "model name" and value.strip():
+            return " ".join(value.split())
+    return platform.processor().strip() or "unknown CPU"
+
+
+def _article(phrase: str) -> str:
+    """``a`` or ``an`` before ``phrase`` (``an 8-core``, ``an 11-core``, ``a 4-core``, ``an Intel``)."""
+    return "an" if re.match(r"8|1[18](?!\d)|[AEIOUaeiou]", phrase) else "a"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class Machine:
+    """What a run executed on, recorded by the runner when the run starts. Every sentence the course publishes
+    about its hardware is built from these fields (:meth:`describe`, :meth:`short`)."""
+
+    cpu: str  #: the CPU's model name (/proc/cpuinfo), e.g. ``Intel(R) Xeon(R) CPU @ 2.20GHz``
+    cores: int  #: logical cores, ``os.cpu_count()``
+    torch_threads: int  #: ``torch.get_num_threads()``
+    device: str  #: what ``mnist_course.settings.device()`` picks: ``cpu``, ``cuda`` or ``mps``
+    python: str  #: ``platform.python_version()``
+    torch: str  #: ``torch.__version__``
+    date: str  #: when the run started, UTC, ``2026-12-01T23:50:07Z``
+
+    @classmethod
+    def this(cls, date: str | None = None) -> Machine:
+        """This machine, now (imports torch and the course package's device choice)."""
+        import torch
+
+        from mnist_course.settings import device
+
+        return cls(
+            cpu=cpu_model(),
+            cores=os.cpu_count() or 1,
+            torch_threads=torch.get_num_threads(),
+            device=device().type,
+            python=platform.python_version(),
+            torch=torch.__version__,
+            date=date or new_run_id(),
+        )
+
+    @classmethod
+    def from_dict(cls, data: object, where: str, fix: str = "") -> Machine:
+        """A machine from its JSON form; a missing or mistyped field is a ``ValueError`` saying ``where`` and
+        ending with ``fix``."""
+        names = [f.name for f in dataclasses.fields(cls)]
+        if not isinstance(data, dict):
+            raise ValueError(f"{where} should be an object with {', '.join(names)}: {fix}")
+        values = {}
+        for f in dataclasses.fields(cls):
+            kind = int if f.type == "int" else str
+            value = data.get(f.name)
+            if not isinstance(value, kind) or isinstance(value, bool):
+                wanted = "an integer" if kind is int else "a string"
+                raise ValueError(f"{where} lacks {f.name!r} ({wanted}; found {value!r}): {fix}")
+            values[f.name] = value
+        return cls(**values)
+
+    @property
+    def setup(self) -> tuple:
+        """Everything but the date: two runs with the same setup ran on the same kind of machine."""
+        return dataclasses.astuple(dataclasses.replace(self, date=""))
+
+    def _gpu(self) -> str:
+        return "no GPU" if self.device == "cpu" else f"GPU: {self.device}"
+
+    def short(self) -> str:
+        """For time lines and column titles: ``a N-core CPU``, ``a N-core CPU with a cuda GPU`` where one is used."""
+        text = f"{self.cores}-core CPU" + ("" if self.device == "cpu" else f" with a {self.device} GPU")
+        return f"{_article(text)} {text}"
+
+    def describe(self) -> str:
+        """The full sentence part: ``a N-core Intel(R) Xeon(R) CPU @ 2.20GHz (no GPU), torch 2.4.1 on N threads,
+        Python 3.11`` (``CPU`` added to a model name without it; torch without its build tag such as ``+cpu``;
+        Python's major.minor)."""
+        named = self.cpu if re.search(r"cpu|processor", self.cpu, re.I) else f"{self.cpu} CPU"
+        cpu = f"{self.cores}-core {named}"
+        torch = self.torch.split("+")[0]
+        python = ".".join(self.python.split(".")[:2])
+        threads = _plural(self.torch_threads, "thread")
+        return f"{_article(cpu)} {cpu} ({self._gpu()}), torch {torch} on {threads}, Python {python}"
+
+
+# ---------------------------------------------------------------------------------------------- rows and cells
 
 
 @dataclass
@@ -72,7 +228,8 @@ class Row(Result):
 
     @classmethod
     def from_dict(cls, data: dict) -> Row:
-        """A row from its JSON form; fields the file lacks take their defaults (older ledgers had no ``run``)."""
+        """A row from what ``record`` writes (one JSON line) plus ``seconds`` and ``run``; fields the dict lacks
+        take their defaults."""
         defaults = {"higher_is_better": True, "quick": False, "passed": False, "value": None, "target": None}
         names = {f.name for f in dataclasses.fields(cls)}
         values = {**defaults, **{k: v for k, v in data.items() if k in names}}
@@ -84,6 +241,11 @@ class Row(Result):
         return cls(notebook, FAILED if failed else NO_RESULT, None, None, True, not failed, quick, seconds, run)
 
     @property
+    def recorded(self) -> bool:
+        """Whether ``record`` wrote this row (not a placeholder for a notebook that recorded nothing or failed)."""
+        return self.metric not in (NO_RESULT, FAILED)
+
+    @property
     def target_text(self) -> str:
         """``≥ 0.92`` or ``≤ 0.95``, empty without a target."""
         if self.target is None:
@@ -92,6 +254,7 @@ class Row(Result):
 
     @property
     def value_text(self) -> str:
+        """The value as ``record`` prints it (four significant digits), empty without one."""
         return "" if self.value is None else f"{self.value:.4g}"
 
 
@@ -105,31 +268,109 @@ class CellTime:
     seconds: float
 
 
+# ---------------------------------------------------------------------------------------------- phrases
+
+
+def minutes_phrase(seconds: float) -> str:
+    """How long a notebook takes, honestly rounded: ``under half a minute``, ``under a minute``, else
+    ``about N minutes`` with N the seconds rounded *up* to the next half minute (``about 4½ minutes`` for 259 s).
+
+    Rounding up never promises less time than the run took; halves keep the overstatement under 30 s.
+    """
+    if seconds <= 30:
+        return "under half a minute"
+    if seconds <= 60:
+        return "under a minute"
+    halves = math.ceil(seconds / 30)
+    whole, half = divmod(halves, 2)
+    return f"about {whole}{'½' if half else ''} minutes"
+
+
+def short_phrase(seconds: float) -> str:
+    """:func:`minutes_phrase` for a table cell: ``about 4½ min``, ``under 1 min``, ``under ½ min``."""
+    phrase = minutes_phrase(seconds)
+    return phrase.replace("half a minute", "½ min").replace("a minute", "1 min").replace(" minutes", " min")
+
+
+# ---------------------------------------------------------------------------------------------- the ledger
+
+
+_ROW_FIELDS = {f.name for f in dataclasses.fields(Row)}
+
+
 @dataclass
 class Ledger:
-    """The rows of the results table in course order, and each notebook's slowest cells."""
+    """The rows of the results table in course order, each notebook's slowest cells, and each run's machine."""
 
     rows: list[Row] = field(default_factory=list)
     cells: list[CellTime] = field(default_factory=list)
+    machines: dict[str, Machine] = field(default_factory=dict)  #: run id -> the machine it ran on
 
     # ------------------------------------------------------------------------------------------ file
 
     @classmethod
-    def read(cls, path: Path) -> Ledger:
-        """The ledger in ``path``; empty when the file does not exist. Reads the old bare-list layout too."""
+    def read(cls, path: Path = LEDGER, missing_ok: bool = False) -> Ledger:
+        """The ledger in ``path``. A missing file is a ``FileNotFoundError`` (an empty ledger with
+        ``missing_ok``); an older format, a run without its machine block or a malformed row is a ``ValueError``;
+        both messages name the file and the fix."""
+        name, fix = shown(path), _fix(path)
         if not path.exists():
-            return cls()
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(data, list):  # format 1: a list of rows, no run ids, no cell times
-            return cls([Row.from_dict(r) for r in data])
-        if data.get("format") != FORMAT:
-            raise ValueError(f"{path} has ledger format {data.get('format')!r}; this code reads format {FORMAT}")
-        return cls([Row.from_dict(r) for r in data["rows"]], [CellTime(**c) for c in data.get("cells", [])])
+            if missing_ok:
+                return cls()
+            raise FileNotFoundError(f"{name} does not exist: {fix}")
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise ValueError(f"{name} is not valid JSON ({e}): {fix}") from None
+        if isinstance(data, list):
+            raise ValueError(
+                f"{name} is a ledger of format 1 (a bare list of rows: no runs, no machine); this code reads format "
+                f"{FORMAT}: {fix}"
+            )
+        if not isinstance(data, dict):
+            raise ValueError(f"{name} holds a JSON {type(data).__name__}, not a results ledger: {fix}")
+        found = data.get("format")
+        if found != FORMAT:
+            was = " (build/results.json's layout, without a machine block)" if found == 2 else ""
+            raise ValueError(f"{name} has ledger format {found!r}{was}; this code reads format {FORMAT}: {fix}")
+        runs = data.get("runs")
+        if not isinstance(runs, dict) or (not runs and data.get("rows")):
+            raise ValueError(f'{name} has no machine block (no "runs" naming each run\'s machine): {fix}')
+        machines = {}
+        for run, info in runs.items():
+            if not isinstance(info, dict) or "machine" not in info:
+                raise ValueError(f"{name}: run {run} has no machine block: {fix}")
+            machines[run] = Machine.from_dict(info["machine"], f"{name}: run {run}'s machine block", fix)
+        rows = []
+        for i, r in enumerate(data.get("rows", [])):
+            missing = sorted(_ROW_FIELDS - set(r)) if isinstance(r, dict) else sorted(_ROW_FIELDS)
+            if missing:
+                raise ValueError(f"{name}: row {i} lacks {', '.join(missing)}: {fix}")
+            if r["run"] not in machines:
+                raise ValueError(
+                    f"{name}: row {i} ({r['notebook']}) comes from run {r['run']}, which has no machine block: {fix}"
+                )
+            rows.append(Row.from_dict(r))
+        try:
+            cells = [CellTime(**c) for c in data.get("cells", [])]
+        except TypeError as e:
+            raise ValueError(f"{name}: a cell time is malformed ({e}): {fix}") from None
+        return cls(rows, cells, machines)
 
-    def write(self, path: Path) -> None:
-        """Write the ledger as JSON (rows in course order)."""
+    def write(self, path: Path = LEDGER) -> None:
+        """Write the ledger as JSON: rows in course order, and the machine of every run they come from."""
+        lacking = sorted({r.run for r in self.rows} - set(self.machines))
+        if lacking:
+            raise ValueError(f"cannot write {shown(path)}: run(s) {', '.join(lacking)} have rows but no machine")
+        used = {r.run for r in self.rows}
+        runs = {run: {"machine": asdict(m)} for run, m in sorted(self.machines.items()) if run in used}
+        data = {
+            "format": FORMAT,
+            "runs": runs,
+            "rows": [asdict(r) for r in self.rows],
+            "cells": [asdict(c) for c in self.cells],
+        }
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"format": FORMAT, "rows": [asdict(r) for r in self.rows], "cells": [asdict(c) for c in self.cells]}
         path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
     # ------------------------------------------------------------------------------------------ queries
@@ -138,9 +379,18 @@ class Ledger:
         """The notebooks that have rows, in course order."""
         return list(dict.fromkeys(r.notebook for r in self.rows))
 
+    def rows_of(self, notebook: str) -> list[Row]:
+        """One notebook's rows, in the order it recorded them."""
+        return [r for r in self.rows if r.notebook == notebook]
+
     def seconds(self) -> dict[str, float]:
         """Each notebook's seconds, in course order."""
         return {r.notebook: r.seconds for r in self.rows}
+
+    def finished_seconds(self) -> dict[str, float]:
+        """Each notebook's seconds, without the notebooks whose last run failed (their time is no measurement)."""
+        failed = self.failed()
+        return {n: s for n, s in self.seconds().items() if n not in failed}
 
     def runs(self) -> dict[str, str]:
         """The run each notebook's rows come from."""
@@ -157,14 +407,26 @@ class Ledger:
         """The ``n`` slowest code cells of the course, slowest first."""
         return sorted(self.cells, key=lambda c: -c.seconds)[:n]
 
+    def machine_of(self, notebook: str) -> Machine:
+        """The machine of the run ``notebook``'s rows come from."""
+        return self.machines[self.runs()[notebook]]
+
+    def setups(self) -> list[tuple[Machine, list[str]]]:
+        """The distinct machines the rows ran on (by :attr:`Machine.setup`), each with its runs, oldest first."""
+        groups: dict[tuple, tuple[Machine, list[str]]] = {}
+        for run in sorted(set(self.runs().values())):
+            machine = self.machines[run]
+            groups.setdefault(machine.setup, (machine, []))[1].append(run)
+        return list(groups.values())
+
     # ------------------------------------------------------------------------------------------ merging
 
     def merge(self, newer: Ledger, course: Iterable[str] | None = None) -> Ledger:
         """This ledger with the notebooks that ``newer`` ran replaced by ``newer``'s rows and cells.
 
-        Notebooks ``newer`` did not run keep their rows from the run that last produced them. With ``course``
-        (the names of the notebooks that exist now), rows of notebooks no longer in the course are dropped.
-        Rows come out in course order (notebook names sort in course order).
+        Notebooks ``newer`` did not run keep their rows from the run that last produced them, and those runs keep
+        their machines. With ``course`` (the names of the notebooks that exist now), rows of notebooks no longer
+        in the course are dropped. Rows come out in course order (notebook names sort in course order).
         """
         replaced = set(newer.notebooks())
         keep = None if course is None else set(course)
@@ -176,7 +438,47 @@ class Ledger:
         order = {name: i for i, name in enumerate(sorted({r.notebook for r in rows}))}
         rows.sort(key=lambda r: order[r.notebook])  # stable: a notebook's rows keep their recorded order
         cells.sort(key=lambda c: (order.get(c.notebook, len(order)), -c.seconds))
-        return Ledger(rows, cells)
+        used = {r.run for r in rows}
+        machines = {run: m for run, m in {**self.machines, **newer.machines}.items() if run in used}
+        return Ledger(rows, cells, machines)
+
+    def mixed_runs(self) -> bool:
+        """Whether the rows come from more than one run."""
+        return len(set(self.runs().values())) > 1
+
+    # ------------------------------------------------------------------------------------------ sentences
+
+    def machine_sentence(self) -> str:
+        """Where the numbers were measured: ``on a N-core ... CPU (no GPU), torch 2.4.1 on N threads, Python
+        3.11``; with runs on different machines, each machine with the runs it made."""
+        setups = self.setups()
+        if not setups:
+            return "on no machine yet"
+        if len(setups) == 1:
+            return f"on {setups[0][0].describe()}"
+        parts = [f"{', '.join(run_label(r) for r in runs)} on {m.describe()}" for m, runs in setups]
+        return f"on {len(setups)} different machines, whose seconds do not compare: " + "; ".join(parts)
+
+    def intro(self) -> str:
+        """The sentence above the results table: which runs, on which machine(s)."""
+        runs = sorted(set(self.runs().values()))
+        if len(runs) == 1:
+            when = f"From the last full `make run` ({run_label(runs[0])})"
+        else:
+            when = f"From {len(runs)} full `make run`s (the run column says which run each notebook's rows come from)"
+        return f"{when} {self.machine_sentence()}. Seconds include kernel start."
+
+    def time_line(self, notebook: str) -> str:
+        """A notebook's line in its title cell: ``*Runs in about 4½ minutes on a N-core CPU (last full run).*``,
+        the machine from its own run."""
+        seconds = self.seconds()[notebook]
+        return f"*Runs in {minutes_phrase(seconds)} on {self.machine_of(notebook).short()} (last full run).*"
+
+    def time_column(self) -> str:
+        """The title of README's time column: ``Time on a N-core CPU``, or ``Time (last full run)`` when the
+        notebooks ran on different kinds of machine (each notebook's time line then names its own)."""
+        shorts = {self.machine_of(n).short() for n in self.finished_seconds()}
+        return f"Time on {shorts.pop()}" if len(shorts) == 1 else "Time (last full run)"
 
     # ------------------------------------------------------------------------------------------ tables
 
@@ -200,10 +502,6 @@ class Ledger:
             )
         return out
 
-    def mixed_runs(self) -> bool:
-        """Whether the rows come from more than one run."""
-        return len(set(self.runs().values())) > 1
-
     def terminal_table(self, quick: bool = False, current_run: str | None = None) -> str:
         """The table the runner prints; a run column appears when rows come from more than one run."""
         mixed = self.mixed_runs()
@@ -218,26 +516,21 @@ class Ledger:
         lines.append(f"{'total':34s} {self.total_seconds():8.1f}  {'(quick mode)' if quick else ''}".rstrip())
         return "\n".join(lines)
 
-    def markdown_table(self) -> str:
-        """The README's results block: an intro line and a Markdown table, with a run column when runs differ."""
+    def markdown_table(self, numbers: bool = False) -> str:
+        """The results table as README.md and the site show it: :meth:`intro`, then a Markdown table with a run
+        column when runs differ. ``numbers`` shows notebooks by number (``05``) instead of name, for narrow pages.
+        """
         mixed = self.mixed_runs()
-        runs = sorted(set(self.runs().values()))
-        if mixed:
-            intro = (
-                f"From full `make run`s on a 2-core CPU (no GPU); seconds include kernel start. The rows come from "
-                f"{len(runs)} runs: the run column says which run each notebook's rows come from."
-            )
-        else:
-            when = f" ({run_label(runs[0])})" if runs and runs[0] else ""
-            intro = f"From the last full `make run`{when} on a 2-core CPU (no GPU); seconds include kernel start."
-        head = "| notebook | metric | value | target | pass | seconds |" + (" run |" if mixed else "")
-        rule = "|---|---|---:|---:|---|---:|" + ("---|" if mixed else "")
-        lines = [intro, "", head, rule]
+        header = ["#" if numbers else "notebook", "metric", "value", "target", "pass", "seconds"]
+        header += ["run"] if mixed else []
+        rows = []
         for c in self._cells():
-            line = f"| {c['notebook']} | {c['metric']} | {c['value']} | {c['target']} | {c['pass']} | {c['seconds']} |"
-            lines.append(line + (f" {c['run']} |" if mixed else ""))
-        lines.append("| **total** | | | | | **" + f"{self.total_seconds():.0f}" + "** |" + (" |" if mixed else ""))
-        return "\n".join(lines)
+            name = c["notebook"][:2] if numbers else c["notebook"]
+            rows.append(
+                [name, c["metric"], c["value"], c["target"], c["pass"], c["seconds"]] + ([c["run"]] if mixed else [])
+            )
+        rows.append(["**total**", "", "", "", "", f"**{self.total_seconds():.0f}**"] + ([""] if mixed else []))
+        return f"{self.intro()}\n\n{table(header, rows, 'llrrlr' + 'l' * mixed)}"
 
     def slowest_cells_text(self, n: int = 5) -> str:
         """The ``n`` slowest cells of the course as printed after the results table."""
@@ -248,68 +541,3 @@ class Ledger:
         for c in slow:
             lines.append(f"  {c.seconds:7.1f} s  {c.notebook} cell {c.cell}: {c.first_line}")
         return "\n".join(lines)
-
-
-def _markdown_rows(block: str) -> list[dict[str, str]]:
-    """The notebook rows of a results block rendered by :meth:`Ledger.markdown_table`, as {column: text}; the
-    columns are read from the header, so the table may have the run column or not."""
-    rows, header = [], None
-    for line in block.splitlines():
-        if not line.startswith("|"):
-            continue
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if cells[0] == "notebook":
-            header = cells
-        elif header and re.fullmatch(r"\d\d_\w+", cells[0]) and len(cells) >= len(header):
-            rows.append(dict(zip(header, cells)))
-    return rows
-
-
-def seconds_in_markdown(block: str) -> dict[str, float]:
-    """Each notebook's seconds as a results block rendered by :meth:`Ledger.markdown_table` shows them.
-
-    Lets a check in a clean clone (no ``build/``) compare the minutes written elsewhere with the README's table.
-    """
-    return {c["notebook"]: float(c["seconds"]) for c in _markdown_rows(block) if c.get("seconds")}
-
-
-def rows_in_markdown(block: str) -> list[Row]:
-    """The rows of a results block rendered by :meth:`Ledger.markdown_table`, read back (numbers as printed, each
-    row with its notebook's seconds). Lets a clean clone (no ``build/``) show the results the README records."""
-    seconds = seconds_in_markdown(block)
-
-    def number(text: str) -> float | None:
-        return float(text) if text else None
-
-    rows = []
-    for c in _markdown_rows(block):
-        target = c["target"]
-        rows.append(
-            Row(
-                notebook=c["notebook"],
-                metric=c["metric"],
-                value=number(c["value"]),
-                target=number(target.lstrip("≥≤ ")),
-                higher_is_better=not target.startswith("≤"),
-                passed=c["pass"] == "yes",
-                quick=False,
-                seconds=seconds.get(c["notebook"], 0.0),
-                run=c.get("run", ""),
-            )
-        )
-    return rows
-
-
-def minutes_phrase(seconds: float) -> str:
-    """How long a notebook takes, honestly rounded: ``under half a minute``, ``under a minute``, else
-    ``about N minutes`` with N the seconds rounded *up* to the next half minute (``about 4½ minutes`` for 259 s).
-
-    Rounding up never promises less time than the run took; halves keep the overstatement under 30 s.
-    """
-    if seconds <= 30:
-        return "under half a minute"
-    if seconds <= 60:
-        return "under a minute"
-    halves = math.ceil(seconds / 30)
-    whole, half = divmod(halves, 2)
-    return f"about {whole}{'½' if half else ''} minutes"

@@ -4,10 +4,14 @@
     python -m tools.run_course 05 06           # only the notebooks whose names start with these
     MNIST_COURSE_QUICK=1 python -m tools.run_course   # smoke run; outputs go to build/quick/, not notebooks/
 
-Merges the results into the ledger, build/results.json (build/results-quick.json in quick mode): the notebooks
-that ran replace their rows, every other notebook keeps its rows from the run that last produced them (see
-tools/ledger.py). Prints the results table and the five slowest cells of the course. Exits 1 when a notebook
-fails or (full runs only) misses a target. Called by `make run` and `make quick`.
+Writes the results into the ledger (see tools/ledger.py): notebooks/results.json, committed beside the
+notebooks, for full runs; build/results-quick.json for quick runs; nothing for lecture runs. Before the first
+notebook it records the machine (CPU model and cores, torch threads, device, Python and torch versions, date) as
+this run's machine block. A run of every notebook replaces the ledger; a run of some (`make run NB=05`) is merged
+into it: the notebooks that ran replace their rows, every other notebook keeps its rows, run and machine. The
+existing ledger is read before anything executes, so an old or broken one stops the run at once. Prints the
+results table and the five slowest cells of the course. Exits 1 when a notebook fails or (full runs only) misses a
+target. Called by `make run` and `make quick`; afterwards `make readme headers` renders what the ledger holds.
 """
 
 from __future__ import annotations
@@ -27,7 +31,18 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from mnist_course.settings import is_quick
-from tools.ledger import BUILD, CELLS_PER_NOTEBOOK, NOTEBOOKS, CellTime, Ledger, Row, ledger_path, new_run_id
+from tools.ledger import (
+    BUILD,
+    CELLS_PER_NOTEBOOK,
+    NOTEBOOKS,
+    CellTime,
+    Ledger,
+    Machine,
+    Row,
+    ledger_path,
+    new_run_id,
+    shown,
+)
 
 #: Cell metadata keys that describe one machine's execution, never stored (nbclient's record_timing writes these).
 MACHINE_METADATA = ("execution", "ExecuteTime")
@@ -140,8 +155,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"No notebooks matched {args.prefixes} in {args.notebooks}/", file=sys.stderr)
         return 1
 
+    path = ledger_path(quick, build, args.notebooks)
+    course = [p.stem for p in twins([], args.notebooks)]
+    whole_course = [p.stem for p in paths] == course
+    try:  # a run of every notebook replaces the ledger; a partial run needs a readable one to merge into
+        earlier = Ledger() if whole_course else Ledger.read(path, missing_ok=True)
+    except ValueError as e:
+        print(f"run_course: {e}", file=sys.stderr)
+        print("run_course: nothing was executed", file=sys.stderr)
+        return 1
     run = new_run_id()
-    this_run, failures = Ledger(), []
+    machine = Machine.this(date=run)
+    print(f"run {run} on {machine.describe()}", flush=True)
+    ran = {p.stem for p in paths}
+    if any(earlier.machine_of(n).setup != machine.setup for n in earlier.notebooks() if n not in ran):
+        print(
+            f"note: {shown(path)} keeps rows from runs on another machine; the README will name each machine, and "
+            "their seconds do not compare (a full `make run` measures every notebook on this one)",
+            flush=True,
+        )
+    this_run, failures = Ledger(machines={run: machine}), []
     with tempfile.TemporaryDirectory() as tmp:
         for py in paths:
             results_file = Path(tmp) / f"{py.stem}.jsonl"
@@ -161,19 +194,16 @@ def main(argv: list[str] | None = None) -> int:
             this_run.cells += cells[:CELLS_PER_NOTEBOOK]
             print(f"  {seconds:6.1f} s  {'FAILED: ' + error if error else 'ok'}", flush=True)
 
-    path = ledger_path(quick, build)
-    course = [p.stem for p in twins([], args.notebooks)]
-    ledger = Ledger.read(path).merge(this_run, course=course)
+    ledger = earlier.merge(this_run, course=course)
     ledger.write(path)
     print()
     print(ledger.terminal_table(quick, current_run=run))
     print()
     print(ledger.slowest_cells_text(5))
     kept = [n for n in ledger.notebooks() if n not in this_run.notebooks()]
+    print(f"\nresults in {shown(path)}" + ("" if quick else "; next: `make readme headers`, then `make check`"))
     if kept:
-        print(
-            f"\n{path.name}: {len(this_run.notebooks())} notebook(s) from this run, {len(kept)} kept from earlier runs"
-        )
+        print(f"{path.name}: {len(this_run.notebooks())} notebook(s) from this run, {len(kept)} kept from earlier runs")
     for f in failures:
         print("FAILED", f, file=sys.stderr)
     # Quick mode trains too little to reach the targets: only errors fail it (the table still shows NO).
@@ -197,11 +227,6 @@ def lecture_run(args: argparse.Namespace) -> int:
         "(or set MNIST_COURSE_LECTURE_CACHE=1 in the notebook's environment)."
     )
     return 1 if failures else 0
-
-
-def print_table(rows: list[dict], quick: bool) -> None:
-    """Print rows (dicts as ``record`` writes them plus ``seconds``) as the runner's results table."""
-    print(Ledger([Row.from_dict(r) for r in rows]).terminal_table(quick))
 
 
 if __name__ == "__main__":

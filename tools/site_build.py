@@ -8,9 +8,12 @@ build/site-src/: docs/ as it is, the notebooks as stored (never re-executed: the
 notebook took, the results table, the package reference). Then it runs sphinx-build with warnings as errors, so a
 missing image, an unresolved reference or a notebook that did not render fails the build.
 
-The minutes and results come from build/results.json when it exists (the last full run on this machine); on a
-fresh clone, where build/ is empty, from the results block that tools/readme_results.py wrote into README.md from
-the same file; with neither, the page says "not yet measured". No number is typed by hand.
+The minutes, the results and every word about the machine they were measured on come from the committed ledger,
+notebooks/results.json, rendered by tools.ledger exactly as README.md renders them (the results table through
+:meth:`tools.ledger.Ledger.markdown_table`, with notebook numbers instead of names); nothing is read back from the
+README's tables. Without a ledger the pages say "not yet measured"; an unreadable one fails the build with the
+file and the fix. The one-line "what it teaches" of each notebook is the README's hand-written course table,
+where people edit it. No number is typed by hand.
 
 Everything builds offline: MathJax comes from the sphinx-mathjax-offline package, and the notebooks' Colab badge
 image (hosted by Colab) is replaced in the staged copy by docs/_static/colab-badge.svg; its link is unchanged.
@@ -29,10 +32,11 @@ import sys
 import time
 from pathlib import Path
 
-from tools.ledger import Ledger, Row, ledger_path, rows_in_markdown
-from tools.readme_results import block
+from tools import repo_url
+from tools.ledger import Ledger, ledger_path, short_phrase
+from tools.markdown import table
+from tools.repo_url import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 NOTEBOOKS = ROOT / "notebooks"
 BUILD = ROOT / "build"
@@ -45,39 +49,24 @@ LOCAL_BADGE = "../_static/colab-badge.svg"  # relative to a staged notebook in n
 NOTEBOOK_NAMED = re.compile(r"\b[Nn]otebooks? (\d\d)\b")
 
 
-def repository_url(pyproject: Path = ROOT / "pyproject.toml") -> str:
-    """The Repository URL from pyproject.toml ([project.urls]), without a trailing slash or .git."""
-    text = pyproject.read_text(encoding="utf-8")
-    try:
-        import tomllib
-
-        url = tomllib.loads(text)["project"]["urls"]["Repository"]
-    except ImportError:  # Python 3.10: no tomllib; the line is simple enough to read directly
-        match = re.search(r'^Repository\s*=\s*"([^"]+)"', text, flags=re.M)
-        if not match:
-            raise SystemExit("pyproject.toml has no Repository URL under [project.urls]") from None
-        url = match[1]
-    return url.rstrip("/").removesuffix(".git")
+def repository_url() -> str:
+    """The Repository URL (tools.repo_url owns pyproject.toml)."""
+    return repo_url.repository_url()
 
 
 def github_parts(url: str) -> tuple[str, str]:
     """(owner, repo) of a https://github.com/owner/repo URL."""
-    match = re.fullmatch(r"https://github\.com/([^/]+)/([^/]+)", url)
-    if not match:
-        raise SystemExit(f"Repository URL {url!r} is not https://github.com/OWNER/REPO")
-    return match[1], match[2]
+    return repo_url.github_parts(url)
 
 
 def colab_url(url: str, notebook: str) -> str:
-    """The Colab address of notebooks/<notebook>.ipynb on the main branch of the repository at ``url``."""
-    owner, repo = github_parts(url)
-    return f"https://colab.research.google.com/github/{owner}/{repo}/blob/main/notebooks/{notebook}.ipynb"
+    """The Colab address of notebooks/<notebook>.ipynb at the course's one ref, as every badge has it."""
+    return repo_url.colab_url(notebook, url=url)
 
 
 def pages_url(url: str) -> str:
     """The address the site is published at by .github/workflows/site.yml (GitHub Pages of the repository)."""
-    owner, repo = github_parts(url)
-    return f"https://{owner.lower()}.github.io/{repo}/"
+    return repo_url.pages_url(url)
 
 
 def notebook_names() -> list[str]:
@@ -85,54 +74,27 @@ def notebook_names() -> list[str]:
     return sorted(p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 
-# ---- results: build/results.json, else README's machine-written block (both read through tools.ledger) ----
+# ---- results and the course table: the committed ledger, rendered by tools.ledger ----
 
 
-def load_results(build: Path = BUILD, readme: Path = ROOT / "README.md") -> tuple[list[Row], str]:
-    """The course's result rows (every notebook's latest full run) and where they came from ('' when none)."""
-    path = ledger_path(build=build)
-    if path.exists():
-        try:
-            rows = [r for r in Ledger.read(path).rows if not r.quick]
-        except (ValueError, KeyError, TypeError):  # unreadable or another layout: fall back to the README
-            rows = []
-        if rows:
-            return rows, "the last full `make run` on this machine (build/results.json)"
-    if readme.exists():
-        text = readme.read_text(encoding="utf-8")
-        rows = rows_in_markdown(block(text, "results")) if "<!-- results:start -->" in text else []
-        if rows:
-            return rows, "the last full `make run`, as recorded in the repository's README"
-    return [], ""
+def load_results(notebooks: Path = NOTEBOOKS) -> Ledger | None:
+    """The committed ledger (``notebooks/results.json``), or None where there is none yet. A ledger that cannot be
+    read raises ``ValueError`` naming the file and the fix: the site never guesses results."""
+    path = ledger_path(notebooks=notebooks)
+    return Ledger.read(path) if path.exists() else None
 
 
-def results_markdown(rows: list[Row], source: str) -> str:
-    """The results table of the landing page, or a line saying there is none yet."""
-    if not rows:
+def results_markdown(ledger: Ledger | None) -> str:
+    """The landing page's results: the ledger's own table (as in README.md, notebooks by number), or a line
+    saying there is none yet."""
+    if ledger is None or not ledger.rows:
         return "Not yet measured: run `make run` to execute the course and record its results.\n"
-    lines = [
-        f"From {source}, on a 2-core CPU with no GPU; seconds include kernel start.",
-        "",
-        "| # | metric | value | target | pass | seconds |",
-        "|---|---|---:|---:|---|---:|",
-    ]
-    seen = set()
-    for r in rows:
-        secs = "" if r.notebook in seen else f"{r.seconds:.1f}"
-        seen.add(r.notebook)
-        passed = "yes" if r.passed else "NO"
-        metric = r.metric.replace("|", "\\|")
-        lines.append(f"| {r.notebook[:2]} | {metric} | {r.value_text} | {r.target_text} | {passed} | {secs} |")
-    lines.append(f"| **total** | | | | | **{Ledger(rows).total_seconds():.0f}** |")
-    return "\n".join(lines) + "\n"
-
-
-# ---- the course table ----
+    return ledger.markdown_table(numbers=True) + "\n"
 
 
 def _readme_course(readme: str) -> dict[str, tuple[str, str]]:
-    """{notebook stem: (title, what it teaches)} from the README's course table (its first three columns; the
-    time column that tools.headers keeps is not part of what it teaches)."""
+    """{notebook stem: (title, what it teaches)} from the README's hand-written course table (its first three
+    columns; the time column that tools.headers writes is not read)."""
     out = {}
     for line in readme.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.startswith("|") else []
@@ -154,27 +116,31 @@ def _notebook_title(name: str) -> str:
     return name
 
 
-def course_markdown(names: list[str], rows: list[Row], readme: str) -> str:
-    """The landing page's table: number, notebook (linked), one line, minutes on the last full run."""
+def course_markdown(names: list[str], ledger: Ledger | None, readme: str) -> str:
+    """The landing page's table: number, notebook (linked), what it teaches, and how long its last full run took
+    (the README's time column: same phrase, same machine in the title)."""
     info = _readme_course(readme)
-    ledger = Ledger(rows)
-    secs = {name: s for name, s in ledger.seconds().items() if name not in ledger.failed()}
-    lines = ["| # | Notebook | What it teaches | Minutes |", "|---|---|---|---:|"]
+    seconds = ledger.finished_seconds() if ledger else {}
+    rows = []
     for name in names:
         title, line = info[name] if name in info else (_notebook_title(name), "")
-        minutes = f"{secs[name] / 60:.1f}" if name in secs else "not yet measured"
-        lines.append(f"| {name[:2]} | {{doc}}`{title} </notebooks/{name}>` | {line} | {minutes} |")
-    if secs:
-        lines += ["", f"Minutes are wall-clock time of the last full run, {sum(secs.values()) / 60:.1f} in all."]
-    return "\n".join(lines) + "\n"
+        time_cell = short_phrase(seconds[name]) if name in seconds else "not yet measured"
+        rows.append([name[:2], f"{{doc}}`{title} </notebooks/{name}>`", line, time_cell])
+    column = ledger.time_column() if seconds else "Time"
+    text = table(["#", "Notebook", "What it teaches", column], rows, "lllr")
+    if seconds:
+        total = sum(seconds.values())
+        text += f"\n\nWall-clock time of each notebook's last full run, {total / 60:.1f} minutes in all, "
+        text += f"{ledger.machine_sentence()}."
+    return text + "\n"
 
 
 def commands_markdown(readme: str) -> str:
     """The README's two commands (its first bash block), so the landing page never drifts from it."""
-    block = re.search(r"```bash\n.*?```\n", readme, flags=re.S)
-    if not block:
-        raise SystemExit("README.md has no ```bash block with the commands to run the course")
-    return block[0]
+    found = re.search(r"```bash\n.*?```\n", readme, flags=re.S)
+    if not found:
+        raise ValueError("README.md has no ```bash block with the commands to run the course: put it back")
+    return found[0]
 
 
 def toctree_markdown(names: list[str]) -> str:
@@ -215,7 +181,7 @@ def package_members() -> list[tuple[str, list[tuple[str, str]]]]:
 
 def package_markdown(members: list[tuple[str, list[tuple[str, str]]]], names: list[str]) -> str:
     by_number = {n[:2]: n for n in names}
-    lines = ["| function or class | module | introduced in |", "|---|---|---|"]
+    rows = []
     for module, items in members:
         for name, number in items:
             target = f"mnist_course.{module}.{name}"
@@ -224,8 +190,8 @@ def package_markdown(members: list[tuple[str, list[tuple[str, str]]]], names: li
                 if number in by_number
                 else "not named in its docstring"
             )
-            lines.append(f"| {{py:obj}}`{name} <{target}>` | `{module}` | {where} |")
-    lines.append("")
+            rows.append([f"{{py:obj}}`{name} <{target}>`", f"`{module}`", where])
+    lines = [table(["function or class", "module", "introduced in"], rows), ""]
     for module, _ in members:
         lines += [
             f"## `mnist_course.{module}`",
@@ -258,7 +224,7 @@ def stage() -> list[str]:
     """Copy docs/ and the stored notebooks into build/site-src/ and write the generated fragments."""
     names = notebook_names()
     if not names:
-        raise SystemExit("no notebooks/NN_*.ipynb to build the site from")
+        raise ValueError("no notebooks/NN_*.ipynb to build the site from: `make run` writes them")
     expected = set()
     for src in DOCS.rglob("*"):
         if src.is_file() and "__pycache__" not in src.parts:
@@ -270,10 +236,10 @@ def stage() -> list[str]:
         expected.add(rel)
         _write(SRC / rel, localize_badge((NOTEBOOKS / f"{name}.ipynb").read_text(encoding="utf-8")))
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    rows, source = load_results()
+    ledger = load_results()
     generated = {
-        "course.md": course_markdown(names, rows, readme),
-        "results.md": results_markdown(rows, source),
+        "course.md": course_markdown(names, ledger, readme),
+        "results.md": results_markdown(ledger),
         "commands.md": commands_markdown(readme),
         "toctree.md": toctree_markdown(names),
         "package.md": package_markdown(package_members(), names),
@@ -289,7 +255,11 @@ def stage() -> list[str]:
 
 def main() -> int:
     start = time.perf_counter()
-    names = stage()
+    try:
+        names = stage()
+    except (ValueError, FileNotFoundError) as e:
+        print(f"site: {e}", file=sys.stderr)
+        return 1
     shutil.rmtree(OUT, ignore_errors=True)  # no page of a removed notebook may linger; doctrees keep it incremental
     cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-q"]
     cmd += ["-d", str(DOCTREES), str(SRC), str(OUT)]
