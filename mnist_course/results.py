@@ -34,20 +34,20 @@ def _miss(message: str) -> None:
     warnings.warn(message, TargetWarning, stacklevel=3)
 
 
-def check(condition: bool, message: str) -> bool:
+def check(condition: bool, message: str) -> None:
     """A teaching cell's claim about a result, e.g. ``check(loss < 0.5, "the loss fell below 0.5")`` (notebook 01).
 
     In a strict full run a false claim raises :class:`TargetMissed`; in quick mode it is printed only;
-    interactively it prints a warning naming the claim and the notebook goes on (a lecturer who changed a setting sees what changed). Returns ``condition``.
-    Checks of the code's own invariants (shapes, a gradient equal to autograd's) stay plain ``assert`` statements.
+    interactively it prints a warning naming the claim and the notebook goes on (a lecturer who changed a setting
+    sees what changed). A claim that holds prints nothing and returns nothing, so a cell that ends with a check
+    shows no stray ``True``. Checks of the code's own invariants (shapes, a gradient equal to autograd's) stay
+    plain ``assert`` statements.
     """
-    condition = bool(condition)
     if not condition:
         if is_quick():
             print(f"check: {message}: no (quick mode trains too little: not enforced)")
         else:
             _miss(f"this claim no longer holds: {message}")
-    return condition
 
 
 @dataclass

@@ -80,8 +80,7 @@ print(f"fastest device here: {dev}; this notebook computes on the CPU")
 x_train, y_train = load_mnist("train")
 x_test, y_test = load_mnist("test")
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("training images:", tuple(x_train.shape), x_train.dtype, "  labels:", tuple(y_train.shape), y_train.dtype)
 print("test images:    ", tuple(x_test.shape), x_test.dtype, "  labels:", tuple(y_test.shape), y_test.dtype)
 print("pixel values from", int(x_train.min()), "to", int(x_train.max()))
@@ -145,8 +144,7 @@ Y = y_train[subset]
 X_test = standardize(x_test, mean, std).reshape(len(x_test), 784)  # all 10,000 test images
 print(f"training pixels after standardizing: mean {X.mean():.3f}, std {X.std():.3f}")
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("training batch X:", tuple(X.shape), X.dtype, "  labels Y:", tuple(Y.shape), Y.dtype)
 print("test batch:      ", tuple(X_test.shape), X_test.dtype)
 
@@ -170,8 +168,7 @@ scores = X[:5] @ W_random.T  # 5 images × 10 digits
 print("scores of the first image:", [round(s, 1) for s in scores[0].tolist()])
 print("predictions:", scores.argmax(1).tolist(), "  true digits:", Y[:5].tolist())
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("X[:5]:", tuple(X[:5].shape), " W.T:", tuple(W_random.T.shape), " scores:", tuple(scores.shape))
 
 # %% [markdown]
@@ -223,8 +220,8 @@ W_best_random = random_Ws[best_index]
 random_acc, best_random_acc = accuracy_of(W_random, X, Y), random_accs[best_index]
 print(f"one random W:              training accuracy {random_acc:.1%}")
 print(f"best of {N_RANDOM} random W's:    training accuracy {best_random_acc:.1%}")
-_ = check(0.03 < random_acc < 0.2, "a random scorer is close to chance (10%)")
-_ = check(best_random_acc >= random_acc, "the best of many random W's beats one random W")
+check(0.03 < random_acc < 0.2, "a random scorer is close to chance (10%)")
+check(best_random_acc >= random_acc, "the best of many random W's beats one random W")
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 3.5))
@@ -302,9 +299,8 @@ fig.tight_layout()
 # %%
 walk_result = record("random walk training accuracy", walk_train, 0.75)
 
-# %%
-# NBVAL_CHECK_OUTPUT
-walk_result.passed
+# %% tags=["nbval-check-output"]
+print(walk_result.verdict)
 
 # %% [markdown]
 # What did the walk learn? Each template drawn as a 28 × 28 image: red pixels raise the digit's score when
@@ -327,8 +323,7 @@ short = random_walk(X, Y, steps=min(200, STEPS), sigma=SIGMA, seed=0)
 same_walk = torch.equal(short.curve, torch.tensor(walk_curve[: len(short.curve)]))
 assert same_walk, "mnist_course.search.random_walk should retrace the walk above"
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("package walk retraces the notebook's walk:", same_walk)
 
 # %% [markdown]
@@ -359,7 +354,7 @@ mean_train = (nearest_mean(X) == Y).float().mean().item()
 mean_test = (nearest_mean(X_test) == y_test).float().mean().item()
 print(f"nearest mean image: training accuracy {mean_train:.1%}, test accuracy {mean_test:.1%}")
 print(f"random walk:        training accuracy {walk_train:.1%}, test accuracy {walk_test:.1%}")
-_ = check(mean_test > walk_test, "the nearest mean image beats the random walk on the test set")
+check(mean_test > walk_test, "the nearest mean image beats the random walk on the test set")
 
 # %% [markdown]
 # On the test set, averaging beats the walk's thousands of steps (both printed above). The walk's templates
@@ -400,8 +395,7 @@ assert (acc_loop - acc_batched).abs().max() <= 3 / len(X)
 # The package's linear_accuracy (used in notebook 04) is this very function.
 assert torch.equal(linear_accuracy(population, X, Y), acc_batched)
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("population:", tuple(population.shape), "-> accuracies:", tuple(acc_batched.shape))
 
 # %%
@@ -465,7 +459,7 @@ print(f"{GENERATIONS} generations × {POP} candidates = {GENERATIONS * POP} eval
 print(f"evolution:   training accuracy {evo_train:.1%}, test accuracy {evo_test:.1%}")
 print(f"random walk: training accuracy {walk_train:.1%}, test accuracy {walk_test:.1%}")
 # (A quick smoke run, MNIST_COURSE_QUICK=1, is too short for the race, so the claim is checked at full size only.)
-_ = check(is_quick() or evo_train > walk_train, "with the same start and budget, evolution ends above the random walk")
+check(is_quick() or evo_train > walk_train, "with the same start and budget, evolution ends above the random walk")
 
 # %%
 evals_walk = torch.arange(len(walk_curve))
@@ -526,9 +520,8 @@ print(f"chosen by training accuracy: {best_method} (training {methods[best_metho
       f" test {methods[best_method][1]:.1%})")
 best_result = record("best derivative-free test accuracy", methods[best_method][1], 0.80)
 
-# %%
-# NBVAL_CHECK_OUTPUT
-best_result.passed
+# %% tags=["nbval-check-output"]
+print(best_result.verdict)
 
 # %% [markdown]
 # ## Summary

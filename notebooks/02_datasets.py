@@ -91,8 +91,7 @@ x_test, y_test = load_mnist("test")
 #
 # `load_mnist` (from `mnist_course.data`) has already loaded both splits above. The sizes, checked:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(f"training set: {len(x_train):,} images, test set: {len(x_test):,} images, {len(x_train) + len(x_test):,} in all")
 
 # %% [markdown]
@@ -101,8 +100,7 @@ print(f"training set: {len(x_train):,} images, test set: {len(x_test):,} images,
 # The data lives in four files, one for the images and one for the labels of each split. `data_root()` tells
 # where the course keeps them (the folder layout is torchvision's, `MNIST/raw`); we print names relative to it.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 root = data_root()
 raw_dir = root / "MNIST" / "raw"
 for path in sorted(raw_dir.glob("*-ubyte")):
@@ -136,8 +134,7 @@ print("dimensions:", dims)
 # The pixels follow the header directly, so NumPy can view the rest of the bytes as an array of that shape.
 # The label file is the same with one dimension (magic number 2049): a header of 8 bytes, then one byte per label.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 assert magic == 2051 and len(raw) == 16 + np.prod(dims), "not the MNIST training images"
 pixels = np.frombuffer(raw, dtype=np.uint8, offset=16).reshape(dims)
 
@@ -151,8 +148,7 @@ print("first ten labels:", labels[:10].tolist())
 # %% [markdown]
 # No plotting library is needed to see a digit: print a character per pixel, darker characters for more ink.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 shades = " .:-=+*#%@"  # 10 levels, from background to full ink
 print(f"label {labels[0]}")
 for row in pixels[0, 5:25]:  # the top and bottom rows are empty
@@ -166,8 +162,7 @@ for row in pixels[0, 5:25]:  # the top and bottom rows are empty
 # `read_idx`, our by-hand reading in a function) gives the tensors the rest of the course uses. "Looks the same"
 # is not a check: `torch.equal` is true only when shapes, dtypes and every single value agree.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 tv_train = torchvision.datasets.MNIST(root=data_root(), train=True)  # no download: the files are already there
 tv_test = torchvision.datasets.MNIST(root=data_root(), train=False)
 by_hand = torch.from_numpy(pixels.copy())  # frombuffer's array is read-only; torch wants its own copy
@@ -181,8 +176,7 @@ print("read_idx    == by hand:   ", np.array_equal(read_idx(raw_dir / "train-ima
 # One difference matters later: indexing a torchvision dataset, `tv_train[i]`, returns *one* example as a
 # PIL image and a Python int, meant to be passed through per-sample transforms. We come back to that at the end.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 image, label = tv_train[0]
 print(type(image).__name__, image.size, image.mode, "label", label)
 
@@ -192,8 +186,7 @@ print(type(image).__name__, image.size, image.mode, "label", label)
 # The images are stored as `uint8`, one byte per pixel: 0 is background and 255 is full ink. The labels are
 # `int64`, the type PyTorch's loss functions expect for class indices.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for name, (x, y) in {"train": (x_train, y_train), "test": (x_test, y_test)}.items():
     print(f"{name:5s} images {tuple(x.shape)} {x.dtype}, pixel values {x.min().item()}..{x.max().item()};"
           f" labels {tuple(y.shape)} {y.dtype}, classes {y.unique().tolist()}")
@@ -226,8 +219,7 @@ fig.tight_layout()
 # %% [markdown]
 # How many of each digit are there? `torch.bincount` counts how often each label occurs.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 counts_train = torch.bincount(y_train, minlength=10)
 counts_test = torch.bincount(y_test, minlength=10)
 print("digit:", list(range(10)))
@@ -401,8 +393,7 @@ fit_idx, val_idx = split_indices(len(x_train), n_val=10_000, seed=0)
 x_fit, y_fit = x_train[fit_idx], y_train[fit_idx]
 x_val, y_val = x_train[val_idx], y_train[val_idx]
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 again_fit, again_val = split_indices(len(x_train), n_val=10_000, seed=0)
 print("fit:", tuple(x_fit.shape), " validation:", tuple(x_val.shape))
 print("overlap:", torch.isin(val_idx, fit_idx).sum().item(), " images covered:", torch.cat([fit_idx, val_idx]).unique().numel())
@@ -416,8 +407,7 @@ print("same split when re-run:", torch.equal(again_fit, fit_idx) and torch.equal
 # epochs on the validation set, and touches the test set once, at the end. Here is the proof that the package's
 # split is ours, image for image:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 course_fit_idx, course_val_idx = course_data.split_indices(len(x_train), 10_000, seed=0)
 splits = course_data.load_splits()
 same_indices = torch.equal(course_fit_idx, fit_idx) and torch.equal(course_val_idx, val_idx)
@@ -516,8 +506,7 @@ def memory_batches(x: torch.Tensor, y: torch.Tensor, batch_size: int, generator:
 # the data to a GPU once, or drop a last short batch). With the same seed it must hand out the very same batches,
 # epoch after epoch; we check two epochs.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 ours_gen = torch.Generator().manual_seed(0)
 package_batches = TensorBatches(x_fit, y_fit, batch_size=128, seed=0)
 for epoch in range(2):
@@ -531,8 +520,7 @@ for epoch in range(2):
 # %% [markdown]
 # Now the two ways of feeding batches side by side. First, both give the same numbers:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((mean,), (std,))])
 tv_standardized = torchvision.datasets.MNIST(root=data_root(), train=True, transform=transform)
 sample_image, sample_label = tv_standardized[0]
@@ -594,9 +582,8 @@ fig.tight_layout()
 # %%
 result = record("in-memory speed-up", ratio, 5)
 
-# %%
-# NBVAL_CHECK_OUTPUT
-result.passed
+# %% tags=["nbval-check-output"]
+print(result.verdict)
 
 # %% [markdown]
 # Seconds spent feeding batches are seconds the model is not learning. With `TensorBatches` the cost of an epoch

@@ -74,8 +74,7 @@ x, y = load_mnist("train")
 # Grace Hopper. `plt.imread` decodes the JPEG into a NumPy array of bytes. It hands back a read-only array, so we
 # copy it into one we own (`np.array` copies).
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 with cbook.get_sample_data("grace_hopper.jpg") as f:
     photo = np.array(plt.imread(f))
 height, width, channels = photo.shape
@@ -96,8 +95,7 @@ r, c = 100, 420  # a pixel in the blue background, top right
 print("photo[r, c]      ->", photo[r, c], "  one pixel: its red, green and blue values")
 print("photo[r, c, 2]   ->", photo[r, c, 2], "        its blue value alone")
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("photo[r].shape      ->", photo[r].shape, "  one row of pixels")
 print("photo[:, c].shape   ->", photo[:, c].shape, "  one column")
 print("photo[..., 0].shape ->", photo[..., 0].shape, "  the red channel of every pixel")
@@ -168,8 +166,7 @@ fig.tight_layout()
 # How can a slice be so cheap? The array is one block of bytes, and its `strides` say how many bytes to jump for
 # one step along each axis. A slice changes only the starting point and the strides: no pixel is copied.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 assert (photo[:, ::-1][:, 0] == photo[:, -1]).all() and (photo[::-1][0] == photo[-1]).all()
 print(f"{'photo':24s} shape {str(photo.shape):14s} strides {photo.strides}")
 for expr, img in views.items():
@@ -195,8 +192,7 @@ try:
 except ValueError as e:
     print("t[:, ::-1] raises ValueError:", e)
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("t:  ", tuple(t.shape), t.dtype, "strides", t.stride())
 print("chw:", tuple(chw.shape), "strides", chw.stride(), "contiguous:", chw.is_contiguous())
 print("same memory as the NumPy array:", np.shares_memory(t.numpy(), photo), t.data_ptr() == chw.data_ptr())
@@ -244,8 +240,7 @@ axes[0].set_ylabel("row")
 fig.suptitle("Images made by assigning to slices")
 fig.tight_layout()
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 centres = [h // 6, h // 2, 5 * h // 6]
 for rr in centres:
     print(f"row {rr:3d}:", "  ".join(str(mix[rr, cc].tolist()) for cc in [w // 6, w // 2, 5 * w // 6]))
@@ -258,8 +253,7 @@ print("framed is a copy, the photo is untouched:", not np.shares_memory(framed, 
 # gives a **boolean mask**: one True or False per example. Indexing with the mask keeps the examples where it is
 # True. Masks combine with `&` (and), `|` (or) and `~` (not).
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 is_three = y == 3
 threes = x[is_three]
 print("mask:", is_three.dtype, tuple(is_three.shape), "first ten:", is_three[:10].tolist())
@@ -274,8 +268,7 @@ fig = show_images(threes[:20], ncols=10, size=0.8, title="x[y == 3][:20]: the fi
 # A mask can also select *pixels*. `torch.nonzero` turns a mask into the coordinates of its True entries, one
 # (row, column) pair per line, and with two index tensors, one per axis, we read the pixels back at those coordinates.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 first = x[0]
 bright = first > 128  # a 28×28 mask
 coords = torch.nonzero(bright)  # K×2: (row, column) of each bright pixel
@@ -293,8 +286,7 @@ print("all of them > 128:", bool((values > 128).all()), " same as first[bright]:
 # version compares every label with every digit at once (a 10×60,000 mask, thanks to broadcasting, explained
 # below) and lets `argmax` find the first True in each row.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 first_loop = torch.stack([torch.nonzero(y == d)[0, 0] for d in range(10)])
 first_each = (y == torch.arange(10)[:, None]).int().argmax(dim=1)  # argmax returns the first maximum
 print("indices:", first_each.tolist())
@@ -312,8 +304,7 @@ fig = show_images(x[first_each], y[first_each], size=0.9, title="x[first_each]: 
 # of its pixels (summing uint8 gives int64, so nothing overflows). A *stable* sort keeps ties in their original
 # order, so the result is the same on every machine.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 ink = x.sum(dim=(1, 2))
 order = torch.argsort(ink, stable=True)
 lightest, heaviest = order[:10], order[-10:]
@@ -347,8 +338,7 @@ print(f"{100 * lost.sum().item() / ink.sum().item():.1f}% of all ink lies outsid
 # It is the same as writing the crop into a slice of a blank canvas. Cropping one side and padding the other
 # shifts the digit, the way later notebooks augment their data.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 n = 1000
 padded = F.pad(centre[:n], (4, 4, 4, 4))  # back to 28×28, zeros around
 canvas = torch.zeros(n, 28, 28, dtype=torch.uint8)
@@ -370,8 +360,7 @@ fig = show_images(torch.stack(pair), titles, ncols=5, size=1.6, title="Crop and 
 # `unsqueeze` and `squeeze` change the shape without touching the values (they are read in the same order, row
 # by row). `permute` reorders the axes themselves.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 batch = x[:64]
 flat = batch.flatten(1)  # 64×784: all axes from 1 on merged
 print("batch", tuple(batch.shape), "-> flat", tuple(flat.shape), "-> back", tuple(flat.reshape(64, 28, 28).shape),
@@ -399,8 +388,7 @@ for ax, img, title in [(axes[0], scrambled, "reshape(224, 224) only: scrambled")
 fig.suptitle("64 digits as one image")
 fig.tight_layout()
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("grid:", tuple(grid.shape), " grid row 1, column 2 is image 10:", torch.equal(grid[28:56, 56:84], batch[10]))
 
 # %% [markdown]
@@ -418,8 +406,7 @@ def same_memory(a: torch.Tensor, b: torch.Tensor) -> bool:
     return a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr()
 
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 base = x[:1000].clone()  # our own copy: safe to write into
 ops = {
     "base[:10]": base[:10],
@@ -442,8 +429,7 @@ for expr, out in ops.items():
 # has to copy. `reshape` does that silently; `view` refuses. Writing shows the difference between views and
 # copies directly, and `data_ptr` (the address of a tensor's first element) shows where a view starts.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 corner = base[0, :2, :2]  # a view
 corner[:] = 255  # writes into base
 picked = base[[1]]  # a copy
@@ -474,8 +460,7 @@ except RuntimeError:
 # image of the batch have standard deviation 0, so we clamp it from below at 0.1 to avoid dividing by zero. The
 # clamp also means no value can exceed (1 − 0) / 0.1 = 10: the printed maximum, 10.0, sits at that cap.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 images = to_unit(x[:5000])  # N×28×28 floats in [0, 1]
 pixel_mean = images.mean(dim=0)  # 28×28: the mean of each pixel position over the batch
 pixel_std = images.std(dim=0)  # 28×28
@@ -603,8 +588,7 @@ def moments_per_image(images: torch.Tensor) -> torch.Tensor:
 n_loop = pick(1_000, 100)
 sample = x[:n_loop]
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 answers = [moments_loop(sample), moments_per_image(sample), moments_vectorized(sample)]
 print("answers:", [tuple(a.shape) for a in answers], [a.dtype for a in answers])
 print("pixel loop == per-image loop == vectorized:", torch.equal(answers[0], answers[1]) and torch.equal(answers[1], answers[2]))
@@ -638,9 +622,8 @@ fig.tight_layout()
 # %%
 result = record("vectorized speed-up over Python loop", speedup_vectorized, 20)
 
-# %%
-# NBVAL_CHECK_OUTPUT
-result.passed
+# %% tags=["nbval-check-output"]
+print(result.verdict)
 
 # %% [markdown]
 # The pure Python loop and the vectorized version agree to the last digit, and the vectorized one is many times

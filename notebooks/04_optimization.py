@@ -114,8 +114,7 @@ print(f"max |autograd - exact|          = {err_autograd:.1e}")
 # too large and the chord bends away from the tangent, too small and the subtraction $f(x+h) - f(x-h)$
 # loses its digits to rounding (right panel).
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("gradient check passed (max error < 1e-6):", err_fd < 1e-6 and err_autograd < 1e-9)
 
 # %%
@@ -178,8 +177,7 @@ for p in points:
           f"finite differences {[round(v, 4) for v in grad_num.tolist()]}")
 print(f"gradient check: max error {max_error:.1e}")
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("2-D gradient check passed (max error < 1e-5):", max_error < 1e-5)
 
 # %% [markdown]
@@ -394,8 +392,7 @@ Y = y_train[subset]
 X_val = standardize(x_val, mean, std).reshape(len(x_val), 784)
 X_test = standardize(x_test, mean, std).reshape(len(x_test), 784)
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("training batch:", tuple(X.shape), "  validation batch:", tuple(X_val.shape), "  test batch:", tuple(X_test.shape))
 
 # %%
@@ -426,8 +423,7 @@ loss_by_hand = -(logits.softmax(1)[torch.arange(100), Y[:100]]).log().mean()
 loss_torch = F.cross_entropy(logits, Y[:100])
 print(f"cross-entropy by hand {loss_by_hand.item():.6f}, F.cross_entropy {loss_torch.item():.6f}")
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("F.cross_entropy matches the formula:", torch.allclose(loss_by_hand, loss_torch, rtol=1e-4))
 
 # %% [markdown]
@@ -543,9 +539,8 @@ print(f"validation errors: gradient descent {round((1 - gd_val) * len(y_val))}, 
 print(f"wall clock: gradient descent {gd_seconds:.1f} s, random walk {walk_seconds:.1f} s")
 result = record("GD minus random walk, validation points", points_ahead, 8)
 
-# %%
-# NBVAL_CHECK_OUTPUT
-result.passed
+# %% tags=["nbval-check-output"]
+print(result.verdict)
 
 # %% [markdown]
 # Neither learner's settings were chosen by looking at the validation images (only the target was), so the

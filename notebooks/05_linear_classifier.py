@@ -95,8 +95,7 @@ y_train = labels_train[:n_train]
 X_val = standardize(images_val, mean, std).reshape(-1, 784)
 X_test = standardize(images_test, mean, std).reshape(-1, 784)
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(f"pixel mean {mean:.4f}, std {std:.4f}")
 print("one row per image:", tuple(X_train.shape[1:]), X_train.dtype, "| validation", tuple(X_val.shape),
       "| test", tuple(X_test.shape))
@@ -122,8 +121,7 @@ b = torch.zeros(10)
 
 Z = X_train[:5] @ W.T + b
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("W", tuple(W.shape), "b", tuple(b.shape), "-> logits Z", tuple(Z.shape))
 print("parameters:", W.numel() + b.numel())
 
@@ -170,8 +168,7 @@ def softmax(Z):
 
 big = torch.tensor([[1000.0, 999.0, 0.0], [1.0, 2.0, 3.0]])
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("exp(89) in float32:", torch.tensor(89.0).exp())
 print("naive  softmax:", softmax_naive(big))
 print("stable softmax:", softmax(big))
@@ -226,8 +223,7 @@ Z = X_train[:256] @ W.T + b
 assert torch.allclose(cross_entropy(Z, y_train[:256]), F.cross_entropy(Z, y_train[:256]))
 print(f"cross-entropy with small random weights: {cross_entropy(Z, y_train[:256]):.4f} (F.cross_entropy agrees)")
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 loss_at_zero = cross_entropy(X_train[:256] @ torch.zeros(784, 10), y_train[:256])
 print(f"loss with all weights zero: {loss_at_zero:.4f} = log 10 = {math.log(10):.4f}")
 
@@ -276,8 +272,7 @@ print(f"largest |hand-derived gradient - autograd gradient|: {diff:.2e}")
 print(f"largest gradient entry, for scale: {grad_W.abs().max():.2e}")
 assert diff < 1e-5
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("gradient shapes:", tuple(grad_W.shape), tuple(grad_b.shape))
 print("hand-derived gradient matches autograd:", diff < 1e-5)
 
@@ -396,8 +391,7 @@ with torch.no_grad():
     linear.bias.copy_(b_hand)
     assert torch.allclose(linear(X_val[:100]), X_val[:100] @ W_hand.T + b_hand, atol=1e-5)
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(linear)
 print("weight", tuple(linear.weight.shape), "bias", tuple(linear.bias.shape))
 print("nn.Linear computes X Wᵀ + b:", True)
@@ -432,8 +426,7 @@ for key, gap in gaps.items():
 print(f"largest difference between the final weights: {weight_gap:.1e} (largest weight {W_hand.abs().max():.2f})")
 assert gaps["loss"] < 1e-4 and gaps["train_accuracy"] < 1e-3 and gaps["val_accuracy"] < 1e-3 and weight_gap < 1e-3
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("nn.Linear + torch.optim.SGD + fit retrace the hand loop:", all(gap < 1e-3 for gap in gaps.values()))
 
 # %% [markdown]
@@ -512,9 +505,8 @@ print(f"chosen on validation: {chosen} (validation accuracy {history.last['val_a
 print(f"its test accuracy, measured once: {test_accuracy:.4f}; training took {history.seconds:.1f} s for {epochs} epochs")
 result = record("test accuracy", test_accuracy, 0.92)
 
-# %%
-# NBVAL_CHECK_OUTPUT
-result.passed
+# %% tags=["nbval-check-output"]
+print(result.verdict)
 
 # %% [markdown]
 # ## What the model learned: ten templates

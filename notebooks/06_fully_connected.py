@@ -94,8 +94,7 @@ def two_rings(n, generator):
 
 X_toy, y_toy = two_rings(400, torch.Generator().manual_seed(0))
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("points", tuple(X_toy.shape), "| per class", y_toy.bincount().tolist())
 
 # %% [markdown]
@@ -192,8 +191,7 @@ print(f"two linear layers, trained: accuracy {stacked_accuracy:.3f}")
 check(stacked_accuracy < 0.75 and toy_models["4 ReLU units"][1] > 0.95,
       "two stacked linear layers stay below 75%, four ReLU units get above 95%")
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("two linear layers compute one linear function:", same_function)
 print("linear models below 75%:", toy_models["linear"][1] < 0.75 and stacked_accuracy < 0.75)
 print("every ReLU network above 95%:", all(acc > 0.95 for name, (_, acc) in toy_models.items() if "ReLU" in name))
@@ -215,8 +213,7 @@ X_fit, y_fit = standardize(images_train[:n_fit], mean, std).reshape(-1, 784), la
 X_val, y_val = standardize(images_val[:n_val], mean, std).reshape(-1, 784), labels_val[:n_val]  # choose with these
 X_test, y_test = standardize(images_test, mean, std).reshape(-1, 784), labels_test  # score the final model once
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("splits: train", tuple(images_train.shape), "| validation", tuple(images_val.shape), "| test", tuple(X_test.shape))
 
 # %% [markdown]
@@ -258,8 +255,7 @@ with torch.no_grad():
 print(f"input pixels: std {X_fit[:1000].std():.2f} | hidden activations at initialization: "
       f"root mean square {H0.pow(2).mean().sqrt():.2f}, share of zeros {(H0 == 0).float().mean():.2f}")
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for name, p in zip(["W1", "b1", "W2", "b2"], params):
     print(f"{name}: {str(tuple(p.shape)):11s} {p.numel():>7,} parameters")
 print(f"total: {sum(p.numel() for p in params):,} parameters (the linear model of notebook 05 had {784 * 10 + 10:,})")
@@ -306,8 +302,7 @@ print(f"largest |hand gradient - autograd gradient| over W1, b1, W2, b2: {backpr
 print(f"largest gradient entry, for scale: {max(g.abs().max().item() for g in by_autograd):.1e}")
 assert backprop_gap < 1e-5
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("backpropagation by hand matches autograd:", backprop_gap < 1e-5)
 
 # %% [markdown]
@@ -369,8 +364,7 @@ with torch.no_grad():
     same = torch.allclose(net(Xs), forward(Xs, initial), atol=1e-5) and torch.allclose(mlp(Xs), net(Xs), atol=1e-5)
 assert same
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(mlp)
 for name, p in mlp.named_parameters():
     print(f"{name:14s} {str(tuple(p.shape)):11s} {p.numel():>7,}")
@@ -414,8 +408,7 @@ print(f"{'network':9s} {'parameters':>10s} {'seconds':>8s} {'validation accuracy
 for name, row in comparison.items():
     print(f"{name:9s} {row['parameters']:>10,} {row['seconds']:>8.2f} {row['accuracy']:>20.4f}")
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print({name: row["parameters"] for name, row in comparison.items()})
 
 # %%
@@ -574,8 +567,7 @@ train_mode_repeatable = torch.equal(dropout_net(Xs), dropout_net(Xs))
 dropout_net.eval()
 eval_mode_repeatable = torch.equal(dropout_net(Xs), dropout_net(Xs))
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print([type(m).__name__ for m in dropout_net.net])
 print("training mode gives the same output twice:", train_mode_repeatable)
 print("evaluation mode gives the same output twice:", eval_mode_repeatable)
@@ -674,9 +666,8 @@ print(f"final network (dropout {final_dropout}): test accuracy {test_accuracy:.4
 print(f"training time: {final_history.seconds:.1f} s for {full_epochs} epochs ({count_parameters(final_model):,} parameters)")
 result = record("test accuracy", test_accuracy, 0.98)
 
-# %%
-# NBVAL_CHECK_OUTPUT
-result.passed
+# %% tags=["nbval-check-output"]
+print(result.verdict)
 
 # %% [markdown]
 # ## What the hidden units look at

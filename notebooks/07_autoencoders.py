@@ -103,8 +103,7 @@ x_val = to_unit(val_images[:N_VAL]).unsqueeze(1)  # for watching the epochs
 x_test = to_unit(test_images[:N_TEST]).unsqueeze(1)  # for the final numbers only
 y_test = test_labels[:N_TEST]
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("train:", tuple(x_train.shape), x_train.dtype, "  val:", tuple(x_val.shape), "  test:", tuple(x_test.shape))
 print(f"a code of {CODE} numbers is {28 * 28 // CODE}× fewer numbers than the 784 pixels")
 
@@ -127,8 +126,7 @@ print(f"a code of {CODE} numbers is {28 * 28 // CODE}× fewer numbers than the 7
 # A useful yardstick is the dumbest "autoencoder" of all: ignore the input and always draw the average training
 # image. It uses a code of size zero, and any real model must beat it.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("pixel range:", x_train.min().item(), "to", x_train.max().item())
 
 # %%
@@ -176,8 +174,7 @@ pca = pca_all.first(CODE)
 pca_test = reconstruction_error(pca, x_test)
 print(f"PCA with {CODE} components, package: test MSE per pixel {pca_test:.4f}")
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 gram = pca.components @ pca.components.T
 print("components orthonormal:", torch.allclose(gram, torch.eye(CODE), atol=1e-5))
 print("code shape:", tuple(pca.encode(x_test[:5]).shape))
@@ -314,9 +311,9 @@ print(f"mean share {inside.mean():.4f}")
 linear_result = record("linear AE / PCA train MSE", 1 + gap, 1.02, higher_is_better=False)
 subspace_result = record("PCA directions in linear AE", inside.mean(), 0.95)
 
-# %%
-# NBVAL_CHECK_OUTPUT
-linear_result.passed and subspace_result.passed
+# %% tags=["nbval-check-output"]
+print(linear_result.verdict)
+print(subspace_result.verdict)
 
 # %% [markdown]
 # The rows of $W$, drawn as images, look like blends of the principal directions above: the same subspace, in
@@ -422,8 +419,7 @@ conv_history = train_autoencoder(conv)
 # networks: each package model takes our trained weights unchanged (`load_state_dict` needs every layer's name and
 # shape to match) and then gives identical outputs.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for ours, theirs in ((dense, DenseAutoencoder(CODE)), (conv, ConvAutoencoder(CODE))):
     theirs.load_state_dict(ours.state_dict())
     theirs.to(dev).eval()
@@ -433,8 +429,7 @@ for ours, theirs in ((dense, DenseAutoencoder(CODE)), (conv, ConvAutoencoder(COD
     assert same
     print(f"{type(theirs).__name__} with our {type(ours).__name__}'s weights: identical outputs {same}")
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for name, model in {"linear AE": linear, "dense AE": dense, "conv AE": conv}.items():
     print(f"{name:10s} {count_parameters(model):8,d} parameters,  code {tuple(model.encode(x_test[:3].to(dev)).shape)}")
 
@@ -469,9 +464,8 @@ fig = show_rows({"original": x_test[show], **{f"{n}\n{errors[n]:.4f}": r for n, 
 # %%
 result = record(f"conv AE / PCA test MSE, k={CODE}", errors["conv AE"] / errors["PCA"], 0.95, higher_is_better=False)
 
-# %%
-# NBVAL_CHECK_OUTPUT
-result.passed
+# %% tags=["nbval-check-output"]
+print(result.verdict)
 
 # %% [markdown]
 # ## 6. How small can the code be?
@@ -558,8 +552,7 @@ with torch.no_grad():
     z_ae = ae2.eval().encode(x_test[:N_MAP].to(dev)).cpu()
 z_pca = pca_all.first(2).encode(x_test[:N_MAP])
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("2-D codes:", tuple(z_ae.shape), tuple(z_pca.shape))
 
 # %%
@@ -621,8 +614,7 @@ pixel_blend = (1 - t[:, :, None, None]) * x_test[a] + t[:, :, None, None] * x_te
 path_2d_images, path_2d = walk(ae2, a, b)
 path_conv_images, _ = walk(conv, a, b)
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("path through the 2-D code:", tuple(path_2d.shape), " decoded:", tuple(path_2d_images.shape))
 
 # %%
@@ -692,9 +684,8 @@ print(f"  denoising conv AE, fed the noisy input: {denoise_error:.4f}")
 check(is_quick() or plain_error < noisy_error, "the plain autoencoder already removes some of the noise")
 denoise_result = record("denoising / plain AE MSE", denoise_error / plain_error, 0.8, higher_is_better=False)
 
-# %%
-# NBVAL_CHECK_OUTPUT
-denoise_result.passed
+# %% tags=["nbval-check-output"]
+print(denoise_result.verdict)
 
 # %%
 with torch.no_grad():

@@ -121,9 +121,8 @@ print(f"judge: {count_parameters(judge):,} parameters, test accuracy {judge_accu
 # %%
 judge_result = record("judge test accuracy", judge_accuracy, 0.98)
 
-# %%
-# NBVAL_CHECK_OUTPUT
-judge_result.passed
+# %% tags=["nbval-check-output"]
+print(judge_result.verdict)
 
 # %% [markdown]
 # Here is the yardstick every generator will be held against: the judge's verdict on the *real* test digits.
@@ -139,8 +138,7 @@ real_shares = digit_shares(real_digits)
 print(f"real test digits: {(real_confidence >= CONFIDENT).float().mean():.1%} judged confidently; "
       f"digit shares from {real_shares.min():.1%} to {real_shares.max():.1%}")
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("verdicts:", tuple(real_digits.shape), real_digits.dtype, "  shares sum to", round(real_shares.sum().item(), 4))
 
 # %% [markdown]
@@ -285,8 +283,7 @@ class VAE(nn.Module):
         return self.decode(reparameterize(mu, log_var)), mu, log_var
 
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 probe = VAE()
 logits, mu_probe, log_var_probe = probe(x_train[:5])
 print("logits", tuple(logits.shape), " mu", tuple(mu_probe.shape), " log_var", tuple(log_var_probe.shape))
@@ -542,8 +539,7 @@ FRAMES = 60
 walk = latent_walk(FRAMES, torch.Generator().manual_seed(4))
 frames = vae_generate(vae, walk)
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("walk:", tuple(walk.shape), "  frames:", tuple(frames.shape))
 
 # %%
@@ -659,8 +655,7 @@ def fc_players(hidden=256):
     return G, D
 
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 fc_G_probe, fc_D_probe = fc_players()
 fc_fake_probe = fc_G_probe(torch.randn(5, Z_DIM))
 print("G(z):", tuple(fc_fake_probe.shape), "  D(G(z)):", tuple(fc_D_probe(fc_fake_probe).shape))
@@ -858,8 +853,7 @@ def dcgan_players():
     return G, D
 
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 G_probe, D_probe = Generator(), Discriminator()
 fake_probe = G_probe(torch.randn(5, Z_DIM))
 print("G(z):", tuple(fake_probe.shape), "  D(G(z)):", tuple(D_probe(fake_probe).shape))
@@ -999,9 +993,8 @@ plt.show()
 # %%
 gan_result = record("GAN smallest digit share", gan_shares.min(), 0.04)
 
-# %%
-# NBVAL_CHECK_OUTPUT
-gan_result.passed
+# %% tags=["nbval-check-output"]
+print(gan_result.verdict)
 
 # %% [markdown]
 # All ten digits are there, though not in equal measure, and fewer samples are confident than for real digits: a
@@ -1112,8 +1105,7 @@ cvae_match = (cvae_digits == cvae_requests).float().mean().item()
 print(f"conditional VAE: {cvae_match:.1%} of {len(cvae_requests):,} samples are read as the requested digit; "
       f"{(cvae_confidence >= CONFIDENT).float().mean():.1%} judged confidently")
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("requests per digit:", torch.bincount(cvae_requests).tolist())
 
 # %%
@@ -1124,9 +1116,8 @@ plt.show()
 # %%
 cvae_result = record("conditional VAE requested-digit share", cvae_match, 0.90)
 
-# %%
-# NBVAL_CHECK_OUTPUT
-cvae_result.passed
+# %% tags=["nbval-check-output"]
+print(cvae_result.verdict)
 
 # %% [markdown]
 # ## 5. Six sets of digits, one referee

@@ -176,8 +176,7 @@ i, j = 14, 15  # one output position, to follow by hand
 by_hand = (digit[i : i + 3, j : j + 3] * sobel_x).sum()
 assert edges[i, j] == by_hand
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("image", tuple(digit.shape), "* kernel", tuple(sobel_x.shape), "→ output", tuple(edges.shape))
 
 # %%
@@ -220,8 +219,7 @@ cols = F.unfold(digit[None, None], kernel_size=3)[0]
 # The patch with top-left corner (i, j) is column i · 26 + j: rows of the output are laid end to end.
 assert torch.equal(cols[:, i * 26 + j], digit[i : i + 3, j : j + 3].reshape(-1))
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("im2col matrix:", tuple(cols.shape), "= 3·3 pixels per patch × 26·26 patches")
 print("values stored:", cols.numel(), "for an image of", digit.numel(), "pixels")
 
@@ -253,8 +251,7 @@ diffs = {"loops vs unfold": (out_loops - out_unfold).abs().max().item(),
          "loops vs F.conv2d": (out_loops - out_torch).abs().max().item()}
 assert all(d < 1e-5 for d in diffs.values()), diffs
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("output shape:", tuple(out_torch.shape))
 for name, d in diffs.items():
     print(f"{name}: max difference < 1e-5: {d < 1e-5}")
@@ -310,9 +307,8 @@ fig.tight_layout()
 # %%
 result = record("im2col speed-up over the loops", times["Python loops"] / times["unfold + matmul"], 20)
 
-# %%
-# NBVAL_CHECK_OUTPUT
-result.passed
+# %% tags=["nbval-check-output"]
+print(result.verdict)
 
 # %% [markdown]
 # The vectorized versions are tens to hundreds of times faster than the loops (the exact ratios depend on your
@@ -361,8 +357,7 @@ for k in kernels.values():
     assert torch.allclose(apply(flat, k)[3:-3, 3:-3], 0.7 * k.sum() * torch.ones(6, 6), atol=1e-6)
 assert apply(step, sobel_x)[3:-3, 5:7].min() == 4 and apply(step, sobel_y)[1:-1].abs().max() == 0
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("kernel sums:", {name: round(k.sum().item(), 4) for name, k in kernels.items()})
 print("photo:", tuple(photo.shape))
 
@@ -426,8 +421,7 @@ for k in range(8):
 fig.suptitle("Random 3×3 kernels (top) and their outputs on the digit (bottom); blue negative, white 0, red positive")
 fig.tight_layout()
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("8 kernels", tuple(random_kernels.shape), "→ responses", tuple(responses.shape))
 print("linear: conv(2a − 3b) == 2·conv(a) − 3·conv(b):", torch.allclose(lhs, rhs, atol=1e-5))
 
@@ -481,8 +475,7 @@ print(f"loss {kernel_losses[0]:.3f} → {kernel_losses[-1]:.1e}; largest differe
 # vector of `c_in` channel values by a `c_out × c_in` matrix. It mixes channels, not positions, and is how deep
 # networks change their number of channels cheaply.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 torch.manual_seed(0)
 rgb = torch.rand(3, 10, 10)  # a small random image with 3 channels
 layer3 = torch.nn.Conv2d(3, 4, kernel_size=3, bias=False)  # 4 kernels of shape 3 × 3 × 3
@@ -525,8 +518,7 @@ def conv_output_size(n: int, k: int, s: int = 1, p: int = 0) -> int:
 settings = [(28, 3, 1, 0), (28, 3, 1, 1), (28, 5, 1, 2), (28, 5, 1, 0), (28, 3, 2, 1),
             (28, 5, 2, 0), (28, 4, 3, 1), (28, 2, 2, 0), (7, 3, 2, 0), (14, 7, 1, 3)]
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("   n   k   s   p   formula   PyTorch")
 for n, k, s, p in settings:
     ours = conv_output_size(n, k, s, p)
@@ -565,8 +557,7 @@ asym = torch.arange(1.0, 10.0).reshape(3, 3)  # 1 … 9, no symmetry at all
 xcorr = F.conv2d(impulse[None, None], asym[None, None], padding=1)[0, 0]  # what deep learning calls convolution
 conv = F.conv2d(impulse[None, None], asym.flip(0, 1)[None, None], padding=1)[0, 0]  # the textbook convolution
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("convolution of an impulse reproduces the kernel:", torch.equal(conv[2:5, 2:5], asym))
 print("cross-correlation reproduces it rotated by 180°:", torch.equal(xcorr[2:5, 2:5], asym.flip(0, 1)))
 print("np.convolve == np.correlate with the kernel reversed:",
@@ -609,8 +600,7 @@ pooled = [digit, max_pool_2x2(digit), max_pool_2x2(max_pool_2x2(digit))]
 pooled_edges = [magnitude, max_pool_2x2(magnitude), max_pool_2x2(max_pool_2x2(magnitude))]
 assert torch.equal(max_pool_2x2(magnitude), F.max_pool2d(magnitude[None, None], 2)[0, 0])
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("pooling sizes:", [tuple(p.shape) for p in pooled])
 print("matches F.max_pool2d:", torch.equal(max_pool_2x2(digit), F.max_pool2d(digit[None, None], 2)[0, 0]))
 
@@ -680,8 +670,7 @@ g_out = torch.randn(1, 1, 3, 3, generator=torch.Generator().manual_seed(7))  # (
 as_gradient = torch.allclose(x_in.grad, F.conv_transpose2d(g_out, kernel5[None, None], stride=2), atol=1e-5)
 assert as_gradient
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("stamps equal F.conv_transpose2d for strides 1, 2, 3; output sizes:",
       [tuple(out.shape) for out in stamped.values()], "= (2 − 1)·s + 3")
 print("gradient of a stride-2 convolution w.r.t. its input == F.conv_transpose2d of the output gradient:",
@@ -762,8 +751,7 @@ ncc = normalized_cross_correlation(canvas, template)
 found_plain, found = argmax_2d(plain), argmax_2d(ncc)
 assert found == true_corner
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("canvas", tuple(canvas.shape), "template", tuple(template.shape), "→ score map", tuple(ncc.shape))
 print(f"looking for a {int(y_test[chosen[target]])} whose top-left corner is at (row, column) = {true_corner}")
 print("normalized cross-correlation finds", found, "with score", round(ncc.max().item(), 4))

@@ -80,8 +80,7 @@ X_val, Y_val = standardize(x_val[:n_eval], mean, std).unsqueeze(1), y_val[:n_eva
 X_test, Y_test = standardize(x_test[:n_eval], mean, std).unsqueeze(1), y_test[:n_eval]
 background = (0 - mean) / std  # the standardized value of an empty pixel
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("one image:", tuple(X_val.shape[1:]), X_val.dtype, "(channels × rows × columns)")
 print(f"background pixel after standardizing: {background:.2f}")
 
@@ -98,8 +97,7 @@ print(f"background pixel after standardizing: {background:.2f}")
 # The first layer of our network: 16 kernels of 3×3 on the single input channel, with padding 1 so that the
 # 28×28 size is kept (the output-size formula of notebook 09: ⌊(28 + 2 − 3)/1⌋ + 1 = 28).
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 torch.manual_seed(0)
 conv1 = nn.Conv2d(in_channels=1, out_channels=16, kernel_size=3, padding=1)
 one_digit = X_val[:1]  # a batch of one image: 1 × 1 × 28 × 28
@@ -126,8 +124,7 @@ print("input", tuple(one_digit.shape), "→ output", tuple(conv1(one_digit).shap
 # We write it as a plain `nn.Sequential` inside a function, so that every training below can build a fresh copy,
 # and send one digit through it, printing the shape after every layer.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 def classic_lenet() -> nn.Sequential:
     """LeNet the textbook way: three blocks of 3×3 convolution → ReLU → 2×2 max pooling, then a small MLP head."""
     return nn.Sequential(
@@ -166,8 +163,7 @@ trace(classic_lenet(), one_digit)
 # connected layer producing the same output from the same input would need a weight for every (input value,
 # output value) pair.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 mlp_params, classic_params = count_parameters(MLP(sizes=(784, 500, 10))), count_parameters(classic_lenet())
 conv_part = sum(count_parameters(layer) for layer in classic_lenet() if isinstance(layer, nn.Conv2d))
 print(f"MLP (784, 500, 10):          {mlp_params:9,d} parameters")
@@ -222,8 +218,7 @@ ax.set(xlabel="training step (dotted lines: epoch ends)", ylabel="learning rate"
 ax_beta.set(xlabel="training step", ylabel="Adam's β₁", title="β₁ cycles the other way")
 fig.tight_layout()
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 peak = max(range(steps), key=rates.__getitem__)
 assert abs(peak - 0.3 * steps) <= 2  # the warm-up is 30% of the steps (to the nearest step)
 print(f"warm-up: {peak / steps:.0%} of the steps; β₁ from {betas1[0]:.2f} down to {betas1[peak]:.2f} at the "
@@ -265,8 +260,7 @@ print(f"classic LeNet: {classic_acc:.2%} of the validation digits after {epochs}
 #
 # We build it inline as before and trace it.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 torch.manual_seed(0)
 layers = nn.Sequential(
     nn.Conv2d(1, 16, kernel_size=3, padding=1, bias=False), nn.MaxPool2d(2), nn.BatchNorm2d(16), nn.ReLU(),
@@ -283,8 +277,7 @@ trace(layers, one_digit)
 # and the benchmarks can reuse it. We check that it is layer for layer what we just built, then train it with the
 # same recipe.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 packaged = LeNet()
 cnn_params = count_parameters(packaged)
 print("same layers:", str(nn.Sequential(*packaged.features, *packaged.classifier)) == str(layers))
@@ -357,9 +350,8 @@ print(f"validation errors:   our CNN {cnn_errors}, classic LeNet {classic_errors
 cnn_test = evaluate(cnn, X_test, Y_test)["accuracy"]
 result = record("CNN test accuracy", cnn_test, 0.992)
 
-# %%
-# NBVAL_CHECK_OUTPUT
-result.passed
+# %% tags=["nbval-check-output"]
+print(result.verdict)
 
 # %% [markdown]
 # ## Looking inside
@@ -413,8 +405,7 @@ for row, fmap in enumerate(maps):
 fig.suptitle(f"Feature maps of a {int(y_val[example])}: first 8 channels of each convolution (bright = strong response)")
 fig.tight_layout()
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("feature map shapes per block:", [tuple(m.shape) for m in maps])
 
 # %% [markdown]
@@ -485,8 +476,7 @@ fig.tight_layout()
 # slicing): moving right by `dx` means that columns `0 … W−dx−1` of the input land in columns `dx … W−1`, and the
 # uncovered border keeps the background value.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 def shift_by_hand(images, dx, dy, fill=0.0):
     """Move the last two dimensions of `images` dx pixels right and dy pixels down (negative: left, up)."""
     h, w = images.shape[-2:]
@@ -504,8 +494,7 @@ print("equals the package's shift_images on the validation digits:",
 # The package's copy, `shift_images` from `mnist_course.cnn`, also checks its inputs; we use it from here on.
 # First, the equivariance of the trained first layer:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 first_conv = cnn.features[0]
 dx, dy = 3, -2
 with torch.no_grad():

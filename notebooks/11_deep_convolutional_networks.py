@@ -91,8 +91,7 @@ X_train, Y_train = standardize(x_train[:n_train], mean, std).unsqueeze(1), y_tra
 X_val, Y_val = standardize(x_val[:n_eval], mean, std).unsqueeze(1), y_val[:n_eval]
 X_test, Y_test = standardize(x_test[:n_eval], mean, std).unsqueeze(1), y_test[:n_eval]
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("training images:  ", tuple(X_train.shape), X_train.dtype)
 print("validation images:", tuple(X_val.shape))
 print("test images:      ", tuple(X_test.shape))
@@ -166,8 +165,7 @@ class DeepCNN(nn.Module):
 # removed. We check that, with its switches at their defaults, it is our network: the package's weights load into
 # ours name for name, and both give identical outputs. The global average pool is just a mean over the positions.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 torch.manual_seed(0)
 lesson_net, package_net = DeepCNN().eval(), deep.DeepCNN().eval()
 print(lesson_net.load_state_dict(package_net.state_dict()))  # raises if any name or shape differs
@@ -190,8 +188,7 @@ print("weights in the head:", count_parameters(lesson_net.head))
 # (Simonyan and Zisserman, 2014) and everything after them deep. The rule: a layer with kernel size k adds
 # (k − 1) × (the product of the strides before it) pixels to the receptive field.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 def receptive_fields(model: nn.Module) -> list[int]:
     """Receptive field (in input pixels, per side) of one unit after each stage."""
     field, step, fields = 1, 1, []
@@ -264,8 +261,7 @@ print("visible footprint (pixels across) per stage:", extents, "- never more tha
 # no batch to average over, so `model.eval()` switches to running averages of $\mu_c$ and $\sigma_c^2$ collected
 # during training. We write it by hand and compare it with PyTorch's layer.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 def batch_norm(h: torch.Tensor, gamma: torch.Tensor, beta: torch.Tensor, eps: float = 1e-5) -> torch.Tensor:
     """Batch norm in training mode: standardize each channel over batch and positions, then scale and shift."""
     mu = h.mean(dim=(0, 2, 3), keepdim=True)
@@ -425,8 +421,7 @@ print(f"for scale: torchvision's ResNet-18 (for 224×224 photos) has {count_para
 # unit and learns redundant features, a form of regularization. At test time (`model.eval()`) it does nothing.
 # `deep.DeepCNN(dropout=p)` applies it to the 96 averaged features before the last layer. Here it is on a digit.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 drop = nn.Dropout(p=0.5)
 ones = torch.ones(1000)
 torch.manual_seed(0)
@@ -485,14 +480,12 @@ def augment_by_hand(x, max_shift=2.0, max_rotation=10.0, generator=None):
 # then two checks of the geometry: a shift by whole pixels must equal `torch.roll`, and four quarter turns must
 # bring a digit back; last, the same generator seed must give the same augmented batch.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 same = [augment_by_hand(X_val[:64], generator=torch.Generator().manual_seed(7)),
         augment(X_val[:64], generator=torch.Generator().manual_seed(7))]
 print("augment_by_hand equals the package's augment:", torch.equal(*same))
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 batch = X_val[:8]
 moved = shift_rotate(batch, torch.zeros(8), torch.tensor([[2.0, -1.0]]).repeat(8, 1))  # 2 right, 1 up
 rolled = batch.roll((-1, 2), dims=(2, 3))  # roll wraps around: compare away from the edges it wrapped
@@ -525,8 +518,7 @@ fig = show_images(torch.cat(rows), ncols=10, size=0.9,
 # the entropy of $t$, $-\sum_k t_k \log t_k = -(0.91 \log 0.91 + 9 \cdot 0.01 \log 0.01)$, computed below. A
 # perfect network trained with label smoothing 0.1 sits at that floor, not at 0.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 torch.manual_seed(0)
 logits, labels, eps = torch.randn(5, 10), torch.tensor([3, 1, 4, 1, 5]), 0.1
 target = torch.full((5, 10), eps / 10)
@@ -581,8 +573,7 @@ for ax in axes:
     ax.grid(alpha=0.3)
 fig.tight_layout()
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 peak = int(np.argmax(lrs))
 print(f"{total_steps} steps; learning rate {lrs[0]:.3g} at the start, {lrs[peak]:.3g} at step {peak} "
       f"({peak / total_steps:.0%} of the way), {lrs[-1]:.1e} at the end")
@@ -708,9 +699,8 @@ fig.tight_layout()
 test_accuracy = evaluate(model, X_test, Y_test)["accuracy"]
 result = record("DeepCNN test accuracy", test_accuracy, 0.995)
 
-# %%
-# NBVAL_CHECK_OUTPUT
-result.passed
+# %% tags=["nbval-check-output"]
+print(result.verdict)
 
 # %% [markdown]
 # ## Ablation: what each ingredient is worth
@@ -809,7 +799,7 @@ print(f"augmentation is worth {100 * (final_moved - ablation['− augmentation']
 # (The quick smoke run trains far too little to tell, so it skips the checks.)
 check(is_quick() or final_acc > max(ablation["− batch norm"][0], ablation["− one-cycle (constant rate)"][0]),
       "removing batch norm or the one-cycle schedule costs accuracy")
-_ = check(is_quick() or final_moved > ablation["− augmentation"][1], "augmentation helps on moved digits")
+check(is_quick() or final_moved > ablation["− augmentation"][1], "augmentation helps on moved digits")
 
 # %% [markdown]
 # How to read the table:
@@ -861,7 +851,7 @@ pairs.sort(reverse=True)
 print("most frequent mistakes:", ", ".join(f"{t} taken for {p} ({n}×)" for n, t, p in pairs[:5]))
 print(f"{len(pairs)} different (true, predicted) pairs among the {errors} errors; the most frequent pair makes "
       f"{pairs[0][0] / errors:.0%} of them; {sum(n <= 2 for n, _, _ in pairs)} pairs occur once or twice")
-_ = check(is_quick() or sum(n <= 2 for n, _, _ in pairs) >= len(pairs) / 2, "most confused pairs occur once or twice")
+check(is_quick() or sum(n <= 2 for n, _, _ in pairs) >= len(pairs) / 2, "most confused pairs occur once or twice")
 
 # %% [markdown]
 # Many of the hardest digits are ambiguous even to a person: a 4 whose top is closed looks like a 9 and a 9 whose loop
