@@ -81,7 +81,7 @@ lecture: install  ## before class: run the course once with the lecture cache on
 lab-lecture: install  ## JupyterLab with the lecture cache on: prepared long trainings load instead of training live
 	MNIST_COURSE_LECTURE_CACHE=1 $(VENV)/bin/jupyter lab notebooks
 
-bench: install  ## time the course's way against the usual tutorial way (about six minutes); writes build/bench.json
+bench: install  ## time the course's way against the usual tutorial way (about six minutes); writes bench/results.json (committed)
 	$(PY) -m bench
 
 clean:  ## remove build/ and pytest's cache

@@ -7,6 +7,7 @@ import torchvision
 from torch.utils.data import DataLoader, Subset
 from torchvision import transforms
 
+from bench.report import Row, Side
 from mnist_course.data import data_root, download_mnist, load_mnist, mean_std, standardize
 
 #: The normalization constants every tutorial types in (the training set's pixel mean and std).
@@ -32,13 +33,16 @@ def tutorial_loader(train: bool, batch_size: int = 64, n: int | None = None, see
     return DataLoader(ds, batch_size=batch_size, shuffle=train, generator=torch.Generator().manual_seed(seed))
 
 
-def row(name: str, course: str, baseline: str, ratio: float | None, goal: float | None) -> dict:
-    """One line of the table: a ratio is `baseline time / course time` (higher is better for the course)."""
-    return {
-        "name": name,
-        "course": course,
-        "baseline": baseline,
-        "ratio": "-" if ratio is None else f"{ratio:.1f}×",
-        "goal": "-" if goal is None else f"≥ {goal:g}×",
-        "met": None if ratio is None or goal is None else ratio >= goal,
-    }
+def row(
+    name: str,
+    course: str,
+    baseline: str,
+    ratio: float | None,
+    goal: float | None,
+    course_side: Side | None = None,
+    baseline_side: Side | None = None,
+) -> Row:
+    """One line of the table: a ratio is `baseline time / course time` (higher is better for the course); the row
+    meets its goal when the ratio reaches it. Training rows pass both sides' speeds and step FLOPs."""
+    met = None if ratio is None or goal is None else ratio >= goal
+    return Row(name, course, baseline, ratio, goal, met, course_side, baseline_side)
