@@ -49,10 +49,10 @@ check: install  ## every generated file against its source: stored verdicts vs t
 unit: install  ## the unit tests (tests/), without the course re-run
 	$(PY) -m pytest tests -m "not course"
 
-rerun: install  ## each notebook in quick mode, then its exercise solutions, then every cell again last to first
+rerun: install  ## each notebook in quick mode, its exercise solutions, then every cell again last to first: a tagged cell must print the same
 	MNIST_COURSE_QUICK=1 $(PY) -m pytest tests -m course
 
-nbval: install  ## re-execute every stored notebook and compare the cells marked NBVAL_CHECK_OUTPUT
+nbval: install  ## re-execute every stored notebook and compare the cells tagged nbval-check-output
 	@if ls notebooks/*.ipynb >/dev/null 2>&1; then \
 		MNIST_COURSE_STRICT=1 $(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=1800 -p no:cacheprovider notebooks/*.ipynb; \
 	else echo "nbval: no notebooks yet"; fi

@@ -20,7 +20,8 @@
 #
 # Our first digit classifier learns by trial and error, with no calculus at all: try a small random change,
 # keep it if it does not hurt. It works, slowly. Later notebooks replace the trial and error with gradients
-# (notebook 04), and this notebook's result is the yardstick they have to beat.
+# (notebook 04), and they have to beat the yardstick this notebook sets: the nearest mean image, a classifier
+# that needs no search at all (section 4).
 #
 # **You will learn**
 #
@@ -127,7 +128,8 @@ fig.tight_layout()
 #
 # Stack N flattened images and you get a matrix of shape N × 784: one image per row, one pixel per column.
 # We also **standardize** the pixels: scale to [0, 1], subtract the training set's mean and divide by its
-# standard deviation, so that typical values sit around 0 (notebook 02 explains why this matters).
+# standard deviation (one mean and one standard deviation for all pixels), so that the training pixels, taken
+# all together, have mean 0 and standard deviation 1 (notebook 02 explains why this matters).
 #
 # The learner below evaluates its training accuracy thousands of times, so it uses a fixed random subset of
 # the training set. The test accuracy is always measured on all 10,000 test images, which the learner never
@@ -154,10 +156,10 @@ print("test batch:      ", tuple(X_test.shape), X_test.dtype)
 # The simplest classifier gives each digit a **template**: a row of 784 weights, one per pixel coordinate.
 # The score of digit *k* for an image *x* is the dot product
 # $\text{score}_k = \sum_{i=1}^{784} W_{k,i}\, x_i$: multiply coordinate by coordinate and add up. Our
-# pixels are standardized, so a pixel with the average amount of ink is 0, one with more ink positive and a blank
-# one negative. Where the template is positive, a pixel with more ink than average votes for the digit and one
-# with less against it; where the template is negative, the reverse. The prediction is the digit with the highest
-# score, $\arg\max_k \text{score}_k$. The ten templates form a matrix `W` of shape 10 × 784, and everything
+# pixels are standardized, so a pixel with the average amount of ink (averaged over all pixels of all training
+# images) is 0, one with more ink positive and a blank one negative. Where the template is positive, a pixel with
+# more ink than average votes for the digit and one with less against it; where the template is negative, the
+# reverse. The prediction is the digit with the highest score, $\arg\max_k \text{score}_k$. The ten templates form a matrix `W` of shape 10 × 784, and everything
 # the classifier knows is in those 7,840 numbers.
 #
 # For a whole batch, all N × 10 dot products are one matrix product: `scores = X @ W.T`.
@@ -237,7 +239,9 @@ fig.tight_layout()
 # ## 4. The random walk
 #
 # A **random walk** is a path made of random steps. Ours walks through the space of all weight matrices
-# (7,840 coordinates) and only takes steps that do not make the training accuracy worse:
+# (7,840 coordinates) and only takes steps that do not make the training accuracy worse. A walk that keeps only
+# the steps that do not go downhill is known as **stochastic hill climbing** (also a *(1+1) evolution strategy*,
+# or *random search*: names to look for in further reading):
 #
 # 1. start from small random weights;
 # 2. propose a step: pick one digit at random and add a little Gaussian noise (standard deviation `SIGMA`)
@@ -304,14 +308,17 @@ print(walk_result.verdict)
 
 # %% [markdown]
 # What did the walk learn? Each template drawn as a 28 × 28 image: red pixels raise the digit's score when
-# they hold more ink than average, blue ones lower it, white ones hardly matter. The walk's templates look
+# they hold more ink than average, blue ones lower it, white ones hardly matter. Each template has its own colour
+# scale (white is exactly 0, the deepest red or blue its largest weight), so compare colours within a template,
+# not from one digit to another. The walk's templates look
 # like static. Each one is the sum of a few dozen accepted random nudges, and a nudge was kept because it
 # helped on balance, not because every one of its 784 numbers was useful. The useful part is a faint
 # pattern buried in that noise. (Notebook 04 draws these templates next to the ones gradient descent
 # learns.)
 
 # %%
-fig = show_weights(W_walk, titles=[f"digit {d}" for d in range(10)], title="Templates learned by the random walk")
+fig = show_weights(W_walk, titles=[f"digit {d}" for d in range(10)],
+                   title="Templates learned by the random walk (each on its own colour scale)")
 
 # %% [markdown]
 # The course package has the same walk as `mnist_course.search.random_walk`, so that notebook 04 can re-run
@@ -359,19 +366,17 @@ check(mean_test > walk_test, "the nearest mean image beats the random walk on th
 # %% [markdown]
 # On the test set, averaging beats the walk's thousands of steps (both printed above). The walk's templates
 # partly fit the particular training images they were tuned on; an average of a few hundred images of a digit
-# fits no single one of them. This is the honest yardstick for everything that follows: a learner has to beat the
-# nearest mean image to be worth its cost.
+# fits no single one of them. This is the yardstick for everything that follows, the one the introduction
+# promised: a learner has to beat the nearest mean image to be worth its cost.
 
 # %% [markdown]
 # ## 5. Vectorization, one level up: a whole population at once
 #
 # The walk evaluates one candidate at a time. Many search methods try a whole **population** of candidates
 # at every step instead. A population of P weight matrices is one tensor of shape P × 10 × 784, and
-# vectorization evaluates all of it in one matrix product: glue the P × 10 templates into one
-# (P · 10) × 784 matrix, score every image against every template at once, and regroup the scores per
-# candidate. `Y[:, None]` adds an axis of size 1, turning the N labels into an N × 1 column, so comparing it
-# with the N × P predictions compares each image's label with the predictions of all P candidates (this
-# stretching of a size-1 axis is called broadcasting; notebook 03 explains it).
+# vectorization evaluates all of it in one matrix product, which `population_accuracy` below does with two
+# reshapes and a comparison (notebook 03, where reshaping and broadcasting are taught, takes it apart line by
+# line). Here it is enough to check that it gives the same accuracies as a loop over the candidates.
 
 # %%
 def population_accuracy(Ws, X, Y):
@@ -562,12 +567,15 @@ print(best_result.verdict)
 #        if acc_all >= best_all:
 #            W_all, best_all = candidate_all, acc_all
 #        curve_all.append(best_all)
-#    plt.plot(walk_curve[:2001], label="one template per step")
+#    curve_one = random_walk(X, Y, steps=2000, sigma=SIGMA).curve  # the walk above, its first 2,000 steps
+#    plt.plot(curve_one, label="one template per step")
 #    plt.plot(curve_all, label="all templates per step")
 #    plt.xlabel("step"); plt.ylabel("training accuracy"); plt.legend();
+#    print(f"after 2,000 steps: one template per step {curve_one[-1]:.1%}, all templates per step {curve_all[-1]:.1%}")
 #    ```
-#    The all-at-once walk stalls much lower. A random change to all 7,840 weights almost always breaks
-#    something that already worked, so good steps become rare; changing one template risks far less.
+#    The all-at-once walk stalls much lower (both accuracies are printed). A random change to all 7,840
+#    weights almost always breaks something that already worked, so good steps become rare; changing one
+#    template risks far less.
 #    </details>
 #
 # 2. **Does the step size matter?** Run `random_walk(X, Y, steps=2000, sigma=s)` for `s` = 0.02, 0.2 and
@@ -578,14 +586,22 @@ print(best_result.verdict)
 #
 #    ```python
 #    for s in (0.02, 0.2, 2.0):
-#        plt.plot(random_walk(X, Y, steps=2000, sigma=s).curve, label=f"sigma = {s}")
+#        curve_s = random_walk(X, Y, steps=2000, sigma=s).curve
+#        plt.plot(curve_s, label=f"sigma = {s}")
+#        print(f"sigma = {s}:          training accuracy after 2,000 steps {curve_s[-1]:.1%}")
+#    for seed_s in (1, 2):  # for comparison: the same step size, other random numbers
+#        print(f"sigma = 0.02, seed {seed_s}: training accuracy after 2,000 steps "
+#              f"{random_walk(X, Y, steps=2000, sigma=0.02, seed=seed_s).curve[-1]:.1%}")
 #    plt.xlabel("step"); plt.ylabel("training accuracy"); plt.legend();
 #    ```
-#    The three curves look alike: they differ about as much as walks with different seeds do. Scaling all
-#    templates by a positive number scales all scores alike, so the argmax, and hence the accuracy, does not
-#    change. The start (0.001 · noise) is tiny next to any of these steps, so the three walks are nearly
-#    scaled copies of each other: only a step's size relative to the weights matters, and that shrinks by
-#    itself as the templates grow.
+#    The three step sizes end about as far apart as walks with different seeds do (compare the printed
+#    accuracies). Scaling all templates by a positive number scales all scores alike, so the argmax, and hence
+#    the accuracy, does not change: only a step's size *relative to the weights* matters, and that shrinks by
+#    itself as the templates grow. With the same seed the three walks draw the same random numbers, so from a
+#    start of exactly zero they would be exact scaled copies of each other, taking the same steps. The start
+#    (0.001 · noise) is not zero, only small next to every step; relative to the steps it differs between the
+#    three walks, so it tips a few early accept decisions differently, and from there the walks go their own way,
+#    like walks with different seeds.
 #    </details>
 #
 # 3. **Overfitting.** Run the walk for 3,000 steps on only the first 300 training images, then measure its
@@ -595,10 +611,11 @@ print(best_result.verdict)
 #
 #    ```python
 #    small = random_walk(X[:300], Y[:300], steps=3000)
-#    print(f"training {small.curve[-1]:.1%}, test {linear_accuracy(small.weights, X_test, y_test):.1%}")
+#    print(f"300 images:      training {small.curve[-1]:.1%}, test {linear_accuracy(small.weights, X_test, y_test):.1%}")
+#    print(f"the walk above:  training {walk_train:.1%}, test {walk_test:.1%}")
 #    ```
-#    The gap between training and test accuracy is far wider than for the walk above: with few images
-#    the walk keeps steps that happen to fit those particular drawings but not digits in general. More
+#    The gap between training and test accuracy is far wider than for the walk above (both printed): with
+#    few images the walk keeps steps that happen to fit those particular drawings but not digits in general. More
 #    training data shrinks the gap.
 #    </details>
 #
@@ -619,9 +636,11 @@ print(best_result.verdict)
 #        pred_ex = (X_test @ W_ex.T).argmax(1)
 #        recall = [((pred_ex == d) & (y_test == d)).sum().item() / (y_test == d).sum().item() for d in range(10)]
 #        print(seed_ex, f"test accuracy {(pred_ex == y_test).float().mean().item():.1%}", [f"{r:.2f}" for r in recall])
+#    print(f"evolution with SIGMA above: test accuracy {evo_test:.1%}")
 #    ```
-#    In some runs one or two digits have a recall near 0: their templates (almost) never have the highest
-#    score, so those digits are (almost) never predicted, and the test accuracy lags behind the run above.
+#    In some of the runs one or two digits have a recall near 0: their templates (almost) never have the highest
+#    score, so those digits are (almost) never predicted, and the test accuracy of those runs lags behind the
+#    run above (printed last).
 #    Small changes to a losing template change no prediction and hence no accuracy, so selection cannot tell
 #    good changes from bad ones for it. The random walk is less exposed: it accepts
 #    ties, so a losing template keeps drifting at random and may start winning images again. Notebook 04's

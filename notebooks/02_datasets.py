@@ -300,22 +300,31 @@ print(f"standardized training pixels have mean 0 and std 1: {centred}")
 # of handwriting. That is expected and correct.
 #
 # The histograms show what scaling does: the *shape* of the distribution is the same in all three panels, only
-# the axis moves and stretches. Note the logarithmic count axis: most pixels are background.
+# the axis moves and stretches. Note the logarithmic count axis: most pixels are background. Each bar holds four
+# whole pixel values (0–3, 4–7, …, 252–255, with its edges halfway between two values), so every bar counts the
+# same number of possible values in every panel, and a taller bar is not an artefact of the binning. The few
+# taller bars in the middle are in the data: some single values, 64, 128 and 191 (about a quarter, a half and
+# three quarters of 255) among them, occur from about twice to more than four times as often as their neighbours
+# (counts printed below).
 
 # %%
 zero_share = (x_train == 0).float().mean().item()
 print(f"{100 * zero_share:.1f}% of all training pixels are exactly 0 (background)")
+value_counts = torch.bincount(x_train.flatten(), minlength=256)  # how many pixels have each value 0..255
+for v in (64, 128, 191):
+    print(f"pixel value {v}: {value_counts[v].item():,} pixels; its neighbours {v - 1} and {v + 1}: "
+          f"{value_counts[v - 1].item():,} and {value_counts[v + 1].item():,}")
 
 fig, axes = plt.subplots(1, 3, figsize=(12, 3.4))
-panels = [
-    ("raw uint8 pixels", x_train.float(), 255.0 * mean),
-    ("normalized to [0, 1]", unit_train, mean),
-    ("standardized: mean 0, std 1", std_train, 0.0),
+edges = np.arange(-0.5, 256, 4)  # 64 bins of 4 raw values each: -0.5, 3.5, ..., 255.5
+panels = [  # (title, pixels, their mean, the same bin edges in these pixels' units)
+    ("raw uint8 pixels", x_train.float(), 255.0 * mean, edges),
+    ("normalized to [0, 1]", unit_train, mean, edges / 255),
+    ("standardized: mean 0, std 1", std_train, 0.0, (edges / 255 - mean) / std),
 ]
-for ax, (title, t, m) in zip(axes, panels):
-    lo, hi = t.min().item(), t.max().item()
-    counts = torch.histc(t, bins=64, min=lo, max=hi)
-    ax.stairs(counts.numpy(), np.linspace(lo, hi, 65), fill=True, alpha=0.8)
+for ax, (title, t, m, e) in zip(axes, panels):
+    counts = torch.histc(t, bins=len(e) - 1, min=e[0], max=e[-1])  # equal-width bins from e[0] to e[-1]
+    ax.stairs(counts.numpy(), e, fill=True, alpha=0.8)
     ax.axvline(m, color="C3", ls="--", label=f"mean = {m:.3g}")
     ax.set_yscale("log")
     ax.set_title(title)
@@ -366,13 +375,18 @@ assert abs(raw_over_unit - 255) < 0.01  # scores are linear in the pixels: exact
 # above: two factors that both grow with the pixels. A learning rate that suits pixels
 # in [0, 1] therefore takes steps some tens of thousands of times too big for raw ones (255 · 255 ≈ 65,000, give
 # or take: scores that large also change how the loss responds, so the gradient is not exactly 255 times the
-# scaled one). A learning rate small enough for raw pixels leaves scaled ones crawling.
+# scaled one). A learning rate small enough for raw pixels leaves scaled ones crawling. This is an argument, not
+# yet a measurement: notebook 04, once it has built gradient descent, runs it at one learning rate on raw, [0, 1]
+# and standardized pixels and measures what happens.
 #
 # Centring the inputs around 0 helps as well: when every input is positive, all weights of one output move in the
 # same direction on each example, and the weights can only zigzag towards their best values (LeCun et al.,
-# *Efficient BackProp*, 1998). Standardized pixels are centred and have a spread of about 1, the size that
+# *Efficient BackProp*, 1998). Standardized pixels are centred as a whole, with a spread of about 1, the size that
 # PyTorch's default weight initializations also assume, so from now on the course feeds standardized pixels to
-# its networks.
+# its networks. Centred *as a whole* only: one mean serves all 784 positions, so a pixel that is blank in an image
+# sits at the printed minimum, −0.4241, and a border pixel that is blank in every image sits there in all of
+# them; no single pixel position is centred on its own. Blank pixels now are negative and inked ones positive, so
+# an image's inputs are no longer all of one sign. (Exercise 3 centres each position separately.)
 #
 # ## A validation split
 #
@@ -490,7 +504,8 @@ fig.tight_layout()
 # For MNIST, which fits in memory, it is a detour: every image passes through Python code one by one. The
 # alternative takes a few lines: standardize all images in one tensor operation, then, each epoch, draw a random
 # order of the examples, reorder the whole tensor once (fancy indexing, which notebook 03 explains) and hand out
-# consecutive slices. `yield` makes the function a *generator*: a `for` loop over it receives one batch at a time.
+# consecutive slices. `yield` makes the function a Python *generator* (nothing to do with its `torch.Generator`
+# argument, the private random stream): a `for` loop over it receives one batch at a time.
 
 # %%
 def memory_batches(x: torch.Tensor, y: torch.Tensor, batch_size: int, generator: torch.Generator):
@@ -676,11 +691,14 @@ print(result.verdict)
 #
 #    ```python
 #    loader2 = DataLoader(Subset(tv_standardized, range(n_time)), batch_size=128, shuffle=True, num_workers=2)
-#    print(best_time(lambda: [None for _ in loader2], repeat=1))
+#    seconds_workers = best_time(lambda: [None for _ in loader2], repeat=1)
+#    print(f"DataLoader with 2 workers {seconds_workers:.2f} s, without workers {seconds_loader:.2f} s, "
+#          f"in memory {seconds_memory:.3f} s")
 #    ```
 #
 #    Workers split the per-sample work between processes, so with *k* free cores the loader can approach *k*
-#    times faster, minus the cost of starting the workers and passing batches between processes. But every image
-#    still goes through Python one at a time, while the in-memory version handles all of them in a few large
-#    tensor operations: the gap shrinks, but it does not close.
+#    times faster, minus the cost of starting the workers and passing batches between processes; whether that
+#    wins here depends on how many cores are free (compare the printed times). But every image still goes through
+#    Python one at a time, while the in-memory version handles all of them in a few large tensor operations:
+#    workers can shrink the gap, not close it (the in-memory time is printed beside them).
 #    </details>

@@ -159,7 +159,8 @@ fig.suptitle("Slicing: crop, flips and a stride")
 fig.tight_layout()
 
 # %% [markdown]
-# Reversing the channels swaps red and blue: the flag turns blue and the sky orange. Libraries disagree on the
+# Reversing the channels swaps red and blue: the flag's red stripes turn blue and the blue backdrop turns
+# orange-brown. Libraries disagree on the
 # order (OpenCV, for example, stores BGR), and this one slice converts between them. The stride keeps the picture
 # but loses detail: it is the crudest way to shrink an image.
 #
@@ -334,6 +335,9 @@ print(f"{100 * lost.sum().item() / ink.sum().item():.1f}% of all ink lies outsid
       f" {100 * (lost == 0).float().mean().item():.1f}% of the images lose none")
 
 # %% [markdown]
+# Because `centre` is a view of `x`, writing into it would write into `x`, which every later cell reads: we never
+# write into it (writing through a view is shown on a copy of our own below, in *Views and copies*).
+#
 # **Padding** adds a border. `F.pad(t, (left, right, top, bottom))` pads the last axis, then the one before it.
 # It is the same as writing the crop into a slice of a blank canvas. Cropping one side and padding the other
 # shifts the digit, the way later notebooks augment their data.
@@ -498,6 +502,38 @@ fig.tight_layout()
 # small standard deviation makes a stroke's value run far above 3, and a scale stretched to fit it would wash the
 # blue out to white.
 #
+# ### Notebook 01's population, taken apart
+#
+# Reshaping and broadcasting together explain the one-line population evaluation of notebook 01. There, P
+# candidate weight matrices form one tensor `Ws` of shape P×10×784, and every candidate must score N images and be
+# graded against their labels. A matrix product takes two 2-D matrices, so:
+#
+# 1. `Ws.reshape(P * 10, 784)` merges the first two axes (a view): the P·10 templates become the rows of one
+#    (P·10)×784 matrix, read row by row, so candidate *p*'s template for digit *k* is row 10·*p* + *k*;
+# 2. `X @ templates.T` scores every image against every template: N×784 times 784×(P·10) gives N×(P·10);
+# 3. `.reshape(N, P, 10)` splits each image's row of P·10 scores back into P groups of 10, in the order step 1
+#    merged them: candidate by candidate, digit by digit;
+# 4. `.argmax(2)` picks each candidate's prediction for each image, N×P, and `== Y[:, None]` compares it with the
+#    labels as an N×1 column, which broadcasting repeats across the P candidates;
+# 5. `.float().mean(0)` averages over the images: one accuracy per candidate.
+#
+# The check: the same accuracies as scoring one candidate at a time.
+
+# %% tags=["nbval-check-output"]
+X_small, Y_small = to_unit(x[:1000]).flatten(1), y[:1000]  # N×784 images, N labels
+Ws = torch.randn(4, 10, 784, generator=torch.Generator().manual_seed(0))  # P = 4 random candidates
+P, K, D = Ws.shape
+templates = Ws.reshape(P * K, D)  # step 1: (P·10)×784, a view
+scores = (X_small @ templates.T).reshape(len(X_small), P, K)  # steps 2 and 3: N×(P·10), then N×P×10
+accuracies = (scores.argmax(2) == Y_small[:, None]).float().mean(0)  # steps 4 and 5: N×P, then P
+one_at_a_time = torch.stack([((X_small @ W.T).argmax(1) == Y_small).float().mean() for W in Ws])
+print("Ws", tuple(Ws.shape), "-> templates", tuple(templates.shape), "-> scores", tuple(scores.shape),
+      "-> predictions", tuple(scores.argmax(2).shape), "-> accuracies", tuple(accuracies.shape))
+print("candidate 2's template for digit 7 is row 10·2 + 7 = 27:", torch.equal(templates[27], Ws[2, 7]))
+print("the same scores as candidate 2 alone:", torch.allclose(scores[:, 2], X_small @ Ws[2].T, atol=1e-4))
+print("the same accuracies as one candidate at a time:", torch.equal(accuracies, one_at_a_time))
+
+# %% [markdown]
 # ## Coordinates: the centre of mass
 #
 # Broadcasting also turns pixel **coordinates** into arithmetic. The vector `coords = torch.arange(28)` holds the
@@ -642,8 +678,9 @@ print(result.verdict)
 #   tensors pick and reorder (fancy indexing), which with `argsort` sorted the digits by ink.
 # - Slices, reshapes and permutes are views: free, and writing through them changes the original; masks, fancy
 #   indexing and `clone` make copies. `data_ptr` and `shares_memory` tell them apart.
-# - Broadcasting lines shapes up from the right; it standardized a batch per pixel and per image, and turned pixel
-#   **coordinates** into centres of mass.
+# - Broadcasting lines shapes up from the right; it standardized a batch per pixel and per image, graded a whole
+#   population of weight matrices (two reshapes around one matrix product, notebook 01's `population_accuracy`),
+#   and turned pixel **coordinates** into centres of mass.
 # - **Vectorization** gave the same exact moments as a pure Python loop, many times faster (measured above).
 #
 # ## Exercises

@@ -178,7 +178,8 @@ print("stable softmax:", softmax(big))
 # completely. The stable functions agree with PyTorch's own on logits of every size:
 
 # %%
-Z_wild = torch.randn(1000, 10, generator=g) * torch.logspace(0, 4, 1000).unsqueeze(1)  # logit scales 1 … 10⁴
+g_wild = torch.Generator().manual_seed(2)  # this cell's own random numbers: a re-run draws the same logits
+Z_wild = torch.randn(1000, 10, generator=g_wild) * torch.logspace(0, 4, 1000).unsqueeze(1)  # logit scales 1 … 10⁴
 assert not torch.isfinite(softmax_naive(Z_wild)).all()
 assert torch.allclose(softmax(Z_wild), torch.softmax(Z_wild, dim=1), atol=1e-6)
 assert torch.allclose(logsumexp(Z_wild).squeeze(1), torch.logsumexp(Z_wild, dim=1), rtol=1e-6, atol=1e-5)
@@ -219,9 +220,9 @@ def cross_entropy(Z, y):
     return -log_softmax(Z)[torch.arange(len(y)), y].mean()
 
 
-Z = X_train[:256] @ W.T + b
-assert torch.allclose(cross_entropy(Z, y_train[:256]), F.cross_entropy(Z, y_train[:256]))
-print(f"cross-entropy with small random weights: {cross_entropy(Z, y_train[:256]):.4f} (F.cross_entropy agrees)")
+Z_batch = X_train[:256] @ W.T + b
+assert torch.allclose(cross_entropy(Z_batch, y_train[:256]), F.cross_entropy(Z_batch, y_train[:256]))
+print(f"cross-entropy with small random weights: {cross_entropy(Z_batch, y_train[:256]):.4f} (F.cross_entropy agrees)")
 
 # %% tags=["nbval-check-output"]
 loss_at_zero = cross_entropy(X_train[:256] @ torch.zeros(784, 10), y_train[:256])
@@ -340,8 +341,14 @@ print(f"looped {t['slow'] * 1e3:.1f} ms, vectorized {t['fast'] * 1e3:.2f} ms: {t
 # identical and, receiving identical gradients, stay identical. Each row of $W$ belongs to one digit, and its
 # gradient, the batch average of $(p_k - [k = y])\,x$, differs from row to row from the very first step: at zero
 # weights every $p_k = 0.1$, so one image alone would push its nine wrong rows identically, but the labels differ
-# across the batch, and row $k$ is pulled towards the images of digit $k$. (Notebook 06
-# builds a network with a hidden layer, where a start from zeros fails for exactly that reason.)
+# across the batch, and row $k$ is pulled towards the images of digit $k$.
+#
+# Notebook 06 adds a hidden layer, and there neither kind of uniform start works, for two different reasons. From
+# all zeros the hidden units output 0 and the output weights are 0, so every gradient except the output bias's is
+# exactly zero: only that bias learns, and the network can do no better than always predicting the most frequent
+# digit. From a constant start that is not zero, every hidden unit computes the same function and receives the same
+# gradient, so the units stay identical however long we train, and the whole hidden layer is no better than a single
+# unit: that is the **symmetry** a random start breaks. Notebook 06 shows both.
 #
 # The loop below keeps the same per-epoch record that `fit` will keep later: training loss and accuracy
 # averaged over the epoch's batches, **validation** accuracy at its end, and the seconds spent training. The
@@ -484,6 +491,11 @@ if not is_quick():  # these claims are about the full training split; quick mode
 # %%
 fig = plot_history({name: h for name, (_, h) in ladder.items()}, keys=("loss", "val_accuracy"),
                    title="Softmax regression: the hand loop's recipe, then one change at a time")
+handles, names = fig.axes[0].get_legend_handles_labels()
+for ax in fig.axes:  # one legend below both panels, so it hides none of the curves
+    ax.get_legend().remove()
+fig.legend(handles, names, loc="lower center", ncol=len(names), frameon=False)
+fig.tight_layout(rect=(0, 0.08, 1, 1))
 
 # %% [markdown]
 # All four runs train the same 7850 parameters, and they end within about a point of each other (the table
@@ -491,8 +503,9 @@ fig = plot_history({name: h for name, (_, h) in ladder.items()}, keys=("loss", "
 # the same size to the end, and their validation accuracy wobbles from epoch to epoch instead of settling (see
 # the right panel; Adam's best epoch is the 4th). The schedule is what helps: as the learning rate glides to
 # zero, the last epochs settle into the bottom of the bowl, and the training loss ends lower too. Batches of 512
-# make an epoch cheaper and cost a little accuracy at the same learning rate. Whatever the optimizer, softmax
-# regression tops out around 92% on MNIST: the limit is the model, not the optimizer, as the next notebook will show.
+# make an epoch cheaper; they end a little below the schedule with batches of 128, but by a gap of a few dozen
+# validation images, which one seed cannot tell apart from noise. Whatever the optimizer, softmax regression
+# tops out around 92% on MNIST: the limit is the model, not the optimizer, as the next notebook will show.
 #
 # The validation images choose the final recipe: the one with the highest validation accuracy after the last
 # epoch. Only that model meets the test set, once.
@@ -514,7 +527,9 @@ print(result.verdict)
 # Each row of $W$ has one weight per pixel, so it can be shown as a 28×28 image: red pixels are evidence
 # *for* the digit, blue ones evidence *against* it. The logit of digit $k$ is the match between the image and
 # template $k$. A handful of pixels near the border, inked in only a few training images, get extreme weights
-# and would set every image's colour scale, so we clip each template at its 98th percentile for display.
+# and would set every image's colour scale, so we clip each template at its 98th percentile for display. Each
+# template has its own colour scale, symmetric about zero (white is exactly 0): compare the colours within one
+# template, not across two, since the deepest red of one may stand for a larger weight than that of another.
 # Look for the blue centre of the 0 (zeros have no ink there, most other digits do). The border pixels, blank in
 # every training image, share one flat shade: they always hold the same value, so they receive the same gradient
 # (notebook 04). The templates are not pictures of digits: each one is tuned to tell its digit *apart from the
@@ -524,7 +539,8 @@ print(result.verdict)
 weights = model.weight.detach().cpu()
 clip = weights.abs().quantile(0.98, dim=1, keepdim=True)
 fig = show_weights(weights.clamp(-clip, clip), titles=[f"digit {d}" for d in range(10)],
-                   title="Rows of W as images (red: ink here favours the digit, blue: it counts against)")
+                   title="Rows of W as images (red: ink here favours the digit, blue: it counts against; "
+                         "white is 0)\neach template on its own colour scale")
 
 # %% [markdown]
 # ## Where it goes wrong
@@ -576,13 +592,13 @@ print("their confidence in the wrong digit:", " ".join(f"{c:.3f}" for c in confi
 # ## The same model on clothes: Fashion-MNIST
 #
 # Fashion-MNIST was made as a drop-in replacement for MNIST: 70,000 grey 28×28 images in the same format and
-# the same split sizes, but of ten kinds of clothing instead of ten digits. Nothing in our model knows it is
-# looking at digits, so the same code, with the recipe the validation images chose above, trains on clothes
-# unchanged. `load_splits(dataset="fashion")` gives the same 50,000 / 10,000 / 10,000 split of it. Everything is
-# computed afresh from the new images (the standardization too), and the test set is again scored once, at the
-# end. The images download here on first use, from Zalando's host or else from the copy in the dataset's GitHub
-# repository; an instructor can fetch and verify both datasets before class with
-# `python -m mnist_course.data --download`.
+# the same split sizes, but of ten kinds of fashion item (clothes, shoes and bags) instead of ten digits.
+# Nothing in our model knows it is looking at digits, so the same code, with the recipe the validation images
+# chose above, trains on them unchanged. `load_splits(dataset="fashion")` gives the same 50,000 / 10,000 /
+# 10,000 split of it. Everything is computed afresh from the new images (the standardization too), and the test
+# set is again scored once, at the end. The images download here on first use, from Zalando's host or else from
+# the copy in the dataset's GitHub repository; an instructor can fetch and verify both datasets before class
+# with `python -m mnist_course.data --download`.
 
 # %%
 (f_images_train, f_labels_train), (f_images_val, f_y_val), (f_images_test, f_y_test) = load_splits(dataset="fashion")
@@ -647,9 +663,10 @@ print(f"Fashion-MNIST, the same recipe: test accuracy {fashion_test:.2%}")
 #   recipe mostly decides how fast and how precisely we reach its bottom.
 # - The validation images watched every epoch and chose the final recipe; the test set was scored once, at the
 #   end, and that is the number recorded against the 92% target.
-# - The weights are ten digit templates. A template cannot cope with a digit that is shifted, slanted or
-#   written in an unusual style, and that is where the remaining errors come from. Notebook 06 adds a hidden
-#   layer so the model can combine many features instead of matching one template per class.
+# - The weights are ten templates, one per digit, each tuned to tell its digit apart from the other nine. A
+#   template cannot cope with a digit that is shifted, slanted or written in an unusual style, and many of the
+#   confident mistakes above are of that kind. Notebook 06 adds a hidden layer so the model can combine many
+#   features instead of matching one template per class.
 # - The same model, unchanged, sorts pictures of clothes too, but clearly less well than digits: a shirt and a
 #   pullover differ in details that one template per class cannot capture.
 
@@ -663,12 +680,20 @@ print(f"Fashion-MNIST, the same recipe: test accuracy {fashion_test:.2%}")
 #
 #    ```python
 #    for lr in (0.005, 0.05, 0.5):
-#        *_, h = train_by_hand(epochs=2, lr=lr, batch_size=128)
+#        print(f"learning rate {lr}:")
+#        W_lr, b_lr, h = train_by_hand(epochs=2, lr=lr, batch_size=128)
+#        print(f"  largest weight {W_lr.abs().max():.2f}")
 #    ```
-#    With 0.005 the loss falls slowly and the accuracy lags behind. With 0.5 the steps overshoot the bottom of
-#    the bowl: the loss is noisy and higher, and the accuracy jumps around. On a convex loss a too-large step
-#    does not get stuck, it just keeps bouncing; a schedule that shrinks the rate (as in the cosine-schedule run)
-#    fixes it.
+#    With 0.005 the loss falls slowly and the validation accuracy stays behind that of 0.05 after both epochs.
+#    With 0.5 the steps overshoot the bottom of the bowl: the training loss stays well above that of 0.05, and
+#    the validation accuracy goes down from the first epoch to the second instead of up. It does not blow up,
+#    though, unlike the convex quadratic in notebook 04's exercise on the largest stable learning rate, whose
+#    loss explodes once the step is above $2/\kappa$: there the gradient grows with the distance from the bottom,
+#    so each overshoot lands further out. The gradient of cross-entropy with respect to the logits is
+#    $p - \text{onehot}(y)$, every entry between $-1$ and $1$ however wrong the model is, so one step can move the
+#    weights only so far (the largest weight printed is larger than with 0.05, but nothing runs off to
+#    infinity): the loss bounces around at a higher level instead of exploding. A schedule that shrinks the rate
+#    (as in the cosine-schedule run) lets it settle.
 #    </details>
 #
 # 2. Add L2 weight decay to the hand-written update: the loss gets an extra $\frac{\lambda}{2}\lVert W
@@ -686,11 +711,12 @@ print(f"Fashion-MNIST, the same recipe: test accuracy {fashion_test:.2%}")
 #            _, grad_W_decay, grad_b_decay, _ = loss_and_gradients(X_batch, y_batch, W_decay, b_decay)
 #            W_decay -= 0.05 * (grad_W_decay + lam * W_decay)
 #            b_decay -= 0.05 * grad_b_decay
-#        print(lam, ((X_val @ W_decay.T + b_decay).argmax(dim=1) == y_val).float().mean().item())
+#        accuracy_decay = ((X_val @ W_decay.T + b_decay).argmax(dim=1) == y_val).float().mean().item()
+#        print(f"lambda = {lam:g}: validation accuracy {accuracy_decay:.4f}, largest weight {W_decay.abs().max():.3f}")
 #    ```
-#    The accuracy hardly moves. With 7850 parameters and 50,000 images this model cannot memorize the
-#    training set, so there is little overfitting for weight decay to cure; notebook 06 meets a model where
-#    there is.
+#    The two accuracies printed differ by a couple of validation images, and the largest weight barely shrinks:
+#    the accuracy hardly moves. With 7850 parameters and 50,000 images this model cannot memorize the training
+#    set, so there is little overfitting for weight decay to cure; notebook 06 meets a model where there is.
 #    </details>
 #
 # 3. Softmax maps 10 logits to 10 probabilities, so its derivative is a 10×10 Jacobian. Show that it equals
@@ -702,7 +728,7 @@ print(f"Fashion-MNIST, the same recipe: test accuracy {fashion_test:.2%}")
 #    z = torch.randn(10)
 #    J = torch.autograd.functional.jacobian(lambda v: softmax(v.unsqueeze(0))[0], z)
 #    p = softmax(z.unsqueeze(0))[0]
-#    print(torch.allclose(J, torch.diag(p) - torch.outer(p, p), atol=1e-6))  # True
+#    print("Jacobian == diag(p) - p pᵀ:", torch.allclose(J, torch.diag(p) - torch.outer(p, p), atol=1e-6))
 #    ```
 #    Multiplying this Jacobian by the derivative of $-\log p_y$, which is $-[k=y]/p_y$, gives back
 #    $p - \text{onehot}(y)$.
@@ -718,18 +744,23 @@ print(f"Fashion-MNIST, the same recipe: test accuracy {fashion_test:.2%}")
 #    U_train = to_unit(images_train[:n_train]).reshape(-1, 784)
 #    U_val = to_unit(images_val).reshape(-1, 784)
 #    _, history_unit = train_recipe(*recipes[chosen], train=(U_train, y_train), val=(U_val, y_val))
-#    for epoch, (unit, standard) in enumerate(zip(history_unit.column("val_accuracy"),
-#                                                 history.column("val_accuracy")), start=1):
+#    unit_vs_standard = list(zip(history_unit.column("val_accuracy"), history.column("val_accuracy")))
+#    for epoch, (unit, standard) in enumerate(unit_vs_standard, start=1):
 #        print(f"epoch {epoch}: pixels in [0, 1] {unit:.4f}, standardized {standard:.4f}")
+#    print(f"largest gap {max(abs(u - s) for u, s in unit_vs_standard):.4f}; "
+#          f"[0, 1] ahead after {sum(u > s for u, s in unit_vs_standard)} of {len(unit_vs_standard)} epochs")
 #    ```
-#    With the chosen recipe the two columns stay within about half a point of each other, and the [0, 1] run is
-#    even ahead for some epochs: Adam's per-weight step sizes absorb most of the difference. Plain gradient descent
+#    With the chosen recipe the two columns stay within a point of each other (the largest gap is printed), and
+#    the [0, 1] run is even ahead after some epochs, though the standardized run ends ahead: Adam's per-weight
+#    step sizes absorb most of the difference. Plain gradient descent
 #    has no such help; try `train_recipe("SGD", False, 128, ...)` on both inputs and compare. Why inputs in
 #    [0, 1] are harder for it: for one image, the gradient of class $k$'s 784 weights is $(p_k - [k = y])\,x$,
 #    one number times the image, so with all pixels $\geq 0$ every weight of that class is pushed the same way. A
 #    mini-batch averages such rows over images with different labels, so its signs are mixed, but they stay
 #    strongly correlated: the weights of a class tend to move up or down together, and the loss is badly
-#    conditioned along that shared direction. Centring the pixels removes that shared component.
+#    conditioned along that shared direction. Centring the pixels weakens that shared component. Our
+#    standardization subtracts one mean for all pixels, so it only reduces it (the border pixels, always 0, become
+#    negative); subtracting each pixel's own mean would remove it.
 #    </details>
 #
 # 5. Why does `loss_and_gradients` divide by `len(y)`, and what would happen to plain SGD with the learning
@@ -738,7 +769,22 @@ print(f"Fashion-MNIST, the same recipe: test accuracy {fashion_test:.2%}")
 #    <details><summary>Solution</summary>
 #
 #    The loss is the *mean* over the batch, so its gradient carries the factor $1/N$. Summing would make every
-#    step 128 times larger, equivalent to a learning rate of 6.4: the updates overshoot wildly, the loss stays
-#    far higher and the accuracy falls several points behind. Averaging also keeps the good learning rate roughly
-#    independent of the batch size.
+#    step 128 times larger, equivalent to a learning rate of 6.4. One epoch of each:
+#    ```python
+#    for reduction in ("mean", "sum"):
+#        W_red, b_red = torch.zeros(10, 784), torch.zeros(10)
+#        for X_batch, y_batch in TensorBatches(X_train, y_train, batch_size=128, seed=0):
+#            _, grad_W_red, grad_b_red, _ = loss_and_gradients(X_batch, y_batch, W_red, b_red)
+#            scale = len(y_batch) if reduction == "sum" else 1  # the summed loss's gradient is N times the mean's
+#            W_red -= 0.05 * scale * grad_W_red
+#            b_red -= 0.05 * scale * grad_b_red
+#        Z_red = X_val @ W_red.T + b_red
+#        print(f"{reduction:4s}: validation loss {cross_entropy(Z_red, y_val):.3f}, "
+#              f"validation accuracy {(Z_red.argmax(dim=1) == y_val).float().mean():.4f}, "
+#              f"largest weight {W_red.abs().max():.2f}")
+#    ```
+#    The summed run's validation loss is some twenty times higher, while its accuracy is only one or two points
+#    lower: the largest logit is still often the right one, but the oversized steps have blown the logits up, so
+#    the images it gets wrong are wrong with great confidence, and cross-entropy charges them dearly. Averaging
+#    also keeps the good learning rate roughly independent of the batch size.
 #    </details>

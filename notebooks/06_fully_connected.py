@@ -21,18 +21,27 @@
 # The linear classifier of notebook 05 matches each image against one template per digit, and stalls a little
 # above 92%. Put one layer of 500 nonlinear units between the pixels and the output, and the same data, the same
 # loss and the same optimizers take us past 98%. This notebook shows why that layer helps, builds the network
-# twice (from raw tensors, then as an `nn.Module`), measures what width and depth buy, and meets the first
-# problem a bigger model brings: overfitting.
+# twice (from raw tensors, then as an `nn.Module`), looks inside it at the start of training (how the weights must
+# be initialized, and a sanity check every new model should pass), and meets the first problem a bigger model
+# brings: overfitting.
 #
 # **You will learn**
 #
 # - why a linear model cannot separate some data, and how a hidden layer with ReLU can;
 # - to write a 784-500-10 network with raw tensors and autograd, to derive its gradient by hand (backpropagation
 #   through a hidden layer), then to write it as an `nn.Module`, and to count its parameters;
-# - what width and depth cost and buy, measured in parameters, seconds and accuracy;
-# - to recognize overfitting in training and validation curves, and to curb it with weight decay and dropout;
+# - why the weights must start random and at the right scale: a constant start keeps every hidden unit identical,
+#   a too-small or too-large start makes activations and gradients vanish or explode layer by layer, and He
+#   initialization keeps them steady; how to count dead ReLUs, and to check a new model by overfitting one batch;
+# - to recognize overfitting in training and validation curves, and to curb it with early stopping, weight decay
+#   and dropout;
 # - a training recipe (**optimization** with momentum, a learning-rate schedule and regularization) that
 #   reaches 98% on the MNIST test set in seconds on a CPU, chosen on a validation split and tested once.
+#
+# To fit one sitting, three side topics sit outside the main path, to read or run when you like: **width against
+# depth** on a small budget is a collapsed "Going further" aside after the `nn.Module` section (its code runs as
+# written); the difference between plain and **Nesterov momentum** is a collapsed aside in "The full network"; and
+# the **linear-scaling rule** for batch size and learning rate is exercise 4, with a solution that measures it.
 
 # %%
 # Colab only: install the course package from the same ref as this notebook (main). Colab already has torch,
@@ -208,8 +217,8 @@ print("every ReLU network above 95%:", all(acc > 0.95 for name, (_, acc) in toy_
 # %%
 (images_train, labels_train), (images_val, labels_val), (images_test, labels_test) = load_splits()
 mean, std = mean_std(images_train)  # statistics of the training split only
-n_fit, n_val = pick(50_000, 5_000), pick(10_000, 2_000)
-X_fit, y_fit = standardize(images_train[:n_fit], mean, std).reshape(-1, 784), labels_train[:n_fit]  # train on these
+n_train, n_val = pick(50_000, 5_000), pick(10_000, 2_000)
+X_train, y_train = standardize(images_train[:n_train], mean, std).reshape(-1, 784), labels_train[:n_train]  # train on these
 X_val, y_val = standardize(images_val[:n_val], mean, std).reshape(-1, 784), labels_val[:n_val]  # choose with these
 X_test, y_test = standardize(images_test, mean, std).reshape(-1, 784), labels_test  # score the final model once
 
@@ -224,9 +233,9 @@ print("splits: train", tuple(images_train.shape), "| validation", tuple(images_v
 # $$H = \operatorname{ReLU}(X W_1^\top + b_1) \quad (N \times 500), \qquad Z = H W_2^\top + b_2 \quad (N \times 10).$$
 #
 # Two details matter. The weights must start **random**: if all hidden units started equal, they would receive
-# equal gradients and stay identical forever. And their scale matters: drawing $W_1$ with standard deviation
-# $\sqrt{2 / \text{fan-in}}$ (*He initialization*) keeps the hidden activations at about the scale of the
-# inputs, because ReLU zeroes half of them. The whole forward pass is two matrix products, so a batch is
+# equal gradients and stay identical forever (the section on initialization below shows it). And their scale
+# matters: drawing $W_1$ with standard deviation $\sqrt{2 / \text{fan-in}}$ (*He initialization*) keeps the
+# hidden activations at about the scale of the inputs, because ReLU zeroes half of them. The whole forward pass is two matrix products, so a batch is
 # processed at once (**vectorization** again). Autograd provides the **gradient** of the loss for all four
 # tensors, so the training loop is exactly the one from notebook 05 minus the hand derivation.
 
@@ -251,8 +260,8 @@ params = [*init_layer(784, 500, generator), *init_layer(500, 10, generator)]
 initial = [p.detach().clone() for p in params]  # kept to compare with the nn.Module version below
 
 with torch.no_grad():
-    H0 = torch.relu(X_fit[:1000].to(dev) @ params[0].T + params[1])
-print(f"input pixels: std {X_fit[:1000].std():.2f} | hidden activations at initialization: "
+    H0 = torch.relu(X_train[:1000].to(dev) @ params[0].T + params[1])
+print(f"input pixels: std {X_train[:1000].std():.2f} | hidden activations at initialization: "
       f"root mean square {H0.pow(2).mean().sqrt():.2f}, share of zeros {(H0 == 0).float().mean():.2f}")
 
 # %% tags=["nbval-check-output"]
@@ -292,7 +301,7 @@ def gradients_by_hand(X, y, params):
     return [dA.T @ X, dA.sum(0), G.T @ H, G.sum(0)]
 
 
-X_check, y_check = X_fit[:512].to(dev), y_fit[:512].to(dev)
+X_check, y_check = X_train[:512].to(dev), y_train[:512].to(dev)
 with torch.no_grad():
     by_hand = gradients_by_hand(X_check, y_check, initial)
 check_params = [p.clone().requires_grad_() for p in initial]
@@ -315,8 +324,8 @@ print("backpropagation by hand matches autograd:", backprop_gap < 1e-5)
 params = [p.clone().requires_grad_() for p in initial]
 lr = 0.1
 start = time.perf_counter()
-for Xb, yb in TensorBatches(X_fit, y_fit, batch_size=128, seed=0, device=dev):
-    loss = F.cross_entropy(forward(Xb, params), yb)
+for xb, yb in TensorBatches(X_train, y_train, batch_size=128, seed=0, device=dev):
+    loss = F.cross_entropy(forward(xb, params), yb)
     loss.backward()
     with torch.no_grad():
         for p in params:
@@ -376,67 +385,199 @@ print("raw tensors, TwoLayerNet and MLP compute the same logits:", same)
 # Almost all the parameters sit in the first layer, $W_1$: 500 weights for each of the 784 pixels. That is where
 # the model's capacity, and most of its computing time, goes.
 #
-# ## Width and depth on a small budget
+# ## Initialization and activation statistics
 #
-# Is it better to make the hidden layer wider, or to stack more layers? We train several networks for the same
-# short budget (two epochs on 10,000 images, Adam) and compare them on the validation set. The first one has no
-# hidden layer at all: it is notebook 05's linear classifier.
+# Training starts from the initial weights, and a bad start can stop it before it begins. Three experiments show
+# what to look for.
+#
+# **A constant start is symmetric.** Give every weight and bias of the network above the same value, 0.01, and
+# train it for a few steps. Every hidden unit then computes the same function of the image, so backpropagation
+# hands every unit the same gradient, and after each step they are still equal: 500 units that act as one. A
+# random start breaks the tie.
 
 # %%
-shapes = {
-    "linear": (784, 10),
-    "1 × 32": (784, 32, 10),
-    "1 × 128": (784, 128, 10),
-    "1 × 512": (784, 512, 10),
-    "2 × 128": (784, 128, 128, 10),
-    "3 × 128": (784, 128, 128, 128, 10),
-    "2 × 512": (784, 512, 512, 10),
-}
-n_small = pick(10_000, 2_000)
-comparison = {}
-for name, sizes in shapes.items():
+params_constant = [torch.full_like(p, 0.01).requires_grad_() for p in initial]  # biases too: every weight equal
+for step, (xb, yb) in enumerate(TensorBatches(X_train, y_train, batch_size=128, seed=0, device=dev)):
+    if step == 20:
+        break
+    F.cross_entropy(forward(xb, params_constant), yb).backward()
+    with torch.no_grad():
+        for p in params_constant:
+            p -= 0.1 * p.grad
+            p.grad = None
+W1_constant = params_constant[0].detach()
+symmetry_gap = (W1_constant - W1_constant[0]).abs().max().item()
+with torch.no_grad():
+    constant_accuracy = accuracy(forward(X_val.to(dev), params_constant).cpu(), y_val)
+print(f"after 20 steps from a constant start: W1 moved by up to {(W1_constant - 0.01).abs().max():.1e}, but the "
+      f"500 hidden units' incoming weight rows differ by at most {symmetry_gap:.1e}")
+print(f"distinct rows among the 500: {torch.unique(W1_constant, dim=0).shape[0]} | validation accuracy "
+      f"{constant_accuracy:.4f}")
+check(symmetry_gap <= 1e-6 * (W1_constant - 0.01).abs().max().item(), "a constant start keeps the hidden units identical")
+
+# %% [markdown]
+# The weights did move, yet all 500 rows are still the same row: however long it trains, the network has the
+# power of a single hidden unit: one number per image, from which the output layer must tell ten digits apart
+# (the accuracy printed shows how far that gets). The all-zero start is worse still: there every gradient except the output
+# bias's is zero, so only that bias learns (exercise 2 measures it).
+#
+# **The scale of a random start.** Take a deeper network, `MLP((784, 256, 256, 256, 256, 256, 10))` with five
+# hidden layers, keep PyTorch's default biases, and draw its weights from a normal distribution with three
+# standard deviations: a too-small 0.01, a too-large 1, and He's $\sqrt{2 / \text{fan-in}}$. For one batch of
+# 256 training images we run it forward, keep each hidden layer's activations $H_l$, and backpropagate the loss to
+# get their gradients $\partial L / \partial H_l$. Each layer multiplies its input by a matrix, so the scale of the
+# weights compounds: per layer, the activations grow or shrink by a factor of about $\sigma \sqrt{\text{fan-in}/2}$,
+# and so do the gradients on their way back. We also count **dead ReLUs**: units that output 0 for every image of
+# the batch, so that no gradient flows through them.
+
+# %%
+deep_sizes = (784, 256, 256, 256, 256, 256, 10)
+starts = {"too small (σ = 0.01)": lambda fan_in: 0.01,
+          "too large (σ = 1)": lambda fan_in: 1.0,
+          "He (σ = √(2/fan-in))": lambda fan_in: math.sqrt(2 / fan_in)}
+
+
+def start_statistics(weight_std, X, y):
+    """Build the deep MLP with N(0, weight_std(fan_in)²) weights; return the loss and each hidden layer's H and dL/dH."""
     seed_everything(0)
-    width_model = MLP(sizes).to(dev)
-    width_optimizer = torch.optim.Adam(width_model.parameters(), lr=1e-3)
-    width_batches = TensorBatches(X_fit[:n_small], y_fit[:n_small], batch_size=128, seed=0, device=dev)
-    width_history = fit(width_model, width_optimizer, width_batches, epochs=pick(2, 1), val=(X_val, y_val),
-                        verbose=False)  # scored on validation
-    comparison[name] = {"parameters": count_parameters(width_model), "seconds": width_history.seconds,
-                        "accuracy": width_history.last["val_accuracy"]}
+    model = MLP(deep_sizes)
+    layers = [m for m in model.net if isinstance(m, nn.Linear)]
+    with torch.no_grad():
+        for linear in layers:
+            linear.weight.normal_(0, weight_std(linear.in_features))
+    H, hidden = X, []
+    for linear in layers[:-1]:
+        H = torch.relu(linear(H))
+        H.retain_grad()  # keep dL/dH of this intermediate tensor after backward()
+        hidden.append(H)
+    loss = F.cross_entropy(layers[-1](H), y)
+    loss.backward()
+    return loss.item(), [(H.detach(), H.grad) for H in hidden]
 
-print(f"{'network':9s} {'parameters':>10s} {'seconds':>8s} {'validation accuracy':>20s}")
-for name, row in comparison.items():
-    print(f"{name:9s} {row['parameters']:>10,} {row['seconds']:>8.2f} {row['accuracy']:>20.4f}")
 
-# %% tags=["nbval-check-output"]
-print({name: row["parameters"] for name, row in comparison.items()})
+X_batch, y_batch = X_train[:256], y_train[:256]
+statistics = {name: start_statistics(weight_std, X_batch, y_batch) for name, weight_std in starts.items()}
+for name, (loss_at_start, layers) in statistics.items():
+    print(f"{name}: loss at start {loss_at_start:.3g}")
+    print("  activation std per layer:", "  ".join(f"{H.std():8.2g}" for H, _ in layers))
+    print("  gradient std per layer:  ", "  ".join(f"{G.std():8.2g}" for _, G in layers))
+    print("  dead ReLUs per layer:    ", "  ".join(f"{int((H == 0).all(dim=0).sum()):8d}" for H, _ in layers),
+          "  (of 256)")
+he_std = [H.std().item() for H, _ in statistics["He (σ = √(2/fan-in))"][1]]
+check(max(he_std) < 2 * min(he_std), "with He initialization the activations keep their scale through five layers")
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(12, 4))
-for ax, key, label in ((axes[0], "parameters", "parameters (log scale)"), (axes[1], "seconds", "training seconds (log scale)")):
-    for (name, row), colour in zip(comparison.items(), plt.get_cmap("tab10").colors):
-        depth = len(shapes[name]) - 2  # number of hidden layers
-        marker = {0: "X", 1: "o"}.get(depth, "s")
-        ax.scatter(row[key], row["accuracy"], color=colour, marker=marker, s=60, label=name)
-    ax.set_xscale("log")
-    ax.set_xlabel(label)
-    ax.set_ylabel("validation accuracy")
-    ax.grid(alpha=0.3)
-axes[1].legend(title="hidden layers × width", loc="center left", bbox_to_anchor=(1.02, 0.5))
-fig.suptitle("What width and depth buy on a small budget (circles: one hidden layer, squares: deeper)")
+def log_magnitudes(values):
+    """log10 |v| of the non-zero entries (the ReLU's zeros are counted above, not drawn)."""
+    return values[values != 0].abs().log10()
+
+
+fig, axes = plt.subplots(2, 3, figsize=(13.5, 6.4), sharex="row", sharey="row")
+for row, (what, index) in enumerate((("activation", 0), ("gradient", 1))):
+    every = torch.cat([log_magnitudes(pair[index]) for _, layers in statistics.values() for pair in layers])
+    bins = torch.linspace(every.min().item(), every.max().item(), 100).numpy()  # the same bins in every panel
+    for column, (name, (_, layers)) in enumerate(statistics.items()):
+        for depth, pair in enumerate(layers, start=1):
+            axes[row, column].hist(log_magnitudes(pair[index]).numpy(), bins=bins, histtype="step", lw=1.5,
+                                   label=f"layer {depth}")
+        axes[row, column].set_title(f"{name}: {what}s", fontsize=10)
+        axes[row, column].set_xlabel(f"log10 |{what}|")
+for row in range(2):
+    axes[row, 0].set_ylabel("count")
+axes[0, 2].legend(fontsize=8)
+fig.suptitle("At the start, one batch: each hidden layer's activations (top) and their gradients (bottom)")
 fig.tight_layout()
 
 # %% [markdown]
-# Read the table and the two panels together. Every hidden layer beats the linear model, and each step in
-# width helps. At a width of 128, a second or third layer does not help on this budget (both deeper versions
-# score below the single layer); the deeper network of two 512-unit layers comes out on top, but it is also the
-# most expensive, and most of its parameters sit in the first layer again. The seconds are noisier than the
-# parameter counts and grow far more slowly: every batch also pays fixed costs that do not depend on the size
-# of the network, so in the stored run 1 × 512, with three times the parameters of 3 × 128, took well under three
-# times as long (the seconds vary from run to run; the table has this run's).
-# Width buys accuracy most reliably for a fully
-# connected network; depth pays off much more with layers built for images, the convolutions of notebooks 09
-# and 10.
+# Each histogram is one layer, on a log scale of magnitudes, so that a shift to the right by one unit means ten
+# times larger. With σ = 0.01 the activations shrink through the first layers until the biases dominate them, and
+# the gradients shrink by orders of magnitude on their way back to the first layer: its weights would barely
+# move. The small weights also leave the sign of each unit to its bias, so the units with a negative bias are dead
+# for every image: about half of each of the last three layers. With σ = 1 every layer makes the activations about ten times
+# larger, the loss at start is enormous, and the gradients grow by orders of magnitude towards the first layer:
+# the first step would throw the weights far away. With He's scale, both histograms stay put from layer to layer
+# and the printed standard deviations barely change, which is what "keeps the activations at the scale of the
+# inputs" means. Its few dead units (the same as with σ = 1, since there too the biases hardly count) are units
+# whose random weights happen to point away from all 256 images; they are a small share. PyTorch's own default for
+# `nn.Linear`, which `MLP` uses, is a uniform draw with standard deviation $1/\sqrt{3\,\text{fan-in}}$, less than
+# half of He's: harmless for the one hidden layer of this notebook, but a deep plain network would shrink its
+# activations layer by layer. `nn.init.kaiming_normal_` gives He's start, and notebook 11's batch normalization
+# makes the start matter much less.
+#
+# **Overfit one batch.** Before a long training run, check that the model, the loss and the optimizer can learn at
+# all: a fresh network trained on one small batch, say 64 images, should drive the loss to nearly zero and get
+# every one of them right within a few hundred steps. If it cannot, something is broken (a wrong label, a missing
+# `zero_grad()`, a learning rate far off), and no amount of data will fix it. This is not training, and says
+# nothing about new images.
+
+# %%
+seed_everything(0)
+sanity_model = MLP((784, 500, 10)).to(dev)
+sanity_optimizer = torch.optim.Adam(sanity_model.parameters(), lr=1e-3)
+X_one, y_one = X_train[:64].to(dev), y_train[:64].to(dev)
+for step in range(201):
+    logits = sanity_model(X_one)
+    one_batch_loss = F.cross_entropy(logits, y_one)
+    if step in (0, 10, 25, 50, 100, 200):
+        print(f"step {step:3d}: loss {one_batch_loss.item():.2e}, "
+              f"accuracy on the 64 images {accuracy(logits.detach().cpu(), y_one.cpu()):.3f}")
+    sanity_optimizer.zero_grad()
+    one_batch_loss.backward()
+    sanity_optimizer.step()
+check(one_batch_loss.item() < 0.01 and accuracy(logits.detach().cpu(), y_one.cpu()) == 1.0,
+      "a fresh network overfits one batch of 64 images: loss below 0.01, every image right")
+
+# %% [markdown]
+# <details><summary>Going further: width or depth on a small budget?</summary>
+#
+# Is it better to make the hidden layer wider, or to stack more layers? The code below trains several networks for
+# the same short budget (two epochs on 10,000 images, Adam) and compares them on the validation set; the first has
+# no hidden layer at all, it is notebook 05's linear classifier. Run it, then read the table and the two panels
+# together. In our runs every hidden layer beat the linear model and each step in width helped; at a width of 128
+# a second or third layer did not help on this budget, and the deepest and widest network came out on top at the
+# highest cost, with most of its parameters again in the first layer. The seconds grow far more slowly than the
+# parameter counts, because every batch also pays fixed costs that do not depend on the size of the network.
+# Width buys accuracy most reliably for a fully connected network; depth pays off much more with layers built for
+# images, the convolutions of notebooks 09 and 10.
+#
+# ```python
+# from matplotlib.ticker import LogLocator, ScalarFormatter
+#
+# shapes = {"linear": (784, 10), "1 × 32": (784, 32, 10), "1 × 128": (784, 128, 10), "1 × 512": (784, 512, 10),
+#           "2 × 128": (784, 128, 128, 10), "3 × 128": (784, 128, 128, 128, 10), "2 × 512": (784, 512, 512, 10)}
+# n_small = pick(10_000, 2_000)
+# comparison = {}
+# for name, sizes in shapes.items():
+#     seed_everything(0)
+#     width_model = MLP(sizes).to(dev)
+#     width_optimizer = torch.optim.Adam(width_model.parameters(), lr=1e-3)
+#     width_batches = TensorBatches(X_train[:n_small], y_train[:n_small], batch_size=128, seed=0, device=dev)
+#     width_history = fit(width_model, width_optimizer, width_batches, epochs=pick(2, 1), val=(X_val, y_val),
+#                         verbose=False)  # scored on validation
+#     comparison[name] = {"parameters": count_parameters(width_model), "seconds": width_history.seconds,
+#                         "accuracy": width_history.last["val_accuracy"]}
+# print(f"{'network':9s} {'parameters':>10s} {'seconds':>8s} {'validation accuracy':>20s}")
+# for name, row in comparison.items():
+#     print(f"{name:9s} {row['parameters']:>10,} {row['seconds']:>8.2f} {row['accuracy']:>20.4f}")
+#
+# fig, axes = plt.subplots(1, 2, figsize=(12, 4))
+# for ax, key, label in ((axes[0], "parameters", "parameters (log scale)"),
+#                        (axes[1], "seconds", "training seconds (log scale)")):
+#     for (name, row), colour in zip(comparison.items(), plt.get_cmap("tab10").colors):
+#         marker = {0: "X", 1: "o"}.get(len(shapes[name]) - 2, "s")  # by the number of hidden layers
+#         ax.scatter(row[key], row["accuracy"], color=colour, marker=marker, s=60, label=name)
+#     ax.set_xscale("log")
+#     ax.xaxis.set_minor_locator(LogLocator(subs="all"))  # minor ticks without labels: they would overlap
+#     ax.xaxis.set_minor_formatter("")
+#     ax.xaxis.set_major_formatter(ScalarFormatter())  # 0.1, 1, 10 rather than 10^-1, 10^0, 10^1
+#     ax.set_xlabel(label)
+#     ax.set_ylabel("validation accuracy")
+#     ax.grid(alpha=0.3)
+# axes[1].legend(title="hidden layers × width", loc="center left", bbox_to_anchor=(1.02, 0.5))
+# fig.suptitle("What width and depth buy on a small budget (circles: one hidden layer, squares: deeper)")
+# fig.tight_layout()
+# ```
+# </details>
 #
 # ## Overfitting, made visible
 #
@@ -453,11 +594,11 @@ def train_and_track(dropout=0.0, weight_decay=0.0, n=n_small_train, epochs=epoch
     seed_everything(0)
     model = MLP((784, 500, 10), dropout=dropout).to(dev)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, weight_decay=weight_decay)
-    batches = TensorBatches(X_fit[:n], y_fit[:n], batch_size=100, seed=0, device=dev)
+    batches = TensorBatches(X_train[:n], y_train[:n], batch_size=100, seed=0, device=dev)
     rows = []
     for epoch in range(1, epochs + 1):
         fit(model, optimizer, batches, epochs=1, verbose=False)
-        train, val = evaluate(model, X_fit[:n], y_fit[:n]), evaluate(model, X_val[:2_000], y_val[:2_000])
+        train, val = evaluate(model, X_train[:n], y_train[:n]), evaluate(model, X_val[:2_000], y_val[:2_000])
         rows.append({"epoch": epoch, "train_loss": train["loss"], "val_loss": val["loss"],
                      "train_accuracy": train["accuracy"], "val_accuracy": val["accuracy"]})
     return rows
@@ -598,19 +739,26 @@ report(runs)
 # Now everything together on the 50,000 training images. The recipe:
 #
 # - `MLP((784, 500, 10), dropout=p)`: how much dropout, if any, the validation images will decide below;
-# - SGD with **momentum** 0.9. PyTorch keeps a decaying *sum* of past gradients, $v \leftarrow 0.9\,v + g$, and
-#   plain momentum steps by $\eta\, v$; Nesterov's variant, used here, steps by $\eta\,(g + 0.9\,v)$, a look one
-#   step ahead. Where the gradient keeps pointing the same way, $v$ grows to $g / (1 - 0.9) = 10\,g$, so in both
-#   variants the effective step is about ten times the learning rate; where it flips sign from step to step, the
-#   terms largely cancel. That damps the zig-zag across narrow valleys of the loss and speeds up travel along
-#   them (notebook 04);
+# - SGD with **momentum** 0.9 (notebook 04), in Nesterov's variant: each step follows a decaying sum of past
+#   gradients rather than the latest one alone, which damps the zig-zag across narrow valleys of the loss and
+#   speeds up travel along them;
 # - a **cosine learning-rate schedule**: start at 0.2 and glide to zero, big steps to make progress early,
 #   small ones to settle at the end;
 # - weight decay 5e-4 and batches of 256. Larger batches keep the CPU's matrix routines busier, so an epoch takes
-#   less time. But a batch twice as large means half as many steps per epoch; doubling the learning rate with it
-#   (0.1 for the batches of 128 above, 0.2 here) lets each step go about as far as two of the smaller ones would,
-#   so an epoch makes about the same progress (the "linear scaling" rule of thumb, for batches that are not too
-#   large). Exercise 4 explores the batch size.
+#   less time, but a batch twice as large makes half as many steps per epoch. The usual rule of thumb, **linear
+#   scaling**, doubles the learning rate along with the batch size so that an epoch makes about the same progress;
+#   exercise 4 tests it like with like (the same optimizer and epochs, the batch doubled with the learning rate
+#   kept or doubled).
+#
+# <details><summary>Going further: plain and Nesterov momentum</summary>
+#
+# PyTorch keeps a decaying *sum* of past gradients, $v \leftarrow 0.9\,v + g$. Plain momentum steps by
+# $\eta\, v$; Nesterov's variant, used here, steps by $\eta\,(g + 0.9\,v)$, a look one step ahead. Where the
+# gradient keeps pointing the same way, $v$ grows to $g / (1 - 0.9) = 10\,g$, so in both variants the effective step is
+# about ten times the learning rate; where it flips sign from step to step, the terms largely cancel. So a
+# learning rate with momentum is not comparable with the same learning rate without it: compare runs that use the
+# same optimizer.
+# </details>
 #
 # **A small sweep on the validation images** decides the dropout rate: three runs of the full recipe, with
 # dropout 0, 0.2 and 0.5, each watched on the validation images after every epoch. The run with the best final
@@ -622,7 +770,7 @@ def train_full(dropout_rate, epochs):
     """The full recipe on the training split, watched on the validation split; returns the model and its history."""
     seed_everything(0)
     net = MLP((784, 500, 10), dropout=dropout_rate).to(dev)
-    batches = TensorBatches(X_fit, y_fit, batch_size=256, seed=0, device=dev)
+    batches = TensorBatches(X_train, y_train, batch_size=256, seed=0, device=dev)
     optimizer = torch.optim.SGD(net.parameters(), lr=0.2, momentum=0.9, nesterov=True, weight_decay=5e-4)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs * len(batches))
     print(f"dropout {dropout_rate}:")
@@ -697,9 +845,12 @@ print(f"toy rings, training accuracy: linear {toy_models['linear'][1]:.2f}, 4 Re
       f"{toy_models['4 ReLU units'][1]:.2f}, 32 ReLU units {toy_models['32 ReLU units'][1]:.2f}")
 print(f"backpropagation by hand vs autograd: largest difference {backprop_gap:.1e}")
 print(f"raw-tensor network, one epoch of plain SGD: validation accuracy {raw_accuracy:.4f}")
-best = max(comparison, key=lambda k: comparison[k]["accuracy"])
-print(f"width/depth on a small budget: best {best} ({comparison[best]['accuracy']:.4f} validation accuracy), "
-      f"linear {comparison['linear']['accuracy']:.4f}")
+print(f"constant start, 20 steps: {torch.unique(W1_constant, dim=0).shape[0]} distinct hidden unit(s) of 500")
+for name, (_, layers) in statistics.items():
+    print(f"5 hidden layers, {name}: activation std from layer 1 to 5 {layers[0][0].std():.2g} -> "
+          f"{layers[-1][0].std():.2g}, gradient std {layers[0][1].std():.2g} -> {layers[-1][1].std():.2g}, "
+          f"dead ReLUs {sum(int((H == 0).all(dim=0).sum()) for H, _ in layers)} of {5 * 256}")
+print(f"overfitting one batch of 64 images: loss {one_batch_loss.item():.2e} after 200 steps")
 for name, rows in runs.items():
     print(f"overfitting on {n_small_train:,} images, {name}: final validation loss {rows[-1]['val_loss']:.3f}, "
           f"accuracy {rows[-1]['val_accuracy']:.3f}")
@@ -717,8 +868,11 @@ print(f"final network (dropout {final_dropout}, chosen on validation): test accu
 #   applied one layer at a time, $G$, then $G W_2$, then the ReLU's mask; written by hand it matched autograd.
 #   Written with raw tensors or as an `nn.Module`, it is the same function; `MLP` in the package is the general
 #   version. Almost all of its parameters are in the first layer.
-# - On a small budget, width paid off more reliably than depth, and the cost in seconds grew with the parameter
-#   count, but far more slowly than it (the timings are noisy; this run's are printed in the table).
+# - The start matters. From a constant start every hidden unit stays identical (an all-zero start is worse: only
+#   the output bias learns), so the weights start random. Their scale compounds layer by layer: too small and the
+#   activations and gradients vanish and the biases kill half the units, too large and they explode; He's
+#   $\sqrt{2/\text{fan-in}}$ keeps both steady. Per-layer histograms and a count of dead ReLUs show which case a
+#   network is in, and overfitting one batch checks that it can learn at all.
 # - With too little data the network memorizes: training loss falls to nearly zero while validation loss
 #   rises. Early stopping, weight decay and dropout (three lines: a random mask and a rescale) curb it; more
 #   data cures it.
@@ -742,35 +896,44 @@ print(f"final network (dropout {final_dropout}, chosen on validation): test accu
 #        two_unit_net = hidden_net(2)
 #        two_unit_accuracy = train_toy(two_unit_net)
 #        plot_regions(ax, two_unit_net, f"seed {seed}: accuracy {two_unit_accuracy:.2f}", unit_lines=True)
-#        print(f"seed {seed}: training accuracy {two_unit_accuracy:.2f}")
+#        with torch.no_grad():
+#            dead_units = int((two_unit_net[:2](X_toy) == 0).all(dim=0).sum())  # zero on all 400 points
+#        print(f"seed {seed}: training accuracy {two_unit_accuracy:.2f}, dead units {dead_units} of 2")
 #    ```
 #    Walk along the first unit's line direction: that unit's value does not change, so the difference of the
 #    two class scores changes only through the second unit's ramp, which never turns back. In one of the two
 #    directions the difference therefore never decreases, so from the disk's centre the class-0 region runs off
 #    to infinity and cannot close around the disk: at best the border cuts off a wedge or a strip. A seed can
 #    also do worse because a ReLU unit that is zero on all the points gets zero gradient and never recovers (a
-#    "dead" unit), leaving in effect a linear model.
+#    dead unit, as in the initialization section): a seed whose printout shows a dead unit is left with a single
+#    ramp, one straight border at best.
 #    </details>
 #
 # 2. Initialize the raw-tensor network with all weights zero instead of He initialization and train one epoch.
-#    What accuracy do you get, and why?
+#    What accuracy do you get, and why? Compare with the constant start of the initialization section.
 #
 #    <details><summary>Solution</summary>
 #
 #    ```python
 #    params_zero = [torch.zeros_like(p).requires_grad_() for p in initial]
-#    for X_batch, y_batch in TensorBatches(X_fit, y_fit, batch_size=128, seed=0, device=dev):
+#    for X_batch, y_batch in TensorBatches(X_train, y_train, batch_size=128, seed=0, device=dev):
 #        F.cross_entropy(forward(X_batch, params_zero), y_batch).backward()
 #        with torch.no_grad():
 #            for p in params_zero:
 #                p -= 0.1 * p.grad
 #                p.grad = None
-#    print(accuracy(forward(X_val.to(dev), params_zero).detach().cpu(), y_val))
+#    with torch.no_grad():
+#        zero_accuracy = accuracy(forward(X_val.to(dev), params_zero).cpu(), y_val)
+#    print(f"validation accuracy {zero_accuracy:.4f} | share of 1s among the validation digits "
+#          f"{(y_val == 1).float().mean():.4f}")
+#    print("parameters that moved away from zero:",
+#          [name for name, p in zip(["W1", "b1", "W2", "b2"], params_zero) if p.abs().max() > 0])
 #    ```
-#    About 12%, the share of the most common digit (a 1) among the validation images. With $W_1 = 0$ every
-#    hidden activation is 0, so the
-#    gradient for $W_2$ ($\propto H$) is zero; with $W_2 = 0$ the gradient reaching $W_1$ is zero too. Only $b_2$
-#    learns, and it can only learn which digit is most common.
+#    The accuracy is exactly the share of the most common digit, 1, among the validation images (both printed).
+#    With $W_1 = 0$ every hidden activation is 0, so the gradient for $W_2$ ($\propto H$) is zero; with $W_2 = 0$
+#    the gradient reaching $H$, and so $W_1$ and $b_1$, is zero too. Only $b_2$ learns (the printout lists it
+#    alone), and a bias can only learn which digit is most common. The constant start is a milder failure: its
+#    gradients are not zero, the weights move, but all hidden units move together.
 #    </details>
 #
 # 3. Replace `torch.relu` in `forward` by the identity (`H = X @ W1.T + b1`) and train one epoch from the same
@@ -784,38 +947,43 @@ print(f"final network (dropout {final_dropout}, chosen on validation): test accu
 #        return (X @ W1.T + b1) @ W2.T + b2
 #
 #    params_linear = [p.clone().requires_grad_() for p in initial]
-#    for X_batch, y_batch in TensorBatches(X_fit, y_fit, batch_size=128, seed=0, device=dev):
+#    for X_batch, y_batch in TensorBatches(X_train, y_train, batch_size=128, seed=0, device=dev):
 #        F.cross_entropy(forward_linear(X_batch, params_linear), y_batch).backward()
 #        with torch.no_grad():
 #            for p in params_linear:
 #                p -= 0.1 * p.grad
 #                p.grad = None
-#    print(accuracy(forward_linear(X_val.to(dev), params_linear).detach().cpu(), y_val))
+#    linear_accuracy = accuracy(forward_linear(X_val.to(dev), params_linear).detach().cpu(), y_val)
+#    print(f"one epoch, validation accuracy: without the ReLU {linear_accuracy:.4f}, with it {raw_accuracy:.4f}")
 #    ```
-#    It lands in the range of notebook 05's linear classifier (about 92% after ten epochs) and well below the
-#    ReLU network after its one epoch (printed above), despite having the same 397,510 parameters: the product of
-#    the two matrices is just one 10×784 matrix.
+#    Without the ReLU it lands in the range of notebook 05's linear classifier (about 92% after ten epochs there)
+#    and well below the ReLU network after the same epoch (both printed), despite having the same 397,510
+#    parameters: the product of the two matrices is just one 10×784 matrix.
 #    </details>
 #
-# 4. Time one epoch of the full network with batch sizes 32, 128 and 512, and note the validation accuracy after that
-#    epoch. What do large batches buy, and what do they cost?
+# 4. **Linear scaling, like with like.** Train the 784-500-10 network for one epoch with the same optimizer every
+#    time (SGD with Nesterov momentum 0.9, no schedule): batches of 128 at learning rate 0.05, then batches of 256
+#    and of 512, once with the learning rate kept at 0.05 and once scaled with the batch (0.1 and 0.2). Print the
+#    seconds and the validation accuracy. What does a larger batch buy, and what does the scaled rate give back?
 #
 #    <details><summary>Solution</summary>
 #
 #    ```python
-#    for batch_size in (32, 128, 512):
+#    for batch_size, lr in ((128, 0.05), (256, 0.05), (256, 0.1), (512, 0.05), (512, 0.2)):
 #        seed_everything(0)
 #        m = MLP((784, 500, 10)).to(dev)
-#        opt = torch.optim.SGD(m.parameters(), lr=0.1, momentum=0.9, nesterov=True)
-#        h = fit(m, opt, TensorBatches(X_fit, y_fit, batch_size=batch_size, seed=0, device=dev),
+#        opt = torch.optim.SGD(m.parameters(), lr=lr, momentum=0.9, nesterov=True)
+#        h = fit(m, opt, TensorBatches(X_train, y_train, batch_size=batch_size, seed=0, device=dev),
 #                val=(X_val, y_val), verbose=False)
-#        print(batch_size, f"{h.seconds:.1f} s", h.last["val_accuracy"])
+#        print(f"batch {batch_size}, learning rate {lr}: {h.seconds:.1f} s, "
+#              f"validation accuracy {h.last['val_accuracy']:.4f}")
 #    ```
-#    Batches of 32 make the epoch about twice as slow as 128 (the seconds are printed): many small matrix
-#    products use the CPU poorly, and vectorization pays off on big blocks. At this learning rate their noisy
-#    gradients also hurt the accuracy. Batches of 512 are the fastest and, after one epoch here, about as
-#    accurate as 128. Push the batch size much further and an epoch has too few steps to learn much, so very
-#    large batches need a larger learning rate or more epochs.
+#    A larger batch makes an epoch somewhat cheaper (the seconds are printed; on a CPU the gain is modest), but
+#    with the learning rate kept, each doubling halves the number of steps, and the accuracy after the epoch
+#    drops, by more at 512 than at 256. Scaled with the batch, the learning rate gives it back: both scaled runs
+#    end within a few images of the batches of 128. The rule holds for batches that are not too large; far
+#    beyond, the scaled steps get too big to be stable, and practitioners add a warm-up (notebook 10's one-cycle
+#    schedule starts with one).
 #    </details>
 #
 # 5. On the 1,000-image overfitting experiment, try dropout 0.2 and 0.8 and weight decay 5e-4 and 5e-2. Which

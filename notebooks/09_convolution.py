@@ -659,9 +659,9 @@ stamped = {s: conv_transpose2d_stamps(small, ones3, s) for s in (1, 2, 3)}
 for s, out in stamped.items():
     assert torch.equal(out, F.conv_transpose2d(small[None, None], ones3[None, None], stride=s)[0, 0])
     assert out.shape[0] == (2 - 1) * s + 3
-    asym = torch.arange(9.0).reshape(3, 3)  # a kernel with no symmetry: the stamp is not flipped
-    assert torch.equal(conv_transpose2d_stamps(small, asym, s),
-                       F.conv_transpose2d(small[None, None], asym[None, None], stride=s)[0, 0])
+    stamp_kernel = torch.arange(9.0).reshape(3, 3)  # a kernel with no symmetry: the stamp is not flipped
+    assert torch.equal(conv_transpose2d_stamps(small, stamp_kernel, s),
+                       F.conv_transpose2d(small[None, None], stamp_kernel[None, None], stride=s)[0, 0])
 
 # The gradient of <conv2d(x), g> with respect to x is the transposed convolution of g.
 x_in = torch.randn(1, 1, 9, 9, generator=torch.Generator().manual_seed(6), requires_grad=True)
