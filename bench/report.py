@@ -26,7 +26,8 @@ from typing import Any
 
 import torch
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.repo_url import ROOT
+
 #: Where `make bench` writes its results (committed, so the README's "How fast" table can be checked anywhere).
 BENCH_FILE = ROOT / "bench" / "results.json"
 #: Version of the file layout. Format 1 was build/bench.json: loose numbers and preformatted rows, no format key.

@@ -16,11 +16,8 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
-from pathlib import Path
 
 from tools import repo_url
-
-ROOT = Path(__file__).resolve().parent.parent
 
 #: Google Colab's default runtime released :data:`COLAB_RUNTIME`, vendored from googlecolab/backend-info; checked
 #: on :data:`COLAB_CHECKED`. Update the table, the date and the README's Colab section together.

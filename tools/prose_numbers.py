@@ -70,7 +70,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.repo_url import ROOT
+
 NOTEBOOKS = ROOT / "notebooks"
 CONSTANTS_FILE = "prose_constants.json"
 

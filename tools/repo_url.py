@@ -214,7 +214,8 @@ def setup_cell(at: str | None = None, url: str | None = None) -> str:
     name = url.rsplit("/", 1)[-1]
     return f"""\
 # Colab only: install the course package from the same ref as this notebook ({at}). Colab already has torch,
-# NumPy and the rest, so --no-deps leaves them alone; elsewhere the package is already installed.
+# NumPy and the rest, so --no-deps leaves them alone. Elsewhere this cell does nothing: install the package once
+# from a checkout (make install, see the README).
 import sys
 
 if "google.colab" in sys.modules:
@@ -226,7 +227,7 @@ if "google.colab" in sys.modules:
     importlib.invalidate_caches()
     if get_ipython().user_ns.get("_exit_code") or importlib.util.find_spec("mnist_course") is None:
         raise RuntimeError(
-            "The course package did not install from {name}@{at} (pip's error is above). Check that the "
-            "runtime is online (Runtime → Disconnect and delete runtime, then run this cell again) and that "
-            "the ref {at} exists; if it still fails, report it at {issues_url(url)}"
+            "The course package did not install from {name}@{at} (pip's error is above). Check the runtime's "
+            "internet connection and that the ref {at} exists, then use Runtime → Disconnect and delete "
+            "runtime and run this cell again; if it still fails, report it at {issues_url(url)}"
         )"""

@@ -35,9 +35,8 @@ from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
 
+from tools.repo_url import ROOT
 from tools.site_build import colab_url, notebook_names, repository_url
-
-ROOT = Path(__file__).resolve().parent.parent
 
 SITE = ROOT / "build" / "site"
 SHOTS = ROOT / "build" / "site-shots"
