@@ -459,6 +459,9 @@ def test_data_root_prefers_environment(monkeypatch, tmp_path):
 
 
 def test_data_root_is_the_checkout_data_folder(monkeypatch):
+    checkout = Path(data.__file__).resolve().parent.parent
+    if not (checkout / "pyproject.toml").is_file():
+        pytest.skip("the package is an installed copy here (make compat), not a checkout: no data/ beside it")
     monkeypatch.delenv("MNIST_COURSE_DATA", raising=False)
     assert data_root() == Path(data.__file__).resolve().parent.parent / "data"
 

@@ -59,7 +59,7 @@ def test_writes_one_line_per_notebook_and_the_readme_column(repo):
     py = repo / "notebooks" / "10_convolutional_networks.py"
     assert _changed(before[py], py.read_text()) == [
         "+#",
-        "+# *Runs in about 4½ minutes on a 2-core CPU (last full run).*",
+        "+# *Runs in under 4½ minutes on a 2-core CPU (last full run).*",
     ]
     five = (repo / "notebooks" / "05_linear_classifier.py").read_text()
     assert "# *Runs in under half a minute on a 2-core CPU (last full run).*" in five
@@ -70,7 +70,7 @@ def test_writes_one_line_per_notebook_and_the_readme_column(repo):
     readme = (repo / "README.md").read_text()
     assert "| # | Notebook | What it teaches | Time on a 2-core CPU |" in readme
     assert "(notebooks/10_convolutional_networks.ipynb) | a LeNet" in readme
-    assert "10_convolutional_networks.ipynb) |" in readme and "| about 4½ min |" in readme
+    assert "10_convolutional_networks.ipynb) |" in readme and "| under 4½ min |" in readme
     assert "| under ½ min |" in readme
     changed = _changed((ROOT / "README.md").read_text(), readme)
     assert all(x[1:].startswith("| ") or x[1:].startswith("|---") for x in changed)  # the table only
@@ -90,8 +90,8 @@ def test_new_seconds_rewrite_only_that_line(repo):
     assert headers.main(["--check"], root=repo) == 1
     headers.main([], root=repo)
     assert _changed(before, py.read_text()) == [
-        "-# *Runs in about 4½ minutes on a 2-core CPU (last full run).*",
-        "+# *Runs in about 1½ minutes on a 2-core CPU (last full run).*",
+        "-# *Runs in under 4½ minutes on a 2-core CPU (last full run).*",
+        "+# *Runs in under 1½ minutes on a 2-core CPU (last full run).*",
     ]
 
 
@@ -103,7 +103,7 @@ def test_another_machine_rewrites_the_lines_and_the_column_title(repo):
     assert headers.main(["--check"], root=repo) == 1
     assert headers.main([], root=repo) == 0
     assert (
-        "# *Runs in about 4½ minutes on an 8-core CPU (last full run).*"
+        "# *Runs in under 4½ minutes on an 8-core CPU (last full run).*"
         in (repo / "notebooks" / "10_convolutional_networks.py").read_text()
     )
     readme = (repo / "README.md").read_text()
@@ -172,4 +172,4 @@ def test_the_readme_results_block_is_never_read(repo):
     start, end = text.index("<!-- results:start -->"), text.index("<!-- results:end -->")
     readme.write_text(text[:start] + "<!-- results:start -->\n| 10_convolutional_networks | 999.0 |\n" + text[end:])
     assert headers.main([], root=repo) == 0
-    assert "| about 4½ min |" in readme.read_text()
+    assert "| under 4½ min |" in readme.read_text()

@@ -186,7 +186,7 @@ def test_runs_on_different_machines_are_never_mixed_silently():
     assert sentence in merged.markdown_table()
     # Each notebook's time line names the machine of its own run; the README column then names none.
     assert merged.time_line("05_nb") == "*Runs in under half a minute on an 8-core CPU with a mps GPU (last full run).*"
-    assert merged.time_line("10_nb") == "*Runs in about 2 minutes on a 2-core CPU (last full run).*"
+    assert merged.time_line("10_nb") == "*Runs in under 2 minutes on a 2-core CPU (last full run).*"
     assert merged.time_column() == "Time (last full run)" and _full().time_column() == "Time on a 2-core CPU"
 
 
@@ -219,10 +219,10 @@ def test_no_hardware_claim_is_typed_into_the_tools():
         (30.0, "under half a minute", "under ½ min"),
         (30.1, "under a minute", "under 1 min"),
         (60.0, "under a minute", "under 1 min"),
-        (61.0, "about 1½ minutes", "about 1½ min"),
-        (90.0, "about 1½ minutes", "about 1½ min"),
-        (90.5, "about 2 minutes", "about 2 min"),
-        (259.1, "about 4½ minutes", "about 4½ min"),
+        (61.0, "under 1½ minutes", "under 1½ min"),
+        (90.0, "under 1½ minutes", "under 1½ min"),
+        (90.5, "under 2 minutes", "under 2 min"),
+        (259.1, "under 4½ minutes", "under 4½ min"),
     ],
 )
 def test_minutes_round_up_to_half_minutes(seconds, phrase, short):

@@ -84,8 +84,8 @@ def test_a_ledger_that_matches_the_stored_outputs_passes(repo, capsys):
     "old, new, named",
     [
         ("test accuracy = 0.9264  ->", "test accuracy = 0.9265  ->", "value 0.9265 against 0.9264"),
-        ("test accuracy >= 0.92: PASS", "test accuracy >= 0.91: PASS", "target ≥ 0.91 against ≥ 0.92"),
-        ("test accuracy >= 0.92: PASS", "test accuracy >= 0.92: FAIL", "FAIL against PASS"),
+        ("->  test accuracy >= 0.92: PASS", "->  test accuracy >= 0.91: PASS", "target ≥ 0.91 against ≥ 0.92"),
+        ("->  test accuracy >= 0.92: PASS", "->  test accuracy >= 0.92: FAIL", "FAIL against PASS"),
     ],
 )
 def test_an_edited_verdict_fails_the_check_naming_notebook_metric_and_both_values(repo, capsys, old, new, named):

@@ -4,7 +4,7 @@ time column of README's course table, both from the committed ledger, notebooks/
     python -m tools.headers            # write the lines (notebooks/NN_*.py, their .ipynb, README.md)
     python -m tools.headers --check    # exit 1 when a line or the column differs from what the ledger renders
 
-The line reads ``*Runs in about 4½ minutes on a N-core CPU (last full run).*``: the notebook's seconds in its last
+The line reads ``*Runs in under 4½ minutes on a N-core CPU (last full run).*``: the notebook's seconds in its last
 full ``make run`` (kernel start included), rounded *up* to the next half minute, and the machine that run recorded
 (see :meth:`tools.ledger.Ledger.time_line`); the column's title names the machine too
 (:meth:`tools.ledger.Ledger.time_column`). Nothing here types a machine in. Notebooks whose last run failed keep

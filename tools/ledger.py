@@ -273,9 +273,9 @@ class CellTime:
 
 def minutes_phrase(seconds: float) -> str:
     """How long a notebook takes, honestly rounded: ``under half a minute``, ``under a minute``, else
-    ``about N minutes`` with N the seconds rounded *up* to the next half minute (``about 4½ minutes`` for 259 s).
+    ``under N minutes`` with N the seconds rounded *up* to the next half minute (``under 4½ minutes`` for 259 s).
 
-    Rounding up never promises less time than the run took; halves keep the overstatement under 30 s.
+    Rounding up never promises less time than the run took, and "under" says so; halves keep the gap under 30 s.
     """
     if seconds <= 30:
         return "under half a minute"
@@ -283,11 +283,11 @@ def minutes_phrase(seconds: float) -> str:
         return "under a minute"
     halves = math.ceil(seconds / 30)
     whole, half = divmod(halves, 2)
-    return f"about {whole}{'½' if half else ''} minutes"
+    return f"under {whole}{'½' if half else ''} minutes"
 
 
 def short_phrase(seconds: float) -> str:
-    """:func:`minutes_phrase` for a table cell: ``about 4½ min``, ``under 1 min``, ``under ½ min``."""
+    """:func:`minutes_phrase` for a table cell: ``under 4½ min``, ``under 1 min``, ``under ½ min``."""
     phrase = minutes_phrase(seconds)
     return phrase.replace("half a minute", "½ min").replace("a minute", "1 min").replace(" minutes", " min")
 
@@ -469,7 +469,7 @@ class Ledger:
         return f"{when} {self.machine_sentence()}. Seconds include kernel start."
 
     def time_line(self, notebook: str) -> str:
-        """A notebook's line in its title cell: ``*Runs in about 4½ minutes on a N-core CPU (last full run).*``,
+        """A notebook's line in its title cell: ``*Runs in under 4½ minutes on a N-core CPU (last full run).*``,
         the machine from its own run."""
         seconds = self.seconds()[notebook]
         return f"*Runs in {minutes_phrase(seconds)} on {self.machine_of(notebook).short()} (last full run).*"

@@ -214,8 +214,8 @@ def setup_cell(at: str | None = None, url: str | None = None) -> str:
     name = url.rsplit("/", 1)[-1]
     return f"""\
 # Colab only: install the course package from the same ref as this notebook ({at}). Colab already has torch,
-# NumPy and the rest, so --no-deps leaves them alone. Elsewhere this cell does nothing: install the package once
-# from a checkout (make install, see the README).
+# NumPy and the rest, so --no-deps leaves them alone. Elsewhere this cell does nothing: in a checkout, `make lab`
+# installs the package into .venv and opens the notebooks (see the README).
 import sys
 
 if "google.colab" in sys.modules:
