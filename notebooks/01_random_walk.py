@@ -36,7 +36,8 @@
 
 # %%
 # Colab only: install the course package from the same ref as this notebook (main). Colab already has torch,
-# NumPy and the rest, so --no-deps leaves them alone; elsewhere the package is already installed.
+# NumPy and the rest, so --no-deps leaves them alone. Elsewhere this cell does nothing: in a checkout, `make lab`
+# installs the package into .venv and opens the notebooks (see the README).
 import sys
 
 if "google.colab" in sys.modules:
@@ -48,9 +49,9 @@ if "google.colab" in sys.modules:
     importlib.invalidate_caches()
     if get_ipython().user_ns.get("_exit_code") or importlib.util.find_spec("mnist_course") is None:
         raise RuntimeError(
-            "The course package did not install from mnist-course@main (pip's error is above). Check that the "
-            "runtime is online (Runtime → Disconnect and delete runtime, then run this cell again) and that "
-            "the ref main exists; if it still fails, report it at https://github.com/mnist-course/mnist-course/issues"
+            "The course package did not install from mnist-course@main (pip's error is above). Check the runtime's "
+            "internet connection and that the ref main exists, then use Runtime → Disconnect and delete "
+            "runtime and run this cell again; if it still fails, report it at https://github.com/mnist-course/mnist-course/issues"
         )
 
 # %%
@@ -129,7 +130,8 @@ fig.tight_layout()
 # Stack N flattened images and you get a matrix of shape N × 784: one image per row, one pixel per column.
 # We also **standardize** the pixels: scale to [0, 1], subtract the training set's mean and divide by its
 # standard deviation (one mean and one standard deviation for all pixels), so that the training pixels, taken
-# all together, have mean 0 and standard deviation 1 (notebook 02 explains why this matters).
+# all together, have mean 0 and standard deviation 1 (our 3,000-image subset comes out close to, not exactly
+# at, 0 and 1; notebook 02 explains why this matters).
 #
 # The learner below evaluates its training accuracy thousands of times, so it uses a fixed random subset of
 # the training set. The test accuracy is always measured on all 10,000 test images, which the learner never
@@ -137,7 +139,7 @@ fig.tight_layout()
 # numbers on every run, whatever other cells have drawn from PyTorch's global random stream.
 
 # %%
-N_TRAIN = pick(3000, 1000)
+N_TRAIN = pick(3000, 1000)  # pick(full, quick): 3,000 normally, 1,000 in a quick smoke run (MNIST_COURSE_QUICK=1)
 mean, std = mean_std(x_train)
 subset = torch.randperm(len(x_train), generator=torch.Generator().manual_seed(0))[:N_TRAIN]
 
@@ -153,16 +155,17 @@ print("test batch:      ", tuple(X_test.shape), X_test.dtype)
 # %% [markdown]
 # ## 3. A linear scorer
 #
-# The simplest classifier gives each digit a **template**: a row of 784 weights, one per pixel coordinate.
-# The score of digit *k* for an image *x* is the dot product
-# $\text{score}_k = \sum_{i=1}^{784} W_{k,i}\, x_i$: multiply coordinate by coordinate and add up. Our
-# pixels are standardized, so a pixel with the average amount of ink (averaged over all pixels of all training
-# images) is 0, one with more ink positive and a blank one negative. Where the template is positive, a pixel with
-# more ink than average votes for the digit and one with less against it; where the template is negative, the
-# reverse. The prediction is the digit with the highest score, $\arg\max_k \text{score}_k$. The ten templates form a matrix `W` of shape 10 × 784, and everything
-# the classifier knows is in those 7,840 numbers.
+# The simplest classifier gives each digit a **template**: a row of 784 weights, one per pixel coordinate. The
+# score of digit *k* for an image *x* is the dot product $\text{score}_k = \sum_{i=0}^{783} W_{k,i}\, x_i$:
+# multiply coordinate by coordinate and add up. Our pixels are standardized, so a pixel with the average amount of
+# ink (averaged over all pixels of all training images) is 0, one with more ink positive and a blank one negative.
+# Where the template is positive, a pixel with more ink than average votes for the digit and one with less against
+# it; where the template is negative, the reverse. The prediction is the digit with the highest score,
+# $\arg\max_k \text{score}_k$. The ten templates form a matrix `W` of shape 10 × 784, and everything the classifier
+# knows is in those 7,840 numbers.
 #
-# For a whole batch, all N × 10 dot products are one matrix product: `scores = X @ W.T`.
+# For a whole batch, all N × 10 dot products are one matrix product: `scores = X @ W.T` (`W.T`, W transposed,
+# is 784 × 10).
 
 # %%
 W_random = torch.randn(10, 784, generator=torch.Generator().manual_seed(1))
@@ -206,6 +209,9 @@ print(f"scoring {len(batch)} images: loop {t_images['slow'] * 1e3:.1f} ms, matri
 # the scorer guesses, so we expect about 1 in 10. Drawing many random `W`'s and keeping the best one does
 # better, but stays far below what learning reaches later in this notebook: almost all of the 7,840-dimensional
 # space of weight matrices is useless.
+#
+# Two helpers from the course package appear from here on: `check` states a claim about the result and warns if
+# a re-run breaks it; `record` prints a headline result against its target.
 
 # %%
 def accuracy_of(W, X, Y):
@@ -241,7 +247,8 @@ fig.tight_layout()
 # A **random walk** is a path made of random steps. Ours walks through the space of all weight matrices
 # (7,840 coordinates) and only takes steps that do not make the training accuracy worse. A walk that keeps only
 # the steps that do not go downhill is known as **stochastic hill climbing** (also a *(1+1) evolution strategy*,
-# or *random search*: names to look for in further reading):
+# or *local random search*: names to look for in further reading; plain "random search" often means independent
+# random draws, like the best of 200 above):
 #
 # 1. start from small random weights;
 # 2. propose a step: pick one digit at random and add a little Gaussian noise (standard deviation `SIGMA`)
@@ -294,7 +301,7 @@ ax.legend(loc="center right")
 fig.tight_layout()
 
 # %% [markdown]
-# The curve climbs fast at first, when almost any sensible change helps, then slower and slower: the better
+# The curve climbs fast at first, when improving changes are easy to find, then slower and slower: the better
 # the templates, the rarer a random step that improves them. Every step costs a full pass over the training
 # subset, and most of them are thrown away.
 #
@@ -307,14 +314,13 @@ walk_result = record("random walk training accuracy", walk_train, 0.75)
 print(walk_result.verdict)
 
 # %% [markdown]
-# What did the walk learn? Each template drawn as a 28 × 28 image: red pixels raise the digit's score when
-# they hold more ink than average, blue ones lower it, white ones hardly matter. Each template has its own colour
-# scale (white is exactly 0, the deepest red or blue its largest weight), so compare colours within a template,
-# not from one digit to another. The walk's templates look
-# like static. Each one is the sum of a few dozen accepted random nudges, and a nudge was kept because it
-# helped on balance, not because every one of its 784 numbers was useful. The useful part is a faint
-# pattern buried in that noise. (Notebook 04 draws these templates next to the ones gradient descent
-# learns.)
+# What did the walk learn? Each template drawn as a 28 × 28 image: red pixels raise the digit's score when they
+# hold more ink than average, blue ones lower it, white ones hardly matter. Each template has its own colour scale
+# (white is exactly 0 and full colour marks the template's largest weight in absolute value), so compare colours
+# within a template, not from one digit to another. The walk's templates look like static. Each one is the sum of
+# a few dozen accepted random nudges, and a nudge was kept because it did not lower the accuracy (a tie was
+# enough), not because every one of its 784 numbers was useful. The useful part is a faint pattern buried in that
+# noise. (Notebook 04 draws these templates next to the ones gradient descent learns.)
 
 # %%
 fig = show_weights(W_walk, titles=[f"digit {d}" for d in range(10)],
@@ -415,7 +421,7 @@ for ax, t, what in [(axes[0], t_images, f"score {len(batch)} images"), (axes[1],
     ax.bar_label(bars, fmt="%.2f ms")
     ax.set(title=f"{what}: {t['ratio']:.1f}× faster", ylabel="milliseconds (best of 3)")
     ax.margins(y=0.15)
-fig.suptitle("Vectorization: the same numbers, measured on this machine")
+fig.suptitle("Vectorization: the same numbers, timed on the machine that ran this notebook")
 fig.tight_layout()
 
 # %% [markdown]
@@ -437,7 +443,9 @@ fig.tight_layout()
 #
 # A fair race gives both learners the same conditions: evolution starts from the walk's starting point, draws
 # its candidates with noise of the same size `SIGMA`, and gets the walk's budget of `STEPS` candidate evaluations,
-# rounded down to whole generations: `STEPS // POP` generations of `POP` candidates each.
+# rounded down to whole generations: `STEPS // POP` generations of `POP` candidates each. "The same size" means the
+# same standard deviation per weight, but each candidate shakes all ten templates at once, the change that
+# exercise 1 (at the end) shows hurts a walk; averaging the elite is what has to make up for it.
 
 # %%
 GENERATIONS = STEPS // POP  # the walk's budget of STEPS candidates, rounded down to whole generations
@@ -481,15 +489,16 @@ ax.legend(loc="center right")
 fig.tight_layout()
 
 # %% [markdown]
-# The walk climbs faster at first: early on, almost any single nudge helps, and the walk takes one after every
-# evaluation, while evolution spends 32 evaluations on each step. Later, when improving steps are rare, the
+# The walk climbs faster at first: early on, improving nudges are easy to find, and the walk can move after every
+# single evaluation, while evolution spends 32 evaluations on each step. Later, when improving steps are rare, the
 # walk keeps throwing its evaluations away, and evolution's averaged steps pull ahead: it ends above the walk
 # (the final accuracies are printed above the plot), and, with its candidates evaluated 32 at a time, in less
 # time (both times are printed there too).
 #
 # All the derivative-free methods side by side, on the training subset and on the 10,000 test images they never
 # saw. For the random walk and evolution, which were tuned step by step on the training images, test accuracy
-# sits clearly below training accuracy: the templates partly fit those particular images.
+# sits clearly below training accuracy: the templates partly fit those particular images (this is called
+# **overfitting**).
 
 # %%
 methods = {
@@ -516,8 +525,10 @@ fig.tight_layout()
 # %% [markdown]
 # Which method is best? We choose by **training** accuracy alone; the test column above plays no part in it.
 # Choosing by test accuracy would let the test images take part in the choice, and the winner's test score would
-# be flattered by its luck on exactly those images (notebook 02 shows this happening). The second target: the
-# method chosen this way reaches at least 80% on the test set.
+# be flattered by its luck on exactly those images (notebook 02 shows this happening). Training accuracy is
+# flattered too, most for the methods that searched step by step on these images (the walk, evolution);
+# notebook 02 sets aside a validation split, the proper judge, and the later notebooks choose with it. The second
+# target: the method chosen this way reaches at least 80% on the test set.
 
 # %%
 best_method = max(methods, key=lambda name: methods[name][0])  # [0]: training accuracy
@@ -539,15 +550,17 @@ print(best_result.verdict)
 #   the target using nothing but accuracy measurements, after thousands of steps, most of them rejected.
 # - **Vectorization** turned loops into single tensor operations: scoring a batch as one matrix product was
 #   orders of magnitude faster than a loop, and evaluating a whole population in one product was faster
-#   than one candidate at a time (the speed-ups printed above were measured on this machine).
-# - With no search at all, the **nearest mean image** is a linear scorer too, and it beat the random walk on
-#   the test set: the yardstick a learner has to clear.
+#   than one candidate at a time (the speed-ups printed above were measured on the machine that ran the
+#   notebook; yours will differ).
+# - With no search at all, the **nearest mean image** is a linear scorer too (with one offset per digit, which
+#   the walk's scorer lacks), and it beat the random walk on the test set: the yardstick a learner has to clear.
 # - **Evolution**, a population random walk that steps to the average of its best candidates, raced the walk
 #   fairly: the same start, the same noise size, the same budget of candidates evaluated. The best method was
 #   chosen by training accuracy, and only the winner's test accuracy was reported against the target.
 #
-# Every step above spent a full pass over the training images to learn one bit: better or not. Notebook 04
-# computes the **gradient**, which says in one pass how to change all 7,840 weights at once.
+# Every candidate above cost a full pass over the training subset and gave back one number, the accuracy; the
+# walk used only one bit of it, better or not. Notebook 04 computes the **gradient**, which says in one pass how
+# to change all 7,840 weights at once.
 #
 # ## Exercises
 #
@@ -639,10 +652,11 @@ print(best_result.verdict)
 #    print(f"evolution with SIGMA above: test accuracy {evo_test:.1%}")
 #    ```
 #    In some of the runs one or two digits have a recall near 0: their templates (almost) never have the highest
-#    score, so those digits are (almost) never predicted, and the test accuracy of those runs lags behind the
-#    run above (printed last).
-#    Small changes to a losing template change no prediction and hence no accuracy, so selection cannot tell
-#    good changes from bad ones for it. The random walk is less exposed: it accepts
-#    ties, so a losing template keeps drifting at random and may start winning images again. Notebook 04's
-#    smooth loss function gives every template a signal, winning or not.
+#    score, so those digits are (almost) never predicted, and the test accuracy of those runs lags behind the run
+#    above (printed last). Small changes to a losing template change no prediction and hence no accuracy, so
+#    selection cannot tell good changes from bad ones for it. In evolution the losing template then moves only by
+#    the average of eight random directions, which mostly cancel, while the winning templates grow along what the
+#    elite agree on, so it falls further behind. The random walk is less exposed: a nudge to a losing template
+#    that changes no prediction is a tie, and it is kept at full size, so the template keeps drifting and may
+#    start winning images again. Notebook 04's smooth loss function gives every template a signal, winning or not.
 #    </details>

@@ -34,7 +34,8 @@
 
 # %%
 # Colab only: install the course package from the same ref as this notebook (main). Colab already has torch,
-# NumPy and the rest, so --no-deps leaves them alone; elsewhere the package is already installed.
+# NumPy and the rest, so --no-deps leaves them alone. Elsewhere this cell does nothing: in a checkout, `make lab`
+# installs the package into .venv and opens the notebooks (see the README).
 import sys
 
 if "google.colab" in sys.modules:
@@ -46,9 +47,9 @@ if "google.colab" in sys.modules:
     importlib.invalidate_caches()
     if get_ipython().user_ns.get("_exit_code") or importlib.util.find_spec("mnist_course") is None:
         raise RuntimeError(
-            "The course package did not install from mnist-course@main (pip's error is above). Check that the "
-            "runtime is online (Runtime → Disconnect and delete runtime, then run this cell again) and that "
-            "the ref main exists; if it still fails, report it at https://github.com/mnist-course/mnist-course/issues"
+            "The course package did not install from mnist-course@main (pip's error is above). Check the runtime's "
+            "internet connection and that the ref main exists, then use Runtime → Disconnect and delete "
+            "runtime and run this cell again; if it still fails, report it at https://github.com/mnist-course/mnist-course/issues"
         )
 
 # %%
@@ -68,7 +69,8 @@ from mnist_course.timing import best_time
 
 seed_everything(0)
 dev = device()
-x_train, y_train = load_mnist("train")  # downloads the files on first use, then reads them from memory
+# downloads the files only if they are missing and reads them once; later loads in this session come from memory
+x_train, y_train = load_mnist("train")
 x_test, y_test = load_mnist("test")
 
 # %% [markdown]
@@ -78,7 +80,7 @@ x_test, y_test = load_mnist("test")
 # label 0–9: 60,000 for training and 10,000 for testing. Yann LeCun, Corinna Cortes and Christopher J. C. Burges
 # assembled it in the 1990s from two collections of the US National Institute of Standards and Technology (NIST):
 # Special Database 3, digits written by Census Bureau employees, and Special Database 1, written by high-school
-# students. SD-3 is much cleaner than SD-1, and NIST had used one for training and the other for testing, so a
+# students. SD-3 is much cleaner than SD-1, and NIST had designated SD-3 for training and SD-1 for testing, so a
 # model was tested on harder writing than it had learned from. MNIST mixes the two: half of each split comes from
 # SD-3 and half from SD-1 (30,000 + 30,000 training images, 5,000 + 5,000 test images), and no writer appears in
 # both the training and the test set.
@@ -160,7 +162,8 @@ for row in pixels[0, 5:25]:  # the top and bottom rows are empty
 # Nobody reads IDX files by hand twice. `torchvision.datasets.MNIST(root=data_root())` finds the same files and
 # reads them into its `.data` and `.targets` tensors, and `mnist_course.data.load_mnist` (which calls
 # `read_idx`, our by-hand reading in a function) gives the tensors the rest of the course uses. "Looks the same"
-# is not a check: `torch.equal` is true only when shapes, dtypes and every single value agree.
+# is not a check: `torch.equal` is true only when the shapes and every single value agree. It does not compare
+# dtypes (a `uint8` tensor equals a `float32` one holding the same values), so we print those separately.
 
 # %% tags=["nbval-check-output"]
 tv_train = torchvision.datasets.MNIST(root=data_root(), train=True)  # no download: the files are already there
@@ -171,10 +174,13 @@ print("by hand     == load_mnist:", torch.equal(by_hand, x_train), torch.equal(t
 print("torchvision == load_mnist:", torch.equal(tv_train.data, x_train), torch.equal(tv_train.targets, y_train))
 print("test split  == load_mnist:", torch.equal(tv_test.data, x_test), torch.equal(tv_test.targets, y_test))
 print("read_idx    == by hand:   ", np.array_equal(read_idx(raw_dir / "train-images-idx3-ubyte"), pixels))
+print("image dtypes (by hand, torchvision, load_mnist):", by_hand.dtype, tv_train.data.dtype, x_train.dtype)
+print("label dtypes (torchvision, load_mnist):         ", tv_train.targets.dtype, y_train.dtype)
 
 # %% [markdown]
 # One difference matters later: indexing a torchvision dataset, `tv_train[i]`, returns *one* example as a
-# PIL image and a Python int, meant to be passed through per-sample transforms. We come back to that at the end.
+# PIL image (the Python Imaging Library's type; mode `L` means 8-bit grayscale) and a Python int, meant to be
+# passed through per-sample transforms. We come back to that at the end.
 
 # %% tags=["nbval-check-output"]
 image, label = tv_train[0]
@@ -206,7 +212,9 @@ print(f"training images in memory: {n_bytes / 1e6:.1f} MB as uint8, {4 * n_bytes
 
 # %%
 first_ten = torch.cat([torch.nonzero(y_train == d).flatten()[:10] for d in range(10)])
-montage = make_grid(x_train[first_ten].unsqueeze(1), nrow=10, padding=2, pad_value=255)[0]  # one 302×302 image
+# unsqueeze(1): N×28×28 → N×1×28×28, one channel axis (notebook 03 explains unsqueeze)
+# make_grid returns 3×302×302 (a gray image copied into 3 channels); [0] keeps one: a 302×302 image
+montage = make_grid(x_train[first_ten].unsqueeze(1), nrow=10, padding=2, pad_value=255)[0]
 fig, ax = plt.subplots(figsize=(5, 5))
 ax.imshow(montage, cmap="gray_r")
 ax.set_yticks(16 + 30 * np.arange(10), labels=range(10))
@@ -362,9 +370,10 @@ print(f"raw / normalized: {raw_over_unit:.1f}×   standardized / normalized: {st
 assert abs(raw_over_unit - 255) < 0.01  # scores are linear in the pixels: exactly 255 times as far
 
 # %% [markdown]
-# Standardized pixels move the score about twice as far as normalized ones (dividing by the standard deviation
-# stretches them 1 / 0.3081 ≈ 3.2-fold, and subtracting the mean first takes some of that back; the ratio is
-# printed), nowhere near the factor of 255 of raw pixels.
+# For this one step, standardized pixels move the score about twice as far as normalized ones (the ratio is
+# printed). Dividing by the standard deviation stretches them 1 / 0.3081 ≈ 3.2-fold; subtracting the mean first
+# changes that again, here taking some of it back, by an amount that depends on the step drawn. Either way it is
+# nowhere near the factor of 255 of raw pixels.
 #
 # The random walk does not mind the factor of 255: it only compares scores, and multiplying all of them by 255
 # changes no prediction (exercise 2 of notebook 01 makes the same point about the weights). **Gradient descent**, which
@@ -385,8 +394,9 @@ assert abs(raw_over_unit - 255) < 0.01  # scores are linear in the pixels: exact
 # PyTorch's default weight initializations also assume, so from now on the course feeds standardized pixels to
 # its networks. Centred *as a whole* only: one mean serves all 784 positions, so a pixel that is blank in an image
 # sits at the printed minimum, −0.4241, and a border pixel that is blank in every image sits there in all of
-# them; no single pixel position is centred on its own. Blank pixels now are negative and inked ones positive, so
-# an image's inputs are no longer all of one sign. (Exercise 3 centres each position separately.)
+# them; no single pixel position is centred on its own. Blank pixels and faint ink (below the mean, about 33 of
+# 255) are now negative and stronger ink positive, so an image's inputs are no longer all of one sign. (Exercise 3
+# centres each position separately.)
 #
 # ## A validation split
 #
@@ -394,7 +404,8 @@ assert abs(raw_over_unit - 255) < 0.01  # scores are linear in the pixels: exact
 # that scores best *on data the model did not train on*. That data is the **validation set**. The course's
 # validation set is 10,000 images split off the 60,000 training images at random, which leaves 50,000 to fit the
 # models with. The split is seeded with its own `torch.Generator` (a private random stream), so it is the same on
-# every run and on every machine: re-running the cell cannot shuffle images between the two parts.
+# every run (and on every machine with the same PyTorch version; PyTorch does not promise identical random streams
+# across releases): re-running the cell cannot shuffle images between the two parts.
 
 # %%
 def split_indices(n: int, n_val: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
@@ -438,7 +449,8 @@ print("sizes:", {name: len(images) for name, (images, _) in splits._asdict().ite
 # A random split keeps the class mix: the share of each digit in the validation set is close to the whole
 # training set's (the largest difference is printed below). And the statistics for standardization barely move
 # when computed on the 50,000 fitting images only, so it makes no practical difference which of the two sets they
-# come from.
+# come from. From notebook 04 on, the course computes them on the 50,000 training images that `load_splits()`
+# returns, so neither the validation nor the test images play any part in them.
 
 # %%
 share_val = torch.bincount(y_val, minlength=10) / len(y_val)
@@ -496,9 +508,10 @@ fig.tight_layout()
 # %% [markdown]
 # ## Feeding batches: `DataLoader` against in-memory tensors
 #
-# PyTorch's general tool is the `DataLoader`. It asks a dataset for one example at a time (`dataset[i]`, here a
-# PIL image), runs that example through per-sample transforms (torchvision's `ToTensor` turns it into a float
-# tensor in [0, 1] of shape 1×28×28, `Normalize` standardizes it), and stacks `batch_size` of them into a batch.
+# PyTorch's general tool is the `DataLoader`. It asks the dataset for one example at a time (`dataset[i]`). The
+# dataset reads it as a PIL image and runs it through its own per-sample transforms (torchvision's `ToTensor`
+# turns it into a float tensor in [0, 1] of shape 1×28×28, `Normalize` standardizes it), and the `DataLoader`
+# stacks `batch_size` of them into a batch.
 # That flexibility is essential when data lives in files on disk or every example gets a random augmentation.
 #
 # For MNIST, which fits in memory, it is a detour: every image passes through Python code one by one. The
@@ -533,7 +546,8 @@ for epoch in range(2):
     print(f"epoch {epoch}: {len(ours)} batches, the same as TensorBatches: {same}")
 
 # %% [markdown]
-# Now the two ways of feeding batches side by side. First, both give the same numbers:
+# Now the two ways of feeding batches side by side. First, both give the same standardized values (checked on the
+# first image) and batches of the same shape:
 
 # %% tags=["nbval-check-output"]
 transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((mean,), (std,))])
@@ -555,10 +569,12 @@ print("a batch from each:", tuple(xb_loader.shape), tuple(xb_memory.shape), " ba
 # is done once. The `DataLoader` epoch runs
 # once (it is the slow one); the in-memory epoch takes the best of three. Both run in this one process
 # (`num_workers=0`, the default) and on a single core (`torch.set_num_threads(1)`), so the difference comes from
-# the way the data is fed, not from the number of cores.
+# the way the data is fed, not from the number of cores. The course expects the in-memory epoch to be at least 5×
+# faster; the last cells record that check.
 
 # %%
-n_time = pick(20_000, 2_000)  # a fixed subset of the training set keeps the notebook quick
+n_time = pick(20_000, 2_000)  # 20,000 normally, 2,000 in a quick smoke run (MNIST_COURSE_QUICK=1)
+# Subset(ds, idx) shows only those examples of ds: here the first n_time (a fixed subset, to keep the notebook quick)
 timed_loader = DataLoader(Subset(tv_standardized, range(n_time)), batch_size=128, shuffle=True,
                           generator=torch.Generator().manual_seed(0))
 
@@ -602,7 +618,8 @@ print(result.verdict)
 
 # %% [markdown]
 # Seconds spent feeding batches are seconds the model is not learning. With `TensorBatches` the cost of an epoch
-# is almost entirely the model's own work, which is what lets this course train networks in seconds on a laptop.
+# is almost entirely the model's own work, which is what lets this course train its networks in seconds to a few
+# minutes on an ordinary CPU.
 # (Worker processes, `num_workers > 0`, can speed a `DataLoader` up, and on a GPU `TensorBatches(..., device=dev)`
 # keeps the whole dataset on the GPU.)
 #
@@ -666,6 +683,9 @@ print(result.verdict)
 #    per_pixel = (u - mu) / sigma.clamp(min=1e-2)
 #    print(per_pixel.isnan().any().item())  # False
 #    ```
+#
+#    (Pixels inked in only a few images still get large values with this floor; a larger floor, or setting never-
+#    and rarely-inked pixels to 0, tames them.)
 #    </details>
 #
 # 4. Make a *stratified* validation split: exactly 500 images of each digit, seeded. Check the counts.

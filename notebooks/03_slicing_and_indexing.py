@@ -33,7 +33,8 @@
 
 # %%
 # Colab only: install the course package from the same ref as this notebook (main). Colab already has torch,
-# NumPy and the rest, so --no-deps leaves them alone; elsewhere the package is already installed.
+# NumPy and the rest, so --no-deps leaves them alone. Elsewhere this cell does nothing: in a checkout, `make lab`
+# installs the package into .venv and opens the notebooks (see the README).
 import sys
 
 if "google.colab" in sys.modules:
@@ -45,9 +46,9 @@ if "google.colab" in sys.modules:
     importlib.invalidate_caches()
     if get_ipython().user_ns.get("_exit_code") or importlib.util.find_spec("mnist_course") is None:
         raise RuntimeError(
-            "The course package did not install from mnist-course@main (pip's error is above). Check that the "
-            "runtime is online (Runtime → Disconnect and delete runtime, then run this cell again) and that "
-            "the ref main exists; if it still fails, report it at https://github.com/mnist-course/mnist-course/issues"
+            "The course package did not install from mnist-course@main (pip's error is above). Check the runtime's "
+            "internet connection and that the ref main exists, then use Runtime → Disconnect and delete "
+            "runtime and run this cell again; if it still fails, report it at https://github.com/mnist-course/mnist-course/issues"
         )
 
 # %%
@@ -102,7 +103,8 @@ print("photo[..., 0].shape ->", photo[..., 0].shape, "  the red channel of every
 
 # %% [markdown]
 # To keep this notebook small, the figures draw large pictures at half resolution (every second row and column,
-# a stride you will meet below); the axes still count the photo's own rows and columns.
+# a stride you will meet below); the axes still count the shown array's own rows and columns (a crop starts again
+# at 0).
 
 # %%
 def show_photo(ax, img: np.ndarray, **kwargs) -> plt.Axes:
@@ -135,8 +137,8 @@ _ = fig.suptitle("One photograph, three channels")
 #
 # A **slice** `start:stop:step` picks every `step`-th index from `start` up to, but not including, `stop`.
 # Leave out `start` or `stop` to run to the edge; a negative step walks backwards. One slice per axis gives crops
-# (a range of rows and columns), flips (step −1) and strides (step > 1, here keeping every 16th row and every
-# 16th column: one pixel in 256).
+# (a range of rows and columns), flips (step −1) and subsampling (step > 1, here every 16th row and column: one
+# pixel in 256). (NumPy's `strides`, below, are something else: bytes per step.)
 
 # %%
 views = {
@@ -182,8 +184,10 @@ for expr, img in views.items():
 # ## The same in PyTorch
 #
 # `torch.from_numpy` wraps the array without copying it. Crops and strides are written exactly as in NumPy.
-# PyTorch convolutions expect channels *first* (C×H×W), which `permute` provides, again as a view. One difference:
-# PyTorch does not allow negative steps, so a flip is `torch.flip`, which makes a copy.
+# PyTorch convolutions expect channels *first* (C×H×W for one image, N×C×H×W for a batch), which `permute`
+# provides, again as a view. One difference: PyTorch does not allow negative steps, so a flip is `torch.flip`, which
+# makes a copy. `data_ptr()` is the address of a tensor's first value, and *contiguous* means stored row after row
+# with no gaps (see *Views and copies*).
 
 # %%
 t = torch.from_numpy(photo)  # a view of the same memory, no copy
@@ -285,7 +289,8 @@ print("all of them > 128:", bool((values > 128).all()), " same as first[bright]:
 # Indexing with a tensor (or list) of integers picks those examples, **in that order**, repeats allowed. A
 # classic use: the first example of each digit. The loop asks "where is the first *d*?" ten times. The second
 # version compares every label with every digit at once (a 10×60,000 mask, thanks to broadcasting, explained
-# below) and lets `argmax` find the first True in each row.
+# below) and lets `argmax` find the first True in each row. `t[:, None]` inserts an axis of size 1 (the same as
+# `t.unsqueeze(1)`), turning the 10 digits into a 10×1 column.
 
 # %% tags=["nbval-check-output"]
 first_loop = torch.stack([torch.nonzero(y == d)[0, 0] for d in range(10)])
@@ -340,7 +345,8 @@ print(f"{100 * lost.sum().item() / ink.sum().item():.1f}% of all ink lies outsid
 #
 # **Padding** adds a border. `F.pad(t, (left, right, top, bottom))` pads the last axis, then the one before it.
 # It is the same as writing the crop into a slice of a blank canvas. Cropping one side and padding the other
-# shifts the digit, the way later notebooks augment their data.
+# shifts the digit; notebook 10 shifts digits this way to test its network, and notebook 11 augments its data with
+# random shifts and rotations.
 
 # %% tags=["nbval-check-output"]
 n = 1000
@@ -429,9 +435,10 @@ for expr, out in ops.items():
     print(f"{expr:40s} {same_memory(out, base)!s:6s} {out.is_contiguous()}")
 
 # %% [markdown]
-# A permuted tensor is a view but not *contiguous* (its rows are not stored one after another), so reshaping it
-# has to copy. `reshape` does that silently; `view` refuses. Writing shows the difference between views and
-# copies directly, and `data_ptr` (the address of a tensor's first element) shows where a view starts.
+# A permuted tensor is a view but not *contiguous* (its rows are not stored one after another), so merging its
+# permuted axes into rows of 784 has to copy. `reshape` does that silently; `view` refuses. Writing shows the
+# difference between views and copies directly, and `data_ptr` (the address of a tensor's first element) shows
+# where a view starts.
 
 # %% tags=["nbval-check-output"]
 corner = base[0, :2, :2]  # a view
@@ -462,7 +469,9 @@ except RuntimeError:
 # Notebook 02 standardized with one mean and one standard deviation for all pixels. Here we standardize *each
 # pixel position* with its own mean and standard deviation over the batch. Pixels that are background in every
 # image of the batch have standard deviation 0, so we clamp it from below at 0.1 to avoid dividing by zero. The
-# clamp also means no value can exceed (1 − 0) / 0.1 = 10: the printed maximum, 10.0, sits at that cap.
+# clamp also means no value can exceed (1 − 0) / 0.1 = 10; the printed maximum, 10.0, is just under that cap
+# (rounded to one decimal). `mean(dim=(1, 2), keepdim=True)` keeps the summed axes as size 1, giving N×1×1; a 28×1
+# tensor would broadcast one value along each row.
 
 # %% tags=["nbval-check-output"]
 images = to_unit(x[:5000])  # N×28×28 floats in [0, 1]
@@ -506,7 +515,9 @@ fig.tight_layout()
 #
 # Reshaping and broadcasting together explain the one-line population evaluation of notebook 01. There, P
 # candidate weight matrices form one tensor `Ws` of shape P×10×784, and every candidate must score N images and be
-# graded against their labels. A matrix product takes two 2-D matrices, so:
+# graded against their labels. One plain 2-D matrix product can score every template at once, if we first stack
+# the templates as the rows of one matrix (`@` also works on whole stacks of matrices, but notebook 01 uses the 2-D
+# form):
 #
 # 1. `Ws.reshape(P * 10, 784)` merges the first two axes (a view): the P·10 templates become the rows of one
 #    (P·10)×784 matrix, read row by row, so candidate *p*'s template for digit *k* is row 10·*p* + *k*;
@@ -536,11 +547,13 @@ print("the same accuracies as one candidate at a time:", torch.equal(accuracies,
 # %% [markdown]
 # ## Coordinates: the centre of mass
 #
-# Broadcasting also turns pixel **coordinates** into arithmetic. The vector `coords = torch.arange(28)` holds the
-# coordinate of each row (and of each column). The centre of mass of an image's ink is its ink-weighted average
-# coordinate: the centre row is *r̄* = Σ *r*·*I*[*r*, *c*] / Σ *I*[*r*, *c*], summed over all pixels, and the centre
-# column *c̄* likewise with *c*. Since *r* is the same along a row, the row sum can come first: sum each image along
-# its columns to get the ink in each row (N×28), multiply by `coords` (the 28 broadcast against N×28), and add up.
+# Broadcasting also turns pixel **coordinates** into arithmetic. Inside the function below,
+# `coords = torch.arange(28)` holds the coordinate of each row (and of each column). The centre of mass of an
+# image's ink is its ink-weighted average coordinate: the centre row is
+# *r̄* = Σ *r*·*I*[*r*, *c*] / Σ *I*[*r*, *c*], summed over all pixels, and the centre column *c̄* likewise with *c*.
+# Since *r* is the same along a row, the row sum can come first: add up each row of each image across its 28
+# columns (`sum(dim=2)`) to get the ink in each row (N×28), multiply by `coords` (the 28 broadcast against N×28),
+# and add up.
 #
 # We compute three integer **moments** per image (the ink Σ *I*, the row moment Σ *r*·*I*, the column moment
 # Σ *c*·*I*). Sums of uint8 tensors are int64, so the results are exact integers, and two ways of computing them can
@@ -582,9 +595,10 @@ fig.colorbar(hist[3], ax=axes[1], label="images")
 fig.tight_layout()
 
 # %% [markdown]
-# Practically every centre (the count is printed above) lies inside one pixel, the one at coordinate (14, 14), spread
-# evenly across it. That is the centring MNIST's makers applied (notebook 02): each digit was shifted by whole
-# pixels until its centre of mass landed in that pixel, so the centres can still differ by up to a pixel.
+# In these coordinates the exact middle of the field is (13.5, 13.5). Practically every centre (the count is
+# printed above) lies between 13.5 and 14.5 in both directions, inside pixel (14, 14), spread evenly across it. That
+# is the centring MNIST's makers applied (notebook 02); their shift was a whole number of pixels, so it could only
+# bring each centre to within a pixel of the middle.
 #
 # ## Vectorization: loops against whole-tensor operations
 #
@@ -639,7 +653,7 @@ try:
         "vectorized": best_time(lambda: moments_vectorized(sample), repeat=5, number=5),
     }
 finally:
-    torch.set_num_threads(threads)  # back to all cores
+    torch.set_num_threads(threads)  # back to the previous thread count
 for name, s in seconds.items():
     print(f"{name:24s} {1e3 * s:9.2f} ms for {n_loop:,} images  ({seconds['Python loop over pixels'] / s:7.1f}× the pixel loop's speed)")
 speedup_vectorized = seconds["Python loop over pixels"] / seconds["vectorized"]
@@ -663,9 +677,9 @@ print(result.verdict)
 
 # %% [markdown]
 # The pure Python loop and the vectorized version agree to the last digit, and the vectorized one is many times
-# faster (the measured factor is printed above). The loop over images sits in between: vectorizing the
-# inside of a loop already helps, but each iteration still pays Python's overhead. Every model in this course
-# processes whole batches for this reason.
+# faster (the measured factor is printed above; the course requires at least 20×). The loop over images sits in
+# between: vectorizing the inside of a loop already helps, but each iteration still pays Python's overhead. Every
+# model in this course processes whole batches for this reason.
 #
 # ## Summary
 #
@@ -676,8 +690,8 @@ print(result.verdict)
 #   (`permute`), and `torch.from_numpy` shares memory with the array.
 # - Boolean masks select examples (all the threes) or pixels; `nonzero` turns a mask into coordinates; integer
 #   tensors pick and reorder (fancy indexing), which with `argsort` sorted the digits by ink.
-# - Slices, reshapes and permutes are views: free, and writing through them changes the original; masks, fancy
-#   indexing and `clone` make copies. `data_ptr` and `shares_memory` tell them apart.
+# - Slices, permutes and reshapes of contiguous tensors are views: free, and writing through them changes the
+#   original; masks, fancy indexing and `clone` make copies. `data_ptr` and `shares_memory` tell them apart.
 # - Broadcasting lines shapes up from the right; it standardized a batch per pixel and per image, graded a whole
 #   population of weight matrices (two reshapes around one matrix product, notebook 01's `population_accuracy`),
 #   and turned pixel **coordinates** into centres of mass.
@@ -721,8 +735,8 @@ print(result.verdict)
 #    ```
 #    </details>
 #
-# 4. Vectorize the bounding box: for every image, the first and last row that contains any ink, without a Python
-#    loop. Check it against `torch.nonzero` on a few images.
+# 4. Vectorize the vertical extent of the bounding box: for every image, the first and last row that contains any
+#    ink, without a Python loop. Check it against `torch.nonzero` on a few images.
 #
 #    <details><summary>Solution</summary>
 #

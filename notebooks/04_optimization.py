@@ -16,7 +16,7 @@
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/04_optimization.ipynb)
 #
-# *Runs in under a minute on a 2-core CPU (last full run).*
+# *Runs in under half a minute on a 2-core CPU (last full run).*
 #
 # In notebook 01 a random walk trained a digit classifier by trial and error: every step cost a pass over the
 # training images and told us only "better" or "not better". This notebook computes the **gradient**, which
@@ -39,7 +39,8 @@
 
 # %%
 # Colab only: install the course package from the same ref as this notebook (main). Colab already has torch,
-# NumPy and the rest, so --no-deps leaves them alone; elsewhere the package is already installed.
+# NumPy and the rest, so --no-deps leaves them alone. Elsewhere this cell does nothing: in a checkout, `make lab`
+# installs the package into .venv and opens the notebooks (see the README).
 import sys
 
 if "google.colab" in sys.modules:
@@ -51,9 +52,9 @@ if "google.colab" in sys.modules:
     importlib.invalidate_caches()
     if get_ipython().user_ns.get("_exit_code") or importlib.util.find_spec("mnist_course") is None:
         raise RuntimeError(
-            "The course package did not install from mnist-course@main (pip's error is above). Check that the "
-            "runtime is online (Runtime → Disconnect and delete runtime, then run this cell again) and that "
-            "the ref main exists; if it still fails, report it at https://github.com/mnist-course/mnist-course/issues"
+            "The course package did not install from mnist-course@main (pip's error is above). Check the runtime's "
+            "internet connection and that the ref main exists, then use Runtime → Disconnect and delete "
+            "runtime and run this cell again; if it still fails, report it at https://github.com/mnist-course/mnist-course/issues"
         )
 
 # %%
@@ -72,8 +73,8 @@ from mnist_course.settings import device, pick, seed_everything
 
 seed_everything(0)
 dev = device()
-# The functions here are tiny and the MNIST part reruns notebook 01's random walk (same seed and settings), which
-# notebook 01 ran on the CPU: we stay on the CPU.
+# The functions here are tiny and the MNIST part runs notebook 01's random walk again on a new subset (same seed
+# and settings), which notebook 01 ran on the CPU: we stay on the CPU.
 print(f"fastest device here: {dev}; this notebook computes on the CPU")
 
 # %% [markdown]
@@ -88,9 +89,13 @@ print(f"fastest device here: {dev}; this notebook computes on the CPU")
 #
 # $$f'(x) \approx \frac{f(x+h) - f(x-h)}{2h}.$$
 #
-# PyTorch's **autograd** computes derivatives exactly instead: it records the operations that produced a
-# result and applies the chain rule backwards through them. Our test function has a shallow minimum on the
-# right and a deeper one on the left: $f(x) = x^4 - 3x^2 + x$.
+# PyTorch's **autograd** instead computes derivatives with no approximation beyond float rounding: it records
+# the operations that produced a result and applies the chain rule backwards through them. Our test function has
+# a shallow minimum on the right and a deeper one on the left: $f(x) = x^4 - 3x^2 + x$.
+#
+# In code: create the input with `requires_grad=True`, call `.backward()` on the result, and read the slope in
+# the input's `.grad`; `.detach()` gives the same numbers without the recording (section 4 opens all this up).
+# We compute in float64 (double precision) so that rounding stays far below the errors we measure.
 
 # %%
 def f(x):
@@ -116,8 +121,9 @@ print(f"max |autograd - exact|          = {err_autograd:.1e}")
 # %% [markdown]
 # Checking a gradient against finite differences is called a **gradient check**: it is how you test
 # hand-written derivatives. A small disagreement is normal, because $h$ cannot be made arbitrarily small:
-# too large and the chord bends away from the tangent, too small and the subtraction $f(x+h) - f(x-h)$
-# loses its digits to rounding (right panel).
+# too large and the curve bends away from its tangent between $x - h$ and $x + h$, so the chord's slope is off
+# (error falling like $h^2$); too small and the subtraction $f(x+h) - f(x-h)$ loses its digits to rounding (error
+# growing like $1/h$): both branches show in the right panel of the figure below.
 
 # %% tags=["nbval-check-output"]
 print("gradient check passed (finite differences < 1e-6, autograd < 1e-9):", err_fd < 1e-6 and err_autograd < 1e-9)
@@ -152,7 +158,8 @@ fig.tight_layout()
 # partial derivative nudges one coordinate and holds the others still. The gradient points in the
 # direction of steepest ascent, and its length says how steep that is. We check autograd against finite
 # differences on Himmelblau's function, a classic test surface with four minima (`torch.autograd.grad(output,
-# input)` returns the gradient instead of storing it in `.grad` as `backward()` did):
+# input)` returns the gradient instead of storing it in `.grad` as `backward()` did; it returns a tuple with one
+# gradient per input, hence `(grad_auto,) = …`):
 # $g(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2$.
 
 # %%
@@ -245,7 +252,7 @@ for path, start in zip(paths_2d, starts):
     ax.plot(path[:, 0], path[:, 1], ".-", ms=3, lw=1, label=f"start {start}")
     ax.plot(*path[-1], "*", ms=12, color="red", mec="black")
 ax.set(title="Gradient descent on Himmelblau's function (lr 0.01)", xlabel="x", ylabel="y", aspect="equal")
-ax.legend(loc="lower left", fontsize=8)
+ax.legend(loc="upper center", fontsize=8)
 fig.tight_layout()
 for path in paths_2d:
     print(f"ends at ({path[-1, 0]:+.3f}, {path[-1, 1]:+.3f}), g = {himmelblau(path[-1]).item():.1e}")
@@ -298,7 +305,9 @@ assert final["good"] < final["too small"] and final["good"] < final["too large"]
 # Both fit in a few lines. `minimize` below is gradient descent with the step left open: `update` turns
 # the gradient (and a `state` dict the rule may use as memory) into the step to subtract.
 # `torch.optim.SGD(params, lr, momentum=0.9)` and `torch.optim.Adam(params, lr)` implement the same two
-# rules; from notebook 05 on we use those.
+# rules; from notebook 05 on we use those. Each rule gets a learning rate that suits it: plain gradient descent
+# just below its limit of 0.02, momentum and Adam at rates that work well here, so that no rule is handicapped by a
+# rate chosen for another.
 
 # %%
 def valley(p):
@@ -386,9 +395,9 @@ fig.tight_layout()
 # While a tensor with `requires_grad=True` takes part in a computation, PyTorch records each operation in a
 # **computation graph**: every result keeps, in `.grad_fn`, the backward step of the operation that made it, and
 # that step keeps, in `.next_functions`, links to the backward steps of its own inputs. The graph ends at the
-# **leaves**, the tensors we created ourselves, where an `AccumulateGrad` node writes the finished gradient into
-# `.grad`. Here is the graph of a one-weight "neuron" with a ReLU and a squared error, printed by walking those
-# links from the loss down:
+# **leaves**, the tensors we created ourselves with `requires_grad=True`, where an `AccumulateGrad` node writes the
+# finished gradient into `.grad`. Here is the graph of a one-input "neuron" (weight w, bias b) with a ReLU and a
+# squared error, printed by walking those links from the loss down:
 
 # %%
 w = torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
@@ -452,8 +461,9 @@ print("after clearing: w.grad =", w.grad)
 # order backwards from the loss, it hands each Value's gradient down to its inputs, multiplied by the local
 # derivative. Going backwards guarantees that a Value has received everything from all of its uses before it
 # passes its own gradient on, and the `+=` is what sums those uses: a Value used twice (as in $c \cdot c$) collects
-# both contributions. Subtraction is addition of a negated Value; the class knows just enough
-# (`+`, `*`, `relu`, `exp`, `log`) for a one-neuron classifier.
+# both contributions. There is no `-` between two Values: write $a - b$ as $a + (-b)$, using the negation the class
+# defines; with that, the class knows just enough (`+`, `*`, negation, `relu`, `exp`, `log`) for a one-neuron
+# classifier.
 
 # %%
 class Value:
@@ -557,7 +567,8 @@ print("our engine agrees with torch (max |difference| < 1e-12):", diff_expressio
 # Now the real thing: notebook 01's linear scorer, `scores = X @ W.T` with `W` of shape 10 × 784, trained on a
 # fixed subset of 3,000 standardized images. `mnist_course.search.random_walk` is notebook 01's walk, with the same
 # seed and settings. This time the subset comes from the course's training split (`load_splits()`, notebook 02),
-# so that the 10,000 validation images stay unseen by both learners: we will need them to judge the race.
+# so that the 10,000 validation images stay unseen by both learners: we will need them to judge the race. The
+# images differ from notebook 01's, so the walk's accuracies differ a little from those printed there.
 
 # %%
 (x_train, labels_train), (x_val, y_val), (x_test, y_test) = load_splits()
@@ -608,8 +619,9 @@ print("F.cross_entropy matches the formula:", torch.allclose(loss_by_hand, loss_
 #
 # Notebook 02 standardized the pixels and argued that gradient descent needs it. For the linear scorer, the
 # gradient of the loss grows with the pixel values, and so does the change a step makes to the scores: a learning
-# rate that suits pixels in [0, 1] makes steps roughly $255^2$ times too large on raw pixels in [0, 255], and one
-# small enough for raw pixels leaves scaled ones crawling. Now that we have gradient descent we can measure it:
+# rate that suits pixels in [0, 1] takes weight steps 255 times larger on raw pixels in [0, 255], and each moves
+# the scores 255 times further again: roughly $255^2$ times too far. One small enough for raw pixels leaves scaled
+# ones crawling. Now that we have gradient descent we can measure it:
 # three runs on these 3,000 images that differ only in how the pixels are fed, raw, divided by 255, or
 # standardized. Same start (the walk's random `W`), same number of steps, and one learning rate, `LR`, chosen to
 # work for standardized pixels; the race below uses it too.
@@ -765,7 +777,8 @@ print(f"its validation accuracy peaks at step {best_step} ({gd_val_curve[best_st
 # The training loss (right, dashed) falls for all the steps, and training accuracy climbs to its ceiling:
 # gradient descent fits these 3,000 images ever more tightly. On the validation images the loss bottoms out and
 # then rises, and the accuracy peaks and then slips a little: fitting the same images more tightly no longer
-# helps on new ones. That is **overfitting**, the theme of notebook 06; the validation curve is how we see it.
+# helps on new ones. That is **overfitting**, which notebook 06 takes up in its own section; the validation curve
+# is how we see it.
 #
 # The target: after the same number of steps, gradient descent's validation accuracy beats the walk's by at
 # least 8 percentage points. On images neither learner has seen, gradient descent's lead is smaller than on
@@ -798,9 +811,9 @@ print(f"test accuracy: gradient descent {gd_test:.1%}, random walk {walk_test:.1
 
 # %% [markdown]
 # The weights themselves differ as much as the scores. Each row of `W` is a template with one weight per pixel
-# (red favours the digit, blue counts against it). Each template has its own colour scale, symmetric about zero
-# (white is 0), so compare the patterns, not the depth of colour from one template to another. The walk's templates are noise everywhere: its random steps
-# moved the border pixels, which are blank in almost every image, as much as any other. Gradient descent's
+# (red: ink at that pixel favours the digit; blue: ink there counts against it). Each template has its own colour
+# scale, symmetric about zero (white is 0), so compare the patterns, not the depth of colour from one template to
+# another. The walk's templates are noise everywhere: its random steps moved the border pixels, which are blank in almost every image, as much as any other. Gradient descent's
 # templates are not smooth either, since it fitted its 3,000 images very closely, but they have structure: the
 # red and blue patches sit where the digits' strokes do, and the border is one flat shade. A pixel that is blank
 # in every training image holds the same standardized value in all of them, so all such pixels receive the same
@@ -817,9 +830,9 @@ fig.tight_layout(h_pad=1.5)
 # ## Summary
 #
 # - The **gradient** collects the slope of a function along every coordinate; it points uphill. Finite
-#   differences estimate it by nudging one coordinate at a time; autograd computes it exactly from the
-#   recorded operations. Comparing the two, a gradient check, agreed to within rounding on both test
-#   functions.
+#   differences estimate it by nudging one coordinate at a time; autograd computes it from the recorded
+#   operations, with no approximation beyond float rounding. Comparing the two, a gradient check, agreed to about
+#   10⁻⁹ in 1-D and 10⁻⁸ in 2-D (printed): the size of finite differences' own truncation and rounding errors.
 # - **Optimization** by gradient descent steps against the gradient. It finds the minimum of whichever
 #   valley it starts in, and the learning rate decides whether it crawls, converges or overshoots.
 # - In a narrow, ill-conditioned valley plain gradient descent crawls; momentum and Adam reached a loss
@@ -843,8 +856,8 @@ fig.tight_layout(h_pad=1.5)
 #
 # ## Exercises
 #
-# 1. **Forward or central?** The forward difference $(f(x+h) - f(x))/h$ needs one evaluation less than
-#    the central one. Plot both errors at $x = 1$ against $h$ on one log-log plot. Which is more accurate,
+# 1. **Forward or central?** The forward difference $(f(x+h) - f(x))/h$ reuses $f(x)$, which you usually have
+#    already, so a gradient of n coordinates costs n + 1 evaluations instead of the central difference's 2n. Plot both errors at $x = 1$ against $h$ on one log-log plot. Which is more accurate,
 #    and what is the best $h$ for each?
 #
 #    <details><summary>Solution</summary>
@@ -878,8 +891,9 @@ fig.tight_layout(h_pad=1.5)
 #        path = gradient_descent(valley, VALLEY_START, lr=lr, steps=500)
 #        print(f"lr {lr}: loss {valley(path[0]).item():.3g} at the start, {valley(path[-1]).item():.3g} after 500 steps")
 #    ```
-#    The step converges when $|1 - \eta\kappa| < 1$, that is $\eta < 2/\kappa = 0.02$. At 0.0199 the loss
-#    shrinks, at 0.0201 the $y$ coordinate flips sign and grows every step, and the loss explodes (printed).
+#    The step converges when $|1 - \eta\kappa| < 1$, that is $\eta < 2/\kappa = 0.02$. At both rates $y$ flips
+#    sign every step ($1 - \eta\kappa \approx -1$); at 0.0199 its size shrinks by $1\%$ a step and the loss falls, at
+#    0.0201 it grows by $1\%$ a step and the loss explodes (printed).
 #    The steepest direction sets the limit, and the flattest direction then sets the speed.
 #    </details>
 #
@@ -901,9 +915,10 @@ fig.tight_layout(h_pad=1.5)
 #        print(f"{name:16s} loss after {VALLEY_STEPS} steps: aligned {aligned[-1].item():.2e}, "
 #              f"rotated {valley_rot(path[-1]).item():.2e}")
 #    ```
-#    Gradient descent and momentum end at the same loss as before (up to rounding): they treat all directions
-#    alike, so a rotation changes nothing. Adam ends orders of magnitude higher than in the aligned valley,
-#    because its per-coordinate scaling no longer lines up with the valley's steep and flat directions.
+#    Compare the printed losses, aligned against rotated. Gradient descent and momentum end at the same loss as
+#    before: they treat all directions alike, so a rotation changes nothing. Adam ends orders of magnitude higher
+#    than in the aligned valley, no better than plain gradient descent, because its per-coordinate scaling no
+#    longer lines up with the valley's steep and flat directions.
 #    </details>
 #
 # 4. **Adam on MNIST.** Train the linear scorer with `torch.optim.Adam([W_adam], lr=0.01)` (the `adam` rule
@@ -930,9 +945,9 @@ fig.tight_layout(h_pad=1.5)
 #    adam_val = linear_accuracy(W_adam.detach(), X_val, y_val).item()
 #    print(f"validation accuracy: Adam {adam_val:.1%}, gradient descent {gd_val:.1%}")
 #    ```
-#    Compare the two loss curves: how fast each optimizer fits the 3,000 training images. Adam's training loss is
-#    lower at every printed step, by far at the end. Yet the validation
-#    accuracies (printed) end close together, Adam's a little below gradient descent's: once a model can memorise
+#    Compare the two loss curves and the printed losses: how fast each optimizer fits the 3,000 training images.
+#    Adam's training loss is lower at each printed step, by far at the end. Yet the printed validation accuracies
+#    end close together, Adam's a little below gradient descent's: once a model can memorise
 #    its training images, fitting them faster or more tightly does not help on new ones. A faster optimizer is not
 #    a better model.
 #    </details>

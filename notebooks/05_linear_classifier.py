@@ -18,10 +18,12 @@
 #
 # *Runs in under half a minute on a 2-core CPU (last full run).*
 #
-# Our first real classifier is the simplest one that works: **softmax regression**. Each digit gets one
-# score, a weighted sum of the 784 pixels plus a bias; softmax turns the ten scores into probabilities, and
-# cross-entropy measures how wrong those probabilities are. We build every piece by hand, derive the
-# gradient on paper, train it with a loop we write ourselves, and only then hand the same job to PyTorch.
+# Notebooks 01 and 04 trained a linear scorer, by a random walk and then by full-batch gradient descent on 3,000
+# images. Here it becomes a complete classifier, **softmax regression**, with a bias, trained on all 50,000
+# training images: each digit gets one score, a weighted sum of the 784 pixels plus a bias; softmax turns the ten
+# scores into probabilities, and cross-entropy measures how wrong those probabilities are. We build every piece by
+# hand, derive the gradient on paper, train it with a loop we write ourselves, and only then hand the same job to
+# PyTorch.
 #
 # **You will learn**
 #
@@ -38,7 +40,8 @@
 
 # %%
 # Colab only: install the course package from the same ref as this notebook (main). Colab already has torch,
-# NumPy and the rest, so --no-deps leaves them alone; elsewhere the package is already installed.
+# NumPy and the rest, so --no-deps leaves them alone. Elsewhere this cell does nothing: in a checkout, `make lab`
+# installs the package into .venv and opens the notebooks (see the README).
 import sys
 
 if "google.colab" in sys.modules:
@@ -50,9 +53,9 @@ if "google.colab" in sys.modules:
     importlib.invalidate_caches()
     if get_ipython().user_ns.get("_exit_code") or importlib.util.find_spec("mnist_course") is None:
         raise RuntimeError(
-            "The course package did not install from mnist-course@main (pip's error is above). Check that the "
-            "runtime is online (Runtime → Disconnect and delete runtime, then run this cell again) and that "
-            "the ref main exists; if it still fails, report it at https://github.com/mnist-course/mnist-course/issues"
+            "The course package did not install from mnist-course@main (pip's error is above). Check the runtime's "
+            "internet connection and that the ref main exists, then use Runtime → Disconnect and delete "
+            "runtime and run this cell again; if it still fails, report it at https://github.com/mnist-course/mnist-course/issues"
         )
 
 # %%
@@ -212,7 +215,7 @@ fig.tight_layout()
 # A good model gives the true digit $y$ a high probability. The **cross-entropy** loss of one image is the
 # negative log of that probability, $L = -\log p_y = \operatorname{LSE}(z) - z_y$, averaged over the batch.
 # It is 0 for a perfectly confident correct answer and grows without bound as $p_y \to 0$. With all weights
-# zero every digit gets probability $1/10$, so the loss must be exactly $\log 10$.
+# and biases zero, every digit gets probability $1/10$, so the loss must be exactly $\log 10$.
 
 # %%
 def cross_entropy(Z, y):
@@ -237,11 +240,11 @@ print(f"loss with all weights zero: {loss_at_zero:.4f} = log 10 = {math.log(10):
 #
 # $$\frac{\partial L}{\partial z_k} = \frac{e^{z_k}}{\sum_j e^{z_j}} - [k = y] = p_k - [k = y].$$
 #
-# A step downhill therefore pushes every wrong digit's logit down in proportion to its probability and the true
-# digit's logit up in proportion to $1 - p_y$. Because $z_k = w_k \cdot x + b_k$, the chain rule gives
-# $\partial L / \partial w_{kj} = (p_k - [k=y])\, x_j$ and $\partial L / \partial b_k = p_k - [k=y]$. For a batch,
-# stack the rows $G = (P - Y)/N$, with $Y$ the **one-hot** labels (row $i$ all zeros except a 1 in column
-# $y_i$) and the $1/N$ from the mean. Then, vectorized,
+# Here $[k = y]$ is 1 when $k$ is the true digit and 0 otherwise. A step downhill therefore pushes every wrong
+# digit's logit down in proportion to its probability and the true digit's logit up in proportion to $1 - p_y$.
+# Because $z_k = w_k \cdot x + b_k$, the chain rule gives $\partial L / \partial w_{kj} = (p_k - [k=y])\, x_j$ and
+# $\partial L / \partial b_k = p_k - [k=y]$. For a batch, stack the rows $G = (P - Y)/N$, with $Y$ the **one-hot**
+# labels (row $i$ all zeros except a 1 in column $y_i$) and the $1/N$ from the mean. Then, vectorized,
 #
 # $$\nabla_W L = G^\top X \quad (10 \times 784), \qquad \nabla_b L = \textstyle\sum_i G_i \quad (10).$$
 
@@ -335,24 +338,27 @@ print(f"looped {t['slow'] * 1e3:.1f} ms, vectorized {t['fast'] * 1e3:.2f} ms: {t
 # **mini-batch stochastic gradient descent** estimates it from a small random batch instead, and takes many
 # cheap, slightly noisy steps. One pass over the training set is an **epoch**.
 #
-# We start from all weights zero. Two facts make that safe here. The loss of softmax regression is
-# **convex** (a single bowl, no false valleys), so no starting point can trap gradient descent in a worse
-# minimum than another. And there is no **symmetry** to break: the model has no hidden units that would start
-# identical and, receiving identical gradients, stay identical. Each row of $W$ belongs to one digit, and its
+# We start from all weights zero. Two facts make that safe here. The loss of softmax regression is **convex** (a
+# bowl with no false valleys: every lowest point has the same loss), so no starting point can trap gradient descent
+# in a worse minimum than another. And there is no **symmetry** to break: the model has no hidden units that would
+# start identical and, receiving identical gradients, stay identical. Each row of $W$ belongs to one digit, and its
 # gradient, the batch average of $(p_k - [k = y])\,x$, differs from row to row from the very first step: at zero
 # weights every $p_k = 0.1$, so one image alone would push its nine wrong rows identically, but the labels differ
 # across the batch, and row $k$ is pulled towards the images of digit $k$.
 #
 # Notebook 06 adds a hidden layer, and there neither kind of uniform start works, for two different reasons. From
-# all zeros the hidden units output 0 and the output weights are 0, so every gradient except the output bias's is
-# exactly zero: only that bias learns, and the network can do no better than always predicting the most frequent
-# digit. From a constant start that is not zero, every hidden unit computes the same function and receives the same
-# gradient, so the units stay identical however long we train, and the whole hidden layer is no better than a single
-# unit: that is the **symmetry** a random start breaks. Notebook 06 shows both.
+# all zeros the hidden units (notebook 06's ReLU units) output 0 and the output weights are 0, so every gradient
+# except the output bias's is exactly zero: only that bias learns, and the network can do no better than always
+# predicting the most frequent digit. From a constant start that is not zero, every hidden unit computes the same
+# function and receives the same gradient, so the units stay identical however long we train, and the whole hidden
+# layer is no better than a single unit: that is the **symmetry** a random start breaks. Notebook 06 shows the
+# constant start, and its exercises the all-zero one.
 #
 # The loop below keeps the same per-epoch record that `fit` will keep later: training loss and accuracy
 # averaged over the epoch's batches, **validation** accuracy at its end, and the seconds spent training. The
-# validation accuracy tells us how training is going without touching the test set.
+# validation accuracy tells us how training is going without touching the test set. The rows go into a `History`
+# from `mnist_course.train`: a list of per-epoch dicts with `.last` (the final row), `.column(key)` (one key over
+# all epochs) and `.seconds` (total training time).
 
 # %%
 def train_by_hand(epochs, lr, batch_size, seed=0):
@@ -396,23 +402,25 @@ linear = nn.Linear(784, 10)
 with torch.no_grad():
     linear.weight.copy_(W_hand)
     linear.bias.copy_(b_hand)
-    assert torch.allclose(linear(X_val[:100]), X_val[:100] @ W_hand.T + b_hand, atol=1e-5)
+    linear_matches = torch.allclose(linear(X_val[:100]), X_val[:100] @ W_hand.T + b_hand, atol=1e-5)
+assert linear_matches
 
 # %% tags=["nbval-check-output"]
 print(linear)
 print("weight", tuple(linear.weight.shape), "bias", tuple(linear.bias.shape))
-print("nn.Linear computes X Wᵀ + b:", True)
+print("nn.Linear computes X Wᵀ + b:", linear_matches)
 
 # %% [markdown]
 # ### First the same run, then one change at a time
 #
-# `mnist_course.train.fit` is the loop we just wrote, generalized: for every batch it runs the model, computes
-# the loss, calls `backward()`, lets the optimizer step, and keeps the same per-epoch record; given
-# `val=(X_val, y_val)` it scores the validation images after every epoch. Swapping our loop for `nn.Linear`,
-# autograd, `torch.optim.SGD` and `fit` replaces four pieces of machinery at once, so before improving anything
-# we check that nothing else changed. Same start (all zeros), same learning rate, the same batches in the same
-# order (`TensorBatches` with the same seed): the two runs are then the same computation, and their records must
-# agree up to float rounding. The cell builds a fresh model, so running it again trains from scratch.
+# `mnist_course.train.fit` is the loop we just wrote, generalized: autograd replaces the hand-derived gradient, it
+# keeps the same per-epoch record, and given `val=(X_val, y_val)` it scores the validation images after every
+# epoch. Inside `fit`, each step is `loss = F.cross_entropy(model(xb), yb)`, `optimizer.zero_grad()`,
+# `loss.backward()`, `optimizer.step()`, then `scheduler.step()` if a schedule is given. Swapping our loop for
+# `nn.Linear`, autograd, `torch.optim.SGD` and `fit` replaces four pieces of machinery at once, so before improving
+# anything we check that nothing else changed. Same start (all zeros), same learning rate, the same batches in the
+# same order (`TensorBatches` with the same seed): the two runs are then the same computation, and their records
+# must agree up to float rounding. The cell builds a fresh model, so running it again trains from scratch.
 
 # %%
 seed_everything(0)
@@ -442,9 +450,10 @@ print("nn.Linear + torch.optim.SGD + fit retrace the hand loop:", all(gap < 1e-3
 # on the validation images after the same number of epochs:
 #
 # 1. **Adam** instead of plain SGD (learning rate 0.003): it adapts a separate step size for every weight from
-#    running averages of its gradients (notebook 04), which suits pixels that are rarely inked;
-# 2. a **cosine schedule** that lowers the learning rate smoothly to zero over training, so the last epochs
-#    settle into the bottom of the bowl instead of bouncing around it;
+#    running averages of its gradients and their squares (notebook 04);
+# 2. a **cosine schedule**, $\eta_t = \tfrac{\eta_0}{2}(1+\cos(\pi t/T))$, where $t$ counts batches and $T$ is the
+#    total number of batches (`fit` steps it after every batch), which lowers the learning rate smoothly to zero
+#    over training, so the last epochs settle into the bottom of the bowl instead of bouncing around it;
 # 3. batches of 512 instead of 128: four times fewer, larger matrix products per epoch, which a CPU computes
 #    faster (the `seconds` column).
 #
@@ -498,17 +507,20 @@ fig.legend(handles, names, loc="lower center", ncol=len(names), frameon=False)
 fig.tight_layout(rect=(0, 0.08, 1, 1))
 
 # %% [markdown]
-# All four runs train the same 7850 parameters, and they end within about a point of each other (the table
-# above). Adam alone is not better than plain SGD here: at a constant learning rate both keep taking steps of
-# the same size to the end, and their validation accuracy wobbles from epoch to epoch instead of settling (see
-# the right panel; Adam's best epoch is the 4th). The schedule is what helps: as the learning rate glides to
-# zero, the last epochs settle into the bottom of the bowl, and the training loss ends lower too. Batches of 512
-# make an epoch cheaper; they end a little below the schedule with batches of 128, but by a gap of a few dozen
-# validation images, which one seed cannot tell apart from noise. Whatever the optimizer, softmax regression
-# tops out around 92% on MNIST: the limit is the model, not the optimizer, as the next notebook will show.
+# All four runs train the same 7850 parameters, and they end within about a point of each other (the
+# table above). Adam alone is not better than plain SGD here: at a constant learning rate neither one's steps
+# shrink towards the end, so the weights keep jittering around the bottom and their validation accuracy wobbles
+# from epoch to epoch instead of settling (see the right panel; Adam's best epoch is the 4th). The schedule is what
+# helps: as the learning rate glides to zero, the last epochs settle into the bottom of the bowl, and the training
+# loss ends lower too. Batches of 512 make an epoch cheaper; they end a little below the schedule with batches of
+# 128, but by about two dozen validation images, which one seed cannot tell apart from noise. Whatever the
+# optimizer, softmax regression tops out around 92% on MNIST: the limit is the model, not the optimizer, as the
+# next notebook will show.
 #
 # The validation images choose the final recipe: the one with the highest validation accuracy after the last
-# epoch. Only that model meets the test set, once.
+# epoch. Only that model meets the test set, once. `evaluate(model, X, y)` returns the mean loss and accuracy;
+# `predict(model, X)` returns the logits, computed in batches without gradients. The test target is 92%, a little
+# below what the chosen recipe measured in the stored run, to leave room for other machines.
 
 # %%
 chosen = max(ladder, key=lambda name: ladder[name][1].last["val_accuracy"])
@@ -527,7 +539,7 @@ print(result.verdict)
 # Each row of $W$ has one weight per pixel, so it can be shown as a 28×28 image: red pixels are evidence
 # *for* the digit, blue ones evidence *against* it. The logit of digit $k$ is the match between the image and
 # template $k$. A handful of pixels near the border, inked in only a few training images, get extreme weights
-# and would set every image's colour scale, so we clip each template at its 98th percentile for display. Each
+# and would set each template's colour scale, so we clip each template at its 98th percentile for display. Each
 # template has its own colour scale, symmetric about zero (white is exactly 0): compare the colours within one
 # template, not across two, since the deepest red of one may stand for a larger weight than that of another.
 # Look for the blue centre of the 0 (zeros have no ink there, most other digits do). The border pixels, blank in
@@ -566,7 +578,9 @@ for cell in ax.texts:  # make every count readable: larger digits, white on the 
 fig.tight_layout()
 
 # %%
-errors = torch.bincount(y_test * 10 + pred_test, minlength=100).reshape(10, 10)  # the matrix above, as counts
+# the matrix above, as counts: each (true, predicted) pair becomes one number, 10·true + predicted; counting
+# them fills the 10×10 matrix
+errors = torch.bincount(y_test * 10 + pred_test, minlength=100).reshape(10, 10)
 errors.fill_diagonal_(0)
 true_digit, predicted = divmod(errors.argmax().item(), 10)
 wrong = pred_test != y_test
@@ -626,12 +640,11 @@ for cell in f_errors.flatten().argsort(descending=True)[:4].tolist():
 # %% [markdown]
 # The linear model gets most pieces of clothing right, but clearly fewer than digits (the two test accuracies
 # are printed side by side), and its most frequent mistakes mix up classes that share an outline. The target,
-# 82%, sits a little below what this recipe measured when the notebook
-# was written, to leave room for rounding on other machines; it asks only that the model learned the clothes far
-# better than chance (10%). Fashion-MNIST is harder because several classes share a shape: a shirt, a T-shirt,
-# a pullover and a coat have much the same outline and differ in details such as sleeves, collars and buttons, and a
-# single template per class cannot express "this outline, but with a collar". The networks of the next
-# notebooks can.
+# 82%, sits about three points below what this recipe measured in the stored run (printed above), to leave room
+# for other machines; chance is 10%. Fashion-MNIST is harder because several classes share a shape: a shirt, a
+# T-shirt, a pullover and a coat have much the same outline and differ in details such as sleeves, collars and
+# buttons, and a single template per class cannot express "this outline, but with a collar". The networks of the
+# next notebooks can.
 
 # %% [markdown]
 # ## Summary
@@ -652,15 +665,15 @@ print(f"Fashion-MNIST, the same recipe: test accuracy {fashion_test:.2%}")
 #   scores into probabilities with softmax and is trained by minimizing cross-entropy.
 # - Softmax straight from the formula overflows; subtracting the row maximum (the **log-sum-exp** trick)
 #   gives the same probabilities safely. `F.cross_entropy` does this for you, so always pass it logits.
-# - The **gradient** of cross-entropy with respect to the logits is simply $P - Y$; the chain rule turns it
-#   into $G^\top X$ for the weights. It agreed with autograd to float32 rounding, and the **vectorized**
-#   version beat a Python loop by the factor printed above.
+# - The **gradient** of cross-entropy with respect to the logits is simply $p - \text{onehot}(y)$ per image,
+#   $(P - Y)/N$ for the batch mean; the chain rule turns it into $G^\top X$ for the weights. It agreed with
+#   autograd to float32 rounding, and the **vectorized** version beat a Python loop by the factor printed above.
 # - Mini-batch SGD written by hand and `nn.Linear` + `torch.optim.SGD` + `fit` are the same computation: with
 #   the same start and batches their curves agree to float rounding. Only after checking that did we change the
 #   recipe, one piece at a time: Adam, a cosine schedule, larger batches. All of them, the hand loop's plain SGD
 #   included, end within about a point of each other, around 92% on the validation images; the schedule, not
-#   the optimizer, made the difference. **Optimization** of a convex loss is easy: there is one bowl, and the
-#   recipe mostly decides how fast and how precisely we reach its bottom.
+#   the optimizer, made the difference. **Optimization** of a convex loss is easy: the bowl has no false valleys,
+#   and the recipe mostly decides how fast and how precisely we reach its bottom.
 # - The validation images watched every epoch and chose the final recipe; the test set was scored once, at the
 #   end, and that is the number recorded against the 92% target.
 # - The weights are ten templates, one per digit, each tuned to tell its digit apart from the other nine. A

@@ -20,10 +20,10 @@
 #
 # The linear classifier of notebook 05 matches each image against one template per digit, and stalls a little
 # above 92%. Put one layer of 500 nonlinear units between the pixels and the output, and the same data, the same
-# loss and the same optimizers take us past 98%. This notebook shows why that layer helps, builds the network
-# twice (from raw tensors, then as an `nn.Module`), looks inside it at the start of training (how the weights must
-# be initialized, and a sanity check every new model should pass), and meets the first problem a bigger model
-# brings: overfitting.
+# loss and the same `torch.optim` optimizers (now with momentum and weight decay) take us past 98%. This notebook
+# shows why that layer helps, builds the network twice (from raw tensors, then as an `nn.Module`), looks inside it
+# at the start of training (how the weights must be initialized, and a sanity check every new model should pass),
+# and meets the first problem a bigger model brings: overfitting.
 #
 # **You will learn**
 #
@@ -39,13 +39,15 @@
 #   reaches 98% on the MNIST test set in seconds on a CPU, chosen on a validation split and tested once.
 #
 # To fit one sitting, three side topics sit outside the main path, to read or run when you like: **width against
-# depth** on a small budget is a collapsed "Going further" aside after the `nn.Module` section (its code runs as
-# written); the difference between plain and **Nesterov momentum** is a collapsed aside in "The full network"; and
-# the **linear-scaling rule** for batch size and learning rate is exercise 4, with a solution that measures it.
+# depth** on a small budget is a collapsed "Going further" aside at the end of the initialization section, after
+# "Overfit one batch" (its code runs as written); the difference between plain and **Nesterov momentum** is a
+# collapsed aside in "The full network"; and the **linear-scaling rule** for batch size and learning rate is
+# exercise 4, with a solution that measures it.
 
 # %%
 # Colab only: install the course package from the same ref as this notebook (main). Colab already has torch,
-# NumPy and the rest, so --no-deps leaves them alone; elsewhere the package is already installed.
+# NumPy and the rest, so --no-deps leaves them alone. Elsewhere this cell does nothing: in a checkout, `make lab`
+# installs the package into .venv and opens the notebooks (see the README).
 import sys
 
 if "google.colab" in sys.modules:
@@ -57,9 +59,9 @@ if "google.colab" in sys.modules:
     importlib.invalidate_caches()
     if get_ipython().user_ns.get("_exit_code") or importlib.util.find_spec("mnist_course") is None:
         raise RuntimeError(
-            "The course package did not install from mnist-course@main (pip's error is above). Check that the "
-            "runtime is online (Runtime → Disconnect and delete runtime, then run this cell again) and that "
-            "the ref main exists; if it still fails, report it at https://github.com/mnist-course/mnist-course/issues"
+            "The course package did not install from mnist-course@main (pip's error is above). Check the runtime's "
+            "internet connection and that the ref main exists, then use Runtime → Disconnect and delete "
+            "runtime and run this cell again; if it still fails, report it at https://github.com/mnist-course/mnist-course/issues"
         )
 
 # %%
@@ -234,10 +236,12 @@ print("splits: train", tuple(images_train.shape), "| validation", tuple(images_v
 #
 # Two details matter. The weights must start **random**: if all hidden units started equal, they would receive
 # equal gradients and stay identical forever (the section on initialization below shows it). And their scale
-# matters: drawing $W_1$ with standard deviation $\sqrt{2 / \text{fan-in}}$ (*He initialization*) keeps the
-# hidden activations at about the scale of the inputs, because ReLU zeroes half of them. The whole forward pass is two matrix products, so a batch is
+# matters: drawing $W_1$ with standard deviation $\sqrt{2 / \text{fan-in}}$ (*He initialization*), where the
+# fan-in is the number of inputs each unit receives (784 here), keeps the hidden activations at about the scale
+# of the inputs, because ReLU zeroes half of them. The whole forward pass is two matrix products, so a batch is
 # processed at once (**vectorization** again). Autograd provides the **gradient** of the loss for all four
-# tensors, so the training loop is exactly the one from notebook 05 minus the hand derivation.
+# tensors, so the training loop needs no hand derivation; we still derive it once below, to see what autograd
+# computes.
 
 # %%
 def init_layer(fan_in, fan_out, generator):
@@ -422,13 +426,14 @@ check(symmetry_gap <= 1e-6 * (W1_constant - 0.01).abs().max().item(), "a constan
 # bias's is zero, so only that bias learns (exercise 2 measures it).
 #
 # **The scale of a random start.** Take a deeper network, `MLP((784, 256, 256, 256, 256, 256, 10))` with five
-# hidden layers, keep PyTorch's default biases, and draw its weights from a normal distribution with three
-# standard deviations: a too-small 0.01, a too-large 1, and He's $\sqrt{2 / \text{fan-in}}$. For one batch of
-# 256 training images we run it forward, keep each hidden layer's activations $H_l$, and backpropagate the loss to
-# get their gradients $\partial L / \partial H_l$. Each layer multiplies its input by a matrix, so the scale of the
-# weights compounds: per layer, the activations grow or shrink by a factor of about $\sigma \sqrt{\text{fan-in}/2}$,
-# and so do the gradients on their way back. We also count **dead ReLUs**: units that output 0 for every image of
-# the batch, so that no gradient flows through them.
+# hidden layers, keep PyTorch's default biases (small random values of either sign, uniform in
+# $\pm 1/\sqrt{\text{fan-in}}$), and draw its weights from a normal distribution, three times, with three different
+# standard deviations: a too-small 0.01, a too-large 1, and He's $\sqrt{2 / \text{fan-in}}$. For one batch of 256
+# training images we run it forward, keep each hidden layer's activations $H_l$, and backpropagate the loss to get
+# their gradients $\partial L / \partial H_l$. Each layer multiplies its input by a matrix, so the scale of the
+# weights compounds: per layer, the activations grow or shrink by a factor of about
+# $\sigma \sqrt{\text{fan-in}/2}$, and so do the gradients on their way back. We also count **dead ReLUs**: units
+# that output 0 for every image of the batch, so that no gradient flows through them.
 
 # %%
 deep_sizes = (784, 256, 256, 256, 256, 256, 10)
@@ -491,18 +496,20 @@ fig.tight_layout()
 # %% [markdown]
 # Each histogram is one layer, on a log scale of magnitudes, so that a shift to the right by one unit means ten
 # times larger. With σ = 0.01 the activations shrink through the first layers until the biases dominate them, and
-# the gradients shrink by orders of magnitude on their way back to the first layer: its weights would barely
-# move. The small weights also leave the sign of each unit to its bias, so the units with a negative bias are dead
-# for every image: about half of each of the last three layers. With σ = 1 every layer makes the activations about ten times
-# larger, the loss at start is enormous, and the gradients grow by orders of magnitude towards the first layer:
-# the first step would throw the weights far away. With He's scale, both histograms stay put from layer to layer
-# and the printed standard deviations barely change, which is what "keeps the activations at the scale of the
-# inputs" means. Its few dead units (the same as with σ = 1, since there too the biases hardly count) are units
-# whose random weights happen to point away from all 256 images; they are a small share. PyTorch's own default for
-# `nn.Linear`, which `MLP` uses, is a uniform draw with standard deviation $1/\sqrt{3\,\text{fan-in}}$, less than
-# half of He's: harmless for the one hidden layer of this notebook, but a deep plain network would shrink its
-# activations layer by layer. `nn.init.kaiming_normal_` gives He's start, and notebook 11's batch normalization
-# makes the start matter much less.
+# the gradients shrink by orders of magnitude on their way back to the first layer: its weights would barely move.
+# The small weights also leave the sign of each unit to its bias, so the units with a negative bias are dead for
+# every image: about half of each of the last three layers. With σ = 1 every layer makes the activations about ten
+# times larger, the loss at start is enormous, and the gradients grow by orders of magnitude towards the first
+# layer: the first step would throw the weights far away. With He's scale, both histograms and the printed standard
+# deviations stay put from layer to layer, which is what "keeps the activations at the scale of the inputs" means.
+# They sit at about 0.8 rather than 1 because He keeps the root mean square of the activations at the inputs', not
+# their standard deviation, and a ReLU output, never negative, has a mean above zero, so its standard deviation is
+# below its root mean square. Its few dead units (the same as with σ = 1, since there too the biases hardly count)
+# are units whose random weights happen to point away from all 256 images; they are a small share. PyTorch's own
+# default for `nn.Linear`, which `MLP` uses, is a uniform draw with standard deviation $1/\sqrt{3\,\text{fan-in}}$,
+# less than half of He's: harmless for the one hidden layer of this notebook, but a deep plain network would shrink
+# its activations layer by layer. `nn.init.kaiming_normal_` gives He's start, and batch normalization (used in
+# notebook 10, explained in notebook 11) makes the start matter much less.
 #
 # **Overfit one batch.** Before a long training run, check that the model, the loss and the optimizer can learn at
 # all: a fresh network trained on one small batch, say 64 images, should drive the loss to nearly zero and get
@@ -534,7 +541,7 @@ check(one_batch_loss.item() < 0.01 and accuracy(logits.detach().cpu(), y_one.cpu
 # the same short budget (two epochs on 10,000 images, Adam) and compares them on the validation set; the first has
 # no hidden layer at all, it is notebook 05's linear classifier. Run it, then read the table and the two panels
 # together. In our runs every hidden layer beat the linear model and each step in width helped; at a width of 128
-# a second or third layer did not help on this budget, and the deepest and widest network came out on top at the
+# a second or third layer did not help on this budget, and the largest network, 2 × 512, came out on top at the
 # highest cost, with most of its parameters again in the first layer. The seconds grow far more slowly than the
 # parameter counts, because every batch also pays fixed costs that do not depend on the size of the network.
 # Width buys accuracy most reliably for a fully connected network; depth pays off much more with layers built for
@@ -583,7 +590,8 @@ check(one_batch_loss.item() < 0.01 and accuracy(logits.detach().cpu(), y_one.cpu
 #
 # A network with hundreds of thousands of parameters can simply memorize a small training set. To see it happen,
 # train the 784-500-10 network on just 1,000 images for many epochs, and after every epoch measure the loss and
-# accuracy on those training images *and* on validation images it never trains on (both in evaluation mode).
+# accuracy on those training images *and* on validation images it never trains on (both in evaluation mode,
+# which switches dropout off; explained below).
 
 # %%
 n_small_train, epochs_small = pick(1_000, 500), pick(30, 5)
@@ -650,12 +658,15 @@ report(runs)
 # That is **overfitting**: the training loss keeps falling towards zero and the training accuracy reaches
 # 100%, while the validation loss stops improving after a few epochs and then *rises* (the middle panel). The
 # network has stopped learning about digits and started memorizing these particular images; its growing
-# confidence on the training set makes its mistakes on new images ever more expensive. The gap between the
-# dashed and the solid lines is the thing to watch.
+# confidence on the training set makes its mistakes on new images ever more expensive. The gap between training
+# (dashed) and validation (solid) accuracy in the right panel, and the validation loss turning up in the middle
+# one, are the things to watch.
 #
 # The simplest remedy is already in the middle panel: stop training where the validation loss is lowest (the
 # epoch printed above) and keep the weights from that epoch. That is **early stopping**, and it is chosen on the
-# validation images, never on the test set.
+# validation images, never on the test set. Here validation accuracy still creeps up after that epoch (right
+# panel), so decide on the validation measure you care about: the loss rewards well-founded confidence, the
+# accuracy right answers.
 #
 # Two standard remedies:
 #
@@ -754,8 +765,9 @@ report(runs)
 #
 # PyTorch keeps a decaying *sum* of past gradients, $v \leftarrow 0.9\,v + g$. Plain momentum steps by
 # $\eta\, v$; Nesterov's variant, used here, steps by $\eta\,(g + 0.9\,v)$, a look one step ahead. Where the
-# gradient keeps pointing the same way, $v$ grows to $g / (1 - 0.9) = 10\,g$, so in both variants the effective step is
-# about ten times the learning rate; where it flips sign from step to step, the terms largely cancel. So a
+# gradient keeps pointing the same way, $v$ grows to $g / (1 - 0.9) = 10\,g$, so in both variants the step is
+# about ten times a plain SGD step, as if the learning rate were $10\eta$; where it flips sign from step to step,
+# the terms largely cancel. So a
 # learning rate with momentum is not comparable with the same learning rate without it: compare runs that use the
 # same optimizer.
 # </details>
@@ -800,10 +812,11 @@ fig = plot_history({f"dropout {rate}": h for rate, (_, h) in sweep.items()},
 # the epoch, by the finished epoch's network with dropout off. Later epochs start from a good network, and the two
 # accuracies meet and then cross as the network begins to fit its training images better than new ones.
 #
-# Dropout makes training harder on purpose: the higher the rate, the higher the training loss stays. Whether
-# that pays on new images at this data size is what the sweep measured, and the printed validation accuracies
-# decide. Read them with their precision in mind: one validation image is 0.01 points, so two runs a few images
-# apart are a near tie, and the sweep's pick between them is close to a coin toss. A rate of 0.5 costs clearly
+# Dropout makes training harder on purpose: the higher the rate, the higher the training loss that `fit` prints
+# (measured with dropout on) stays; measured with dropout off, as in the 1,000-image experiment, it can even end
+# lower. Whether that pays on new images at this data size is what the sweep measured, and the printed validation
+# accuracies decide. Read them with their precision in mind: one validation image is 0.0001 of accuracy (0.01
+# percentage points), so two runs a few images apart are a near tie, and the sweep's pick between them is close to a coin toss. A rate of 0.5 costs clearly
 # more: within eight epochs the network does not learn around that much noise. Now the chosen network
 # meets the test set, once:
 
@@ -870,11 +883,12 @@ print(f"final network (dropout {final_dropout}, chosen on validation): test accu
 #   version. Almost all of its parameters are in the first layer.
 # - The start matters. From a constant start every hidden unit stays identical (an all-zero start is worse: only
 #   the output bias learns), so the weights start random. Their scale compounds layer by layer: too small and the
-#   activations and gradients vanish and the biases kill half the units, too large and they explode; He's
+#   activations and gradients vanish and the biases kill nearly half the units of the deeper layers (389 of 1280
+#   in all), too large and they explode; He's
 #   $\sqrt{2/\text{fan-in}}$ keeps both steady. Per-layer histograms and a count of dead ReLUs show which case a
 #   network is in, and overfitting one batch checks that it can learn at all.
 # - With too little data the network memorizes: training loss falls to nearly zero while validation loss
-#   rises. Early stopping, weight decay and dropout (three lines: a random mask and a rescale) curb it; more
+#   rises. Early stopping, weight decay and dropout (itself three lines: a random mask and a rescale) curb it; more
 #   data cures it.
 # - With momentum, a cosine schedule and weight decay, and the dropout rate chosen by a sweep on the validation
 #   images, the full network clears the 98% target on the test set, scored once, after a few epochs on a CPU
@@ -885,7 +899,7 @@ print(f"final network (dropout {final_dropout}, chosen on validation): test accu
 # ## Exercises
 #
 # 1. Train the toy rings with only 2 hidden ReLU units, for seeds 0, 1 and 2. Plot the decision regions. Why
-#    can two units never enclose the disk, and why does one seed do even worse than the others?
+#    can two units never enclose the disk, and why might one seed do even worse than the others?
 #
 #    <details><summary>Solution</summary>
 #
@@ -980,8 +994,8 @@ print(f"final network (dropout {final_dropout}, chosen on validation): test accu
 #    ```
 #    A larger batch makes an epoch somewhat cheaper (the seconds are printed; on a CPU the gain is modest), but
 #    with the learning rate kept, each doubling halves the number of steps, and the accuracy after the epoch
-#    drops, by more at 512 than at 256. Scaled with the batch, the learning rate gives it back: both scaled runs
-#    end within a few images of the batches of 128. The rule holds for batches that are not too large; far
+#    drops, by more at 512 than at 256. Scaled with the batch, the learning rate gives it back: in our runs, both
+#    scaled runs ended close to the batches of 128 (compare the printed accuracies). The rule holds for batches that are not too large; far
 #    beyond, the scaled steps get too big to be stable, and practitioners add a warm-up (notebook 10's one-cycle
 #    schedule starts with one).
 #    </details>
@@ -998,6 +1012,7 @@ print(f"final network (dropout {final_dropout}, chosen on validation): test accu
 #    ```
 #    Weak settings (dropout 0.2, weight decay 5e-4) behave much like no regularization: the validation loss
 #    still climbs. Very strong weight decay keeps the weights so small that the model underfits (training
-#    accuracy stays below 100% and validation accuracy drops). The best setting is found on the validation set,
-#    never on the test set.
+#    accuracy stays below 100% and validation accuracy drops). Check dropout 0.8 the same way: too strong if its
+#    training accuracy stays below 100% and its validation accuracy falls below no regularization's. The best
+#    setting is found on the validation set, never on the test set.
 #    </details>

@@ -16,7 +16,7 @@
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/07_autoencoders.ipynb)
 #
-# *Runs in about 1½ minutes on a 2-core CPU (last full run).*
+# *Runs in under a minute on a 2-core CPU (last full run).*
 #
 # Up to now every network had a teacher: a label said which digit an image shows. This notebook drops the
 # labels. An **autoencoder** learns to squeeze each image into a handful of numbers and to rebuild the image
@@ -36,7 +36,8 @@
 
 # %%
 # Colab only: install the course package from the same ref as this notebook (main). Colab already has torch,
-# NumPy and the rest, so --no-deps leaves them alone; elsewhere the package is already installed.
+# NumPy and the rest, so --no-deps leaves them alone. Elsewhere this cell does nothing: in a checkout, `make lab`
+# installs the package into .venv and opens the notebooks (see the README).
 import sys
 
 if "google.colab" in sys.modules:
@@ -48,9 +49,9 @@ if "google.colab" in sys.modules:
     importlib.invalidate_caches()
     if get_ipython().user_ns.get("_exit_code") or importlib.util.find_spec("mnist_course") is None:
         raise RuntimeError(
-            "The course package did not install from mnist-course@main (pip's error is above). Check that the "
-            "runtime is online (Runtime → Disconnect and delete runtime, then run this cell again) and that "
-            "the ref main exists; if it still fails, report it at https://github.com/mnist-course/mnist-course/issues"
+            "The course package did not install from mnist-course@main (pip's error is above). Check the runtime's "
+            "internet connection and that the ref main exists, then use Runtime → Disconnect and delete "
+            "runtime and run this cell again; if it still fails, report it at https://github.com/mnist-course/mnist-course/issues"
         )
 
 # %%
@@ -166,8 +167,10 @@ print(f"PCA with {CODE} components, by hand: test MSE per pixel {svd_error:.4f}"
 # `mnist_course.autoencoders.PCA` wraps exactly these lines (in double precision) as a module with `encode`,
 # `decode` and a call that reconstructs, so it can be measured like any autoencoder. We fit it once with many
 # components and keep the first few with `first(k)`: the top 16 directions are the same whether you ask for 16 or
-# for 128. The checks: the directions are orthonormal, the codes have one coordinate per direction, and the
-# package agrees with the hand computation.
+# for 128. `reconstruction_error(model, x, target=x)` runs the model in eval mode, without gradients and in
+# batches, and returns the mean of $(\text{model}(x) - \text{target})^2$ over all pixels and images: the same number
+# as `svd_error` above. The checks: the directions are orthonormal, the codes have one coordinate per direction, and
+# the package agrees with the hand computation.
 
 # %%
 pca_all = PCA.fit(X_train, 128)
@@ -201,10 +204,10 @@ fig = show_weights(pca.components, ncols=8, titles=[f"PC {i + 1}" for i in range
 # with a learned $k \times 784$ matrix $W$ and a learned centre $b$. This is PCA's formula, except that nobody told
 # $W$ to hold principal directions: it is just trained to make $\hat x$ close to $x$.
 #
-# The training loop is the classifier loop from notebook 05 with one change: the target is the input. We write it
-# once and reuse it for every model below. It uses Adam (notebook 04) with a one-cycle learning-rate schedule (the
-# rate warms up, then anneals to nearly zero, so the last steps settle into the minimum; notebook 10 draws the
-# schedule and uses it for its classifiers). PyTorch's `OneCycleLR` changes a second setting too: by default
+# The training loop is the classifier loop from notebook 05 with the input as its own target, run with Adam
+# (notebook 04) and a one-cycle learning-rate schedule (the rate warms up, then anneals to nearly zero, so the last
+# steps settle into the minimum; notebook 10 draws the schedule and uses it for its classifiers). We write it once
+# and reuse it for every model below. PyTorch's `OneCycleLR` changes a second setting too: by default
 # (`cycle_momentum=True`) it moves Adam's $\beta_1$, the momentum of its running gradient average, the opposite way,
 # from 0.95 down to 0.85 at the peak rate and back up to 0.95, so the steps are least smoothed when they are
 # largest. The loop rebuilds its optimizer and batches on every call, and every training cell builds a fresh model
@@ -217,6 +220,7 @@ class TiedLinearAutoencoder(nn.Module):
 
     def __init__(self, code_size: int):
         super().__init__()
+        # nn.Parameter: a tensor the module trains; model.parameters() lists it, so Adam updates it
         self.W = nn.Parameter(0.01 * torch.randn(code_size, 784))
         self.b = nn.Parameter(torch.zeros(784))
 
@@ -286,11 +290,13 @@ gap = reconstruction_error(linear, X_train) / reconstruction_error(pca, X_train)
 print(f"the linear autoencoder's training error is {100 * gap:.2f}% above PCA's")
 
 # %% [markdown]
-# They nearly agree, and that is no coincidence. On the data it was fitted to, PCA's reconstruction is the best
-# any rank-$k$ linear map can do (the Eckart–Young theorem): the projection onto the top $k$ principal directions
-# leaves the least squared error behind. A linear autoencoder *is* a rank-$k$ linear map, and its loss is that same
-# squared error, so gradient descent is pulled towards the same answer. Baldi and Hornik showed in 1989 that its
-# loss has no bad local minima: every minimum is the projection onto the top-$k$ principal subspace.
+# They nearly agree, and that is no coincidence. On the data it was fitted to, PCA's reconstruction, centred on the
+# mean image, is the best any rank-$k$ linear map plus a fixed offset can do (the Eckart–Young theorem): the
+# projection onto the top $k$ principal directions leaves the least squared error behind. A tied linear
+# autoencoder *is* such a map, of rank at most $k$, and its loss is that same squared error, so gradient descent is
+# pulled towards the same answer. Baldi and Hornik (1989) showed, for linear autoencoders with separate encoder and
+# decoder matrices, that the loss has no bad local minima: every minimum is the projection onto the top-$k$
+# principal subspace. Our tied version lands there too, as the checks below show.
 #
 # What the autoencoder does **not** learn is the principal directions themselves. For any rotation $R$ of the code
 # space, $W' = RW$ gives $W'^\top W' = W^\top R^\top R W = W^\top W$: exactly the same reconstructions. The code's
@@ -298,6 +304,7 @@ print(f"the linear autoencoder's training error is {100 * gap:.2f}% above PCA's"
 # principal direction, how much of it lies inside the span of the rows of $W$ (1 means entirely).
 
 # %%
+# QR (Gram–Schmidt in one call): Q's 16 orthonormal columns span the same space as W's rows
 Q, _ = torch.linalg.qr(linear.W.detach().cpu().T)  # an orthonormal basis of the rows of W, as columns
 inside = (pca.components @ Q).norm(dim=1)  # length of each principal direction's projection onto that span
 print("share of each principal direction inside the autoencoder's subspace:")
@@ -306,7 +313,9 @@ print(f"mean share {inside.mean():.4f}")
 
 # %% [markdown]
 # Both facts go on record: the linear autoencoder's training error may be at most 2% above PCA's (it cannot be
-# below it), and on average at least 95% of each principal direction must lie inside its subspace.
+# below it), and on average at least 95% of each principal direction must lie inside its subspace. (The record
+# rounds the ratio to four significant digits, so a ratio this close to 1 prints as 1; the exact gap is printed
+# above.)
 
 # %%
 linear_result = record("linear AE / PCA train MSE", 1 + gap, 1.02, higher_is_better=False)
@@ -340,7 +349,9 @@ fig = show_weights(linear.W.detach().cpu(), ncols=8, title="Rows of the tied lin
 # a stroke edge, applied across the whole image. Several filters give several *feature maps*, and a stride of 2
 # moves the filter two pixels at a time, which halves the height and width. A *transposed* convolution runs the
 # other way: every input value stamps a weighted 3×3 patch onto an output twice as large, so the decoder can grow
-# 7×7 maps back into a 28×28 image.
+# 7×7 maps back into a 28×28 image. A border of one zero pixel (`padding=1`) makes 28 → 14 → 7 exact; on the way
+# up `output_padding=1` adds the one missing row and column so 7 → 14 → 28 (notebook 09 derives the output-size
+# rule).
 #
 # One detail connects back to scaling: most MNIST pixels are 0 (background), but an untrained last layer outputs
 # values near 0, and sigmoid(0) = 0.5, so an untrained decoder paints a uniform grey page and wastes its first steps
@@ -459,8 +470,8 @@ fig = show_rows({"original": X_test[show], **{f"{n}\n{errors[n]:.4f}": r for n, 
 
 # %% [markdown]
 # PCA and the linear autoencoder blur alike (they are the same projection), and the nonlinear models draw
-# sharper strokes. The headline check of this notebook: the convolutional autoencoder must beat PCA clearly at
-# the same code size, with its test error at most 95% of PCA's.
+# sharper strokes. The headline check of this notebook: the convolutional autoencoder must beat PCA at the same
+# code size, with its test error at most 95% of PCA's (the ratio printed above is far below that).
 
 # %%
 result = record(f"conv AE / PCA test MSE, k={CODE}", errors["conv AE"] / errors["PCA"], 0.95, higher_is_better=False)
@@ -473,9 +484,11 @@ print(result.verdict)
 #
 # The bottleneck trades size against quality. PCA's whole curve is cheap: because its directions are orthonormal,
 # dropping direction $j$ adds exactly the square of coordinate $j$ to an image's summed squared error (Pythagoras),
-# so one projection gives the error for every $k$ (`PCA.errors_by_size`). For the autoencoders we train one fully
-# connected model per code size with the same short recipe, and one more convolutional one with a wide code, using
-# the package's copies of our two classes.
+# so one projection gives the error for every $k$: `PCA.errors_by_size` takes each centred image's total squared
+# norm, subtracts the cumulative sum of its squared coordinates (the first $k$ of them for size $k$), divides by
+# 784 and averages over the images. For the autoencoders we train one fully connected model per code size with
+# the same short recipe, and one more convolutional one with a wide code, using the package's copies of our two
+# classes.
 
 # %%
 SIZES = [2, 4, 8, 16, 32, 64]
@@ -503,7 +516,7 @@ conv_curve = [reconstruction_error(conv_by_size[k], X_test) for k in CONV_SIZES]
 
 fig, ax = plt.subplots(figsize=(7.5, 4.5))
 ks = range(1, len(pca_curve))
-ax.plot(ks, pca_curve[1:], color="gray", label="PCA = best linear autoencoder")
+ax.plot(ks, pca_curve[1:], color="gray", label="PCA (best linear autoencoder on its training images)")
 ax.plot(SIZES, dense_curve, "o-", label="fully connected autoencoder")
 ax.plot(CONV_SIZES, conv_curve, "s--", label="convolutional autoencoder")
 ax.axhline(pca_curve[0], color="black", ls=":", label="mean image (code size 0)")
@@ -524,13 +537,13 @@ for k in sorted(set(SIZES) | set(CONV_SIZES)):
     print(f"k = {k:2d}   PCA {pca_curve[k]:.4f}   dense AE {cells[0]}   conv AE {cells[1]}")
 
 # %% [markdown]
-# The fully connected autoencoder beats PCA clearly at small and medium code sizes. At the very smallest sizes
-# the gain is smaller: two or four numbers cannot hold a digit's details whatever the method. As the code grows,
-# PCA catches up fast, because many linear directions together describe a digit well. With the widest code, the
-# fully connected autoencoder's short training no longer beats PCA (its share is above 100%), while the
-# convolutional one, with the same short training, keeps a clear lead: its filters build in that neighbouring
-# pixels belong together, which plausibly lets it make good use of a wide code sooner. The shares printed above
-# show the price and the payoff of nonlinearity at each size.
+# The fully connected autoencoder beats PCA at every code size up to 32, most clearly at 8 and 16 numbers. At 2
+# and 4 numbers the gain is smaller: two or four numbers cannot hold a digit's details whatever the method. As the
+# code grows further, PCA catches up fast (at 32 the share is back up), because many linear directions together
+# describe a digit well. With the widest code, 64 numbers, the fully connected autoencoder's short training no
+# longer beats PCA (its share is above 100%), while the convolutional one, with the same short training, keeps a
+# clear lead: its filters build in that neighbouring pixels belong together, which plausibly lets it make good use
+# of a wide code sooner. The shares printed above show the price and the payoff of nonlinearity at each size.
 
 # %% [markdown]
 # ## 7. A 2-D code: every digit becomes a point
@@ -624,11 +637,12 @@ fig = show_rows({"pixel blend": pixel_blend, "2-D code": path_2d_images, f"{CODE
 
 # %% [markdown]
 # The pixel blend is two ghosts on top of each other. The code paths are different: every stop is decoded from
-# a single code, so it is drawn as one shape, and the decoder only knows how to draw things that look like
-# digits. With sixteen numbers the stroke bends from one digit into the other. With two numbers the decoder has
-# far less to work with, and the very first picture shows it: the start is a test 4, but the 2-D autoencoder
-# redraws it as a 9. On its way the line crosses the region of the 6s, so the decoded strip passes through 6s
-# before it reaches the 0. Here is the path drawn on the map of codes, zoomed in around it:
+# a single code, so it is drawn as one shape, and the decoder has learned to draw mostly digit-like shapes (where
+# the line leaves the digits, as at the third stop of the 2-D row, it draws a smudge). With sixteen numbers the
+# stroke bends from one digit into the other. With two numbers the decoder has far less to work with, and the very
+# first picture shows it: the start is a test 4, but the 2-D autoencoder redraws it as a 9. On its way the line
+# crosses the region of the 6s, so the decoded strip passes through 6s before it reaches the 0. Here is the path
+# drawn on the map of codes, zoomed in around it:
 
 # %%
 fig = plot_embedding(z_ae, y_test[:N_MAP], title="The straight path through the 2-D codes (zoomed in)", s=6)
@@ -705,9 +719,9 @@ fig = show_rows({"clean": X_test[show], "noisy input": X_noisy_test[show], "plai
 #
 # MNIST is kind to autoencoders: a digit is a few strokes on an empty page. **Fashion-MNIST** (Xiao, Rasul and
 # Vollgraf, 2017) keeps the format, 28×28 grey images in 10 classes, 60,000 for training and 10,000 for testing,
-# but shows clothes: T-shirts, trousers, dresses, coats, sandals, sneakers, bags, ankle boots. `load_splits` gives
-# it the same three splits with `dataset="fashion"`. Is the convolutional autoencoder still ahead of PCA there?
-# Same code size, same recipe, same training-set size.
+# but shows clothes: T-shirts/tops, trousers, pullovers, dresses, coats, sandals, shirts, sneakers, bags, ankle
+# boots. `load_splits` gives it the same three splits with `dataset="fashion"`. Is the convolutional autoencoder
+# still ahead of PCA there? Same code size, same recipe, same training-set size.
 
 # %%
 from mnist_course.data import FASHION_CLASSES
@@ -767,7 +781,7 @@ fashion_result = record(f"Fashion-MNIST conv AE / PCA test MSE, k={CODE}", fashi
 #   gradient descent, reached nearly the same error (the printed gap) and the same subspace, only in rotated
 #   **coordinates**.
 # - Nonlinear autoencoders beat PCA at the same code size: the recorded ratio shows the convolutional one well below
-#   PCA's error. The curve shows where the gain is: clear at small and medium codes, while with a wide code the
+#   PCA's error. The curve shows where the gain is: largest at medium codes, while with a wide code the
 #   fully connected one no longer beat PCA with this short training (the convolutional one still did).
 # - A 2-D code turns each digit into a point with two coordinates; without labels the classes sort into
 #   overlapping regions (the neighbour vote measured how much better than PCA), and decoding a straight walk
@@ -876,7 +890,8 @@ fashion_result = record(f"Fashion-MNIST conv AE / PCA test MSE, k={CODE}", fashi
 #        return x * keep.to(x.device)
 #
 #    masked_test = mask(X_test, 0.4, torch.Generator().manual_seed(1))
-#    # train_autoencoder adds Gaussian noise; here is the same loop with masking instead
+#    # a stripped-down version of train_autoencoder's loop (constant learning rate, no schedule) with masking
+#    # instead of Gaussian noise
 #    seed_everything(0)
 #    unmasker = ConvAutoencoder(16).to(dev)
 #    opt = torch.optim.Adam(unmasker.parameters(), lr=3e-3)

@@ -18,11 +18,13 @@
 #
 # *Runs in under half a minute on a 2-core CPU (last full run).*
 #
-# The networks so far looked at a digit as 784 unrelated numbers: move the digit one pixel to the right and
-# every input changes. Images have structure that such a network ignores: neighbouring pixels belong together,
-# and a stroke is a stroke wherever it sits. **Convolution** is the operation that uses this structure. It is
-# the building block of the convolutional networks of notebooks 10 and 11, and in this notebook we take it
-# apart by hand before any learning happens.
+# The fully connected networks of notebooks 05 and 06 looked at a digit as 784 unrelated numbers: move the digit
+# one pixel to the right and its ink lands on different inputs, which such a network treats as unrelated.
+# (Notebooks 07 and 08 borrowed convolutional layers as a black box; here we open it.) Images have structure that
+# these networks ignore: neighbouring pixels belong together, and a stroke is a stroke wherever it sits.
+# **Convolution** is the operation that uses this structure. It is the building block of the convolutional
+# networks of notebooks 10 and 11, and in this notebook we take it apart by hand before any network is trained
+# with it.
 #
 # **You will learn**
 #
@@ -39,7 +41,8 @@
 
 # %%
 # Colab only: install the course package from the same ref as this notebook (main). Colab already has torch,
-# NumPy and the rest, so --no-deps leaves them alone; elsewhere the package is already installed.
+# NumPy and the rest, so --no-deps leaves them alone. Elsewhere this cell does nothing: in a checkout, `make lab`
+# installs the package into .venv and opens the notebooks (see the README).
 import sys
 
 if "google.colab" in sys.modules:
@@ -51,9 +54,9 @@ if "google.colab" in sys.modules:
     importlib.invalidate_caches()
     if get_ipython().user_ns.get("_exit_code") or importlib.util.find_spec("mnist_course") is None:
         raise RuntimeError(
-            "The course package did not install from mnist-course@main (pip's error is above). Check that the "
-            "runtime is online (Runtime → Disconnect and delete runtime, then run this cell again) and that "
-            "the ref main exists; if it still fails, report it at https://github.com/mnist-course/mnist-course/issues"
+            "The course package did not install from mnist-course@main (pip's error is above). Check the runtime's "
+            "internet connection and that the ref main exists, then use Runtime → Disconnect and delete "
+            "runtime and run this cell again; if it still fails, report it at https://github.com/mnist-course/mnist-course/issues"
         )
 
 # %%
@@ -70,7 +73,7 @@ from mnist_course.settings import device, seed_everything
 from mnist_course.timing import best_time
 
 seed_everything(0)
-dev = device()  # everything here is small: it all runs on the CPU
+dev = device()  # not used below: everything here is small and runs on the CPU
 x_test, y_test = load_mnist("test")
 digits = to_unit(x_test)  # 10,000 × 28 × 28 floats in [0, 1]; 0 is background, 1 full ink
 
@@ -143,8 +146,10 @@ fig.tight_layout()
 
 # %% [markdown]
 # Both kernels more than halve the error (the printed numbers). The Gaussian weighs near neighbours more than far
-# ones, the moving average weighs them all the same. Near the ends the outputs stop short: there the kernel would
-# reach past the data.
+# ones, the moving average weighs them all the same. The moving average even wins here: what remains is mostly
+# noise, and its 9 equal weights ($\sum w^2 = 1/9 \approx 0.11$) cancel more of it than the Gaussian's
+# ($\sum w^2 \approx 0.14$), whose outer weights are tiny. Near the ends the outputs stop short: there the kernel
+# would reach past the data.
 #
 # ## Convolution in 2-D, with loops
 #
@@ -153,10 +158,10 @@ fig.tight_layout()
 #
 # $$\text{out}[i, j] = \sum_{a=0}^{k_h-1} \sum_{b=0}^{k_w-1} w[a, b]\; x[i + a, j + b].$$
 #
-# Positions in an image are **coordinates** `(row, column)`: the row counts down from the top, the column
-# across from the left, both from 0. (Plotting libraries speak of `(x, y)` instead, where `x` is the column and
-# `y` the row: we will need that swap when we draw boxes.) Here is the formula as two loops, applied with the
-# Sobel kernel, which responds where the brightness changes from left to right.
+# Positions in an image are **coordinates** `(row, column)`, as in notebook 03: the row counts down from the top,
+# the column across from the left, both from 0. (Plotting libraries speak of `(x, y)` instead, where `x` is the
+# column and `y` the row: we will need that swap when we draw boxes.) Here is the formula as two loops, applied
+# with the Sobel kernel, which responds where the brightness changes from left to right.
 
 # %%
 def conv2d_loops(image: torch.Tensor, kernel: torch.Tensor) -> torch.Tensor:
@@ -182,6 +187,7 @@ print("image", tuple(digit.shape), "* kernel", tuple(sobel_x.shape), "→ output
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(11, 3.8))
 axes[0].imshow(digit, cmap="gray_r")
+# Rectangle takes (x, y) = (column, row); imshow centres pixel (row, col) on (col, row), so its corner is at −0.5
 axes[0].add_patch(Rectangle((j - 0.5, i - 0.5), 3, 3, fill=False, ec="C1", lw=2))
 axes[0].set(title=f"input: patch with top-left corner (row {i}, col {j})", xlabel="column", ylabel="row")
 axes[1].imshow(sobel_x, cmap="bwr", vmin=-2, vmax=2)
@@ -201,11 +207,11 @@ fig.tight_layout()
 #
 # ## Vectorization: the convolution as one matrix product (im2col)
 #
-# The loops run 676 tiny Python steps for one small image. **Vectorization** means rewriting a computation so
-# that a few operations on whole arrays replace the Python loop; the work then runs in compiled code. For a
-# convolution the classic trick is called *im2col* ("image to columns"): copy every patch the kernel visits
-# into one column of a matrix. `F.unfold` does exactly that. After it, every output pixel is the dot product of
-# the flattened kernel with one column, so all of them together are a single matrix product.
+# The loops run 676 tiny Python steps for one small image. **Vectorization** (notebooks 01 and 03) replaces the
+# Python loop by a few operations on whole arrays; the work then runs in compiled code. For a convolution the
+# classic trick is called *im2col* ("image to columns"): copy every patch the kernel visits into one column of a
+# matrix. `F.unfold` does exactly that. After it, every output pixel is the dot product of the flattened kernel
+# with one column, so all of them together are a single matrix product.
 
 # %%
 def conv2d_unfold(image: torch.Tensor, kernel: torch.Tensor) -> torch.Tensor:
@@ -235,7 +241,8 @@ fig.tight_layout()
 # The price of im2col is memory: every pixel is copied once per kernel position that covers it, here up to nine
 # times. What we get back is speed, because matrix products are the most optimized operation in numerical
 # computing. The same matrix serves many kernels at once: stack K flattened kernels as the rows of a K×9 matrix,
-# and one product gives K output images. That is what a convolutional layer does.
+# and one product gives K output images. A convolutional layer computes exactly this, K kernels on one input
+# giving K maps, though the library may not build the im2col matrix to do it (see below).
 #
 # ## Three implementations, one answer
 #
@@ -383,7 +390,8 @@ def kernel_gallery(image: torch.Tensor, axes, cmap: str) -> None:
 fig, axes = plt.subplots(2, 6, figsize=(13, 5))
 kernel_gallery(digit, axes[0], "gray_r")
 kernel_gallery(photo, axes[1], "gray")
-fig.suptitle("Hand-made kernels on a digit (top) and a photo (bottom); Sobel: red = brighter to the right / below")
+fig.suptitle("Hand-made kernels on a digit (top) and a photo (bottom)\n"
+             "Sobel: red = larger value to the right / below (more ink on the digit, brighter on the photo)")
 fig.tight_layout()
 
 # %% [markdown]
@@ -467,13 +475,14 @@ print(f"loss {kernel_losses[0]:.3f} → {kernel_losses[-1]:.1e}; largest differe
 #
 # ## Several input channels, and 1×1 convolutions
 #
-# So far one kernel turned one image into one output. A colour image has three **channels** (red, green, blue),
-# and a network's inner layers have dozens. A convolutional layer `nn.Conv2d(c_in, c_out, k)` holds `c_out`
-# kernels, each of shape `c_in × k × k`: kernel `o` convolves every input channel with its own k × k slice and
-# **adds** the results, giving output channel `o`. We check this by hand with our loop `conv2d_loops` on a random
-# three-channel image. A **1×1 convolution** (k = 1) sees no neighbours at all: at every pixel it multiplies the
-# vector of `c_in` channel values by a `c_out × c_in` matrix. It mixes channels, not positions, and is how deep
-# networks change their number of channels cheaply.
+# So far one kernel turned one image into one output. A colour image has three **channels** (red, green, blue), and
+# a network's inner layers have dozens. A convolutional layer `nn.Conv2d(c_in, c_out, k)` holds `c_out` kernels,
+# each of shape `c_in × k × k`: kernel `o` convolves every input channel with its own k × k slice and **adds** the
+# results, plus one bias per output channel (switched off in our check with `bias=False`), giving output channel
+# `o`. We check this by hand with our loop `conv2d_loops` on a random three-channel image. A **1×1 convolution**
+# (k = 1) sees no neighbours at all: at every pixel it multiplies the vector of `c_in` channel values by a
+# `c_out × c_in` matrix. It mixes channels, not positions, and is how deep networks change their number of
+# channels cheaply.
 
 # %% tags=["nbval-check-output"]
 torch.manual_seed(0)
@@ -485,8 +494,8 @@ with torch.no_grad():
     per_channel_sum = torch.stack([sum(conv2d_loops(rgb[c], w3[o, c]) for c in range(3)) for o in range(4)])
     pointwise = torch.nn.Conv2d(3, 2, kernel_size=1)  # a 2 × 3 matrix (and 2 biases) at every pixel
     matrix = pointwise.weight[:, :, 0, 0]
-    # einsum sums over the repeated letter c: per_pixel[o, h, w] = sum over c of matrix[o, c] · rgb[c, h, w]
-    per_pixel = torch.einsum("oc,chw->ohw", matrix, rgb) + pointwise.bias[:, None, None]
+    # every pixel's 3 channel values as one column of a 3 × 100 matrix: one matrix product serves all 100 pixels
+    per_pixel = (matrix @ rgb.reshape(3, -1)).reshape(2, 10, 10) + pointwise.bias[:, None, None]
     same_1x1 = torch.allclose(pointwise(rgb[None])[0], per_pixel, atol=1e-6)
 assert torch.allclose(out_layer, per_channel_sum, atol=1e-5) and same_1x1
 print("weights", tuple(w3.shape), ": output channel o = sum over the 3 input channels of conv(channel c, w[o, c])")
@@ -540,9 +549,9 @@ fig.tight_layout()
 # %% [markdown]
 # ## Convolution or cross-correlation? The flip
 #
-# Everything so far, `F.conv2d` included, computed $\sum w[a, b]\, x[i + a, j + b]$. In mathematics and
-# signal processing this is called **cross-correlation**. The **convolution** of the textbooks flips the kernel
-# first, upside down and left to right:
+# Everything so far except `np.convolve` in the 1-D section, `F.conv2d` included, computed
+# $\sum w[a, b]\, x[i + a, j + b]$. In mathematics and signal processing this is called **cross-correlation**. The
+# **convolution** of the textbooks flips the kernel first, upside down and left to right:
 #
 # $$(w * x)[i, j] = \sum_{a, b} w[a, b]\; x[i - a, j - b].$$
 #
@@ -577,8 +586,9 @@ fig.tight_layout()
 # %% [markdown]
 # For a network the difference does not matter: its kernels are learned, and learning a kernel or its flipped
 # copy is equally easy. That is why deep-learning libraries compute cross-correlation and call it convolution,
-# and so will we from now on. Convolution has the nicer mathematics (it is commutative, and it is the operation
-# of the convolution theorem for Fourier transforms).
+# and so will we from now on. Convolution has the nicer mathematics (it is commutative and associative, so two
+# blurs in a row equal one blur whose kernel is the two kernels convolved; cross-correlation is neither, which
+# makes such rules messier to state).
 #
 # ## Max pooling
 #
@@ -635,12 +645,12 @@ fig.tight_layout()
 # `n_out` pixels back to `n`. The way back is not unique: since that formula rounds down, inputs of `n_out` to
 # `n_out + s − 1` pixels all give `n`, and the transposed convolution returns the smallest. PyTorch's
 # `output_padding` adds the missing pixels: notebook 07's layers (k = 3, s = 2, p = 1, `output_padding=1`) turn 7
-# pixels into (7 − 1)·2 − 2 + 3 + 1 = 14, where the formula alone gives 13. The two are related more closely still.
-# A convolution is linear, `y = W x` for some large matrix `W`; the transposed convolution multiplies by `Wᵀ`, which
-# is exactly what backpropagation does to send a gradient from a convolution's output back to its input. So the
-# transposed convolution *is* the backward pass of a convolution: it turns the gradient at a convolution's output
-# into the gradient at its input.
-# We check the stamps against `F.conv_transpose2d`, the size formula, and the gradient with autograd.
+# pixels into (7 − 1)·2 − 2 + 3 + 1 = 14, where the formula alone gives 13.
+#
+# Convolution and transposed convolution are related more closely still: a convolution is linear, `y = W x` for a
+# large matrix `W`, and the transposed convolution multiplies by `Wᵀ`. That is exactly how backpropagation sends
+# the gradient from a convolution's output back to its input. We check the stamps against `F.conv_transpose2d`,
+# the size formula, and the gradient with autograd.
 
 # %%
 def conv_transpose2d_stamps(image: torch.Tensor, kernel: torch.Tensor, stride: int = 1) -> torch.Tensor:
@@ -735,6 +745,8 @@ def normalized_cross_correlation(image: torch.Tensor, template: torch.Tensor) ->
     ones = torch.ones_like(t)
     window_sum = F.conv2d(image, ones)
     window_sq = F.conv2d(image**2, ones)
+    # float64: window_sq − window_sum²/n subtracts two nearly equal numbers on flat patches, and float32 would lose
+    # the difference
     patch_norm = (window_sq - window_sum**2 / n).clamp_min(1e-12).sqrt()  # ‖patch − its mean‖
     # t sums to zero, so t · (patch − mean) = t · patch: one more convolution.
     return (F.conv2d(image, t) / patch_norm)[0, 0]
@@ -879,15 +891,15 @@ fig.tight_layout()
 #    ```python
 #    label = y_test[chosen[target]]
 #    others = [n for n in range(len(digits)) if y_test[n] == label and n not in chosen.tolist()]
-#    for alt in others[:5]:  # (own names: the lesson's i, j, other and scores stay as they were)
+#    for alt in others[:5]:  # new names, so the lesson's variables (i, j, other, scores) keep their values
 #        other_scores = normalized_cross_correlation(canvas, digits[alt])
 #        row, col = argmax_2d(other_scores)
 #        hit = min(range(len(corners)), key=lambda n: abs(corners[n][0] - row) + abs(corners[n][1] - col))
 #        print(f"best score {other_scores.max():.2f} at {(row, col)}, on a {int(y_test[chosen[hit]])}")
 #    ```
-#    The best scores drop clearly below 1 (the printed scores of these five templates), and in our run each best
-#    match still landed on a 1, an easy shape. One fixed template matches new handwriting less well than its exact
-#    copy; learned, layered kernels are what copes with the variety of handwriting.
+#    The best scores drop clearly below 1 (the printed scores of these five templates). Check where each best
+#    match lands: often on a 1, an easy shape, but not always. One fixed template matches new handwriting less
+#    well than its exact copy; learned, layered kernels are what copes with the variety of handwriting.
 #    </details>
 #
 # 5. The 5×5 Gaussian `blur` is *separable*: it equals a 5×1 kernel followed by a 1×5 kernel (its outer

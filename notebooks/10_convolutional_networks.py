@@ -16,7 +16,7 @@
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/10_convolutional_networks.ipynb)
 #
-# *Runs in about 1½ minutes on a 2-core CPU (last full run).*
+# *Runs in under 1½ minutes on a 2-core CPU (last full run).*
 #
 # Notebook 09 took convolution apart by hand: small kernels slid over an image find local patterns such as
 # edges, and pooling shrinks the maps while tolerating small shifts. Now we let a network *learn* its kernels.
@@ -30,14 +30,15 @@
 #   through every layer;
 # - to count its parameters, and why weight sharing makes them so few compared with the notebook 06 network;
 # - what two modern changes, batch norm and pooling first, buy over the classic LeNet, and to train the result past
-#   99.2% accuracy in a few epochs on a laptop CPU (one-cycle schedule), watching the validation split and scoring
+#   99.2% accuracy in a few epochs on an ordinary CPU (one-cycle schedule), watching the validation split and scoring
 #   the test set once;
 # - to look inside: learned filters, feature maps, and the digits it still gets wrong;
 # - why it works: convolutions move with the input (translation), tested by shifting digits by a few pixels.
 
 # %%
 # Colab only: install the course package from the same ref as this notebook (main). Colab already has torch,
-# NumPy and the rest, so --no-deps leaves them alone; elsewhere the package is already installed.
+# NumPy and the rest, so --no-deps leaves them alone. Elsewhere this cell does nothing: in a checkout, `make lab`
+# installs the package into .venv and opens the notebooks (see the README).
 import sys
 
 if "google.colab" in sys.modules:
@@ -49,9 +50,9 @@ if "google.colab" in sys.modules:
     importlib.invalidate_caches()
     if get_ipython().user_ns.get("_exit_code") or importlib.util.find_spec("mnist_course") is None:
         raise RuntimeError(
-            "The course package did not install from mnist-course@main (pip's error is above). Check that the "
-            "runtime is online (Runtime → Disconnect and delete runtime, then run this cell again) and that "
-            "the ref main exists; if it still fails, report it at https://github.com/mnist-course/mnist-course/issues"
+            "The course package did not install from mnist-course@main (pip's error is above). Check the runtime's "
+            "internet connection and that the ref main exists, then use Runtime → Disconnect and delete "
+            "runtime and run this cell again; if it still fails, report it at https://github.com/mnist-course/mnist-course/issues"
         )
 
 # %%
@@ -88,8 +89,9 @@ print(f"background pixel after standardizing: {background:.2f}")
 # %% [markdown]
 # ## Channels: what a convolutional layer computes
 #
-# In notebook 09 one kernel turned one image into one output image. A convolutional layer applies many kernels at
-# once, and its input can have several **channels**: a colour photo has three (red, green, blue), a digit one.
+# Notebook 09 also met layers of several channels; a recap, since everything below uses them. A convolutional
+# layer applies many kernels at once, and its input can have several **channels**: a colour photo has three (red,
+# green, blue), a digit one.
 # `nn.Conv2d(in_channels, out_channels, kernel_size)` holds `out_channels` kernels, each of shape
 # `in_channels × k × k`. Every kernel looks at all input channels, sums its responses over them, and produces one
 # output channel, a **feature map**. The layer's data therefore has shape N × C × H × W: images × channels ×
@@ -180,7 +182,7 @@ print(f"second conv layer: {shared:,d} weights; a dense layer with the same inpu
 # We train with `fit` from `mnist_course.train` (notebook 05) on the 50,000 training digits, and watch the
 # accuracy on the 10,000 **validation** digits after every epoch (`val=`). Every network in this notebook gets the
 # same recipe, chosen on the validation split so that our final network (next section) passes 99.2% in four epochs
-# on a laptop CPU; the test set is used once, at the end.
+# on an ordinary CPU; the test set is used once, at the end.
 #
 # - **Adam** (notebook 04) with a **one-cycle** learning-rate schedule (`OneCycleLR`, stepped after every batch):
 #   the rate climbs from a twenty-fifth of its maximum to the maximum during the first 30% of the steps
@@ -246,11 +248,13 @@ print(f"classic LeNet: {classic_acc:.2%} of the validation digits after {epochs}
 # The classic LeNet already reads almost 99% of the validation digits correctly (printed above). Our network changes
 # two things in every block:
 #
-# - **batch normalization** after the pooling: it standardizes every channel over the mini-batch, then applies a
-#   learned scale and shift. It keeps the next layer's input at a steady scale while the weights before it change,
-#   which usually makes training faster and less sensitive to the learning rate. Notebook 11 opens it up and
-#   measures what it buys in a deeper network. Because it has its own shift, the convolution needs no bias
-#   (`bias=False`);
+# - **batch normalization** after the pooling: it standardizes every channel over the mini-batch (all its images
+#   and all positions at once), then applies a learned scale and shift. It keeps the next layer's input at a steady
+#   scale while the weights before it change, which usually makes training faster and less sensitive to the
+#   learning rate. In training it uses each mini-batch's mean and variance and keeps running averages of them;
+#   `model.eval()` switches to those averages, so a prediction does not depend on the other images in its batch.
+#   Notebook 11 opens it up and measures what it buys in a deeper network. Because it has its own shift, the
+#   convolution needs no bias (`bias=False`);
 # - **pooling first**: convolution → pooling → batch norm → ReLU. Without batch norm, the order of pooling and
 #   ReLU does not matter at all: max pooling commutes with the ReLU (the largest of four values stays the largest
 #   after clipping negatives), so both orders compute the same function. With batch norm in between, the orders are
@@ -302,10 +306,10 @@ print(f"ours (conv → pool → batch norm → ReLU):   {cnn_acc:.2%}, {cnn_erro
 
 # %% [markdown]
 # Our block makes fewer validation errors than the classic one trained with the same recipe (both counts are
-# printed above). The layer order is not the reason, since without batch norm pooling first or last computes the
-# same function: the difference is batch norm's. It was already ahead after the first epoch (the learning curves
-# below). Whether the lead is an accident of this learning rate is exercise 1's question: it tries a lower and a
-# higher one.
+# printed above). The order alone would change nothing (without batch norm, pooling first or last computes the same
+# function), so the gain comes with adding batch norm; with one run each, part of a gap this size can be luck of
+# the starting weights. It was already ahead after the first epoch (the learning curves below). Whether the lead is
+# an accident of this learning rate is exercise 1's question: it tries a lower and a higher one.
 # Pooling first pays for the extra batch norm layers: both networks trained in similar times (the seconds printed
 # above; they vary with the machine's load, and `make bench` measures the effect of the order alone).
 #
@@ -345,7 +349,8 @@ print(f"validation errors:   our CNN {cnn_errors}, classic LeNet {classic_errors
 # ### The test set, once
 #
 # The recipe is fixed, so now, and only now, we score the CNN on the 10,000 test digits it has never been
-# judged on. This is the number the course records; everything else in this notebook looks at validation digits.
+# judged on. This is the MNIST number the course records; apart from the Fashion-MNIST test score at the end,
+# everything else in this notebook looks at validation digits.
 
 # %%
 cnn_test = evaluate(cnn, X_test, y_test)["accuracy"]
@@ -371,9 +376,10 @@ fig = show_weights(first_kernels, ncols=8, size=1.3,
 # %% [markdown]
 # ### Feature maps of one digit
 #
-# The outputs of each block's convolution (before pooling) for one validation digit. The first block's maps still look
-# like the digit, each highlighting edges or strokes of one kind (bright: a strong response, dark: a weak or
-# negative one). Deeper maps are smaller and more abstract: each of their pixels summarizes a larger patch of the
+# The outputs of each block's convolution (before pooling) for one validation digit. The first block's maps still
+# look like the digit, each highlighting edges or strokes of one kind (each map has its own colour scale, bright =
+# its largest values; the empty background, away from the border, gives the same value everywhere, which can be
+# bright or dark). Deeper maps are smaller and more abstract: each of their pixels summarizes a larger patch of the
 # input (its *receptive field*: 3×3 pixels in the first layer, 8×8 in the second, 18×18 in the third).
 
 # %%
@@ -403,7 +409,7 @@ for row, fmap in enumerate(maps):
         ax.set_xticks([])
         ax.set_yticks([])
     axes[row, 0].axis("off")
-fig.suptitle(f"Feature maps of a {int(y_val[example])}: first 8 channels of each convolution (bright = strong response)")
+fig.suptitle(f"Feature maps of a {int(y_val[example])}: first 8 channels of each convolution (each on its own colour scale)")
 fig.tight_layout()
 
 # %% tags=["nbval-check-output"]
@@ -412,8 +418,8 @@ print("feature map shapes per block:", [tuple(m.shape) for m in maps])
 # %% [markdown]
 # ### The digits it gets wrong
 #
-# The validation digits the CNN misclassifies, titled `true→predicted`. Many of them would make a person
-# hesitate too.
+# The first 30 of the validation digits the CNN misclassifies (the count is printed below), titled
+# `true→predicted`. Many of them would make a person hesitate too.
 
 # %%
 cnn_pred = predict(cnn, X_val).argmax(dim=1)
@@ -426,10 +432,10 @@ fig = show_images(x_val[shown], y_val[shown], cnn_pred[shown], ncols=10,
 # %% [markdown]
 # ### Where does it look? A saliency map
 #
-# Which pixels pushed the CNN to a wrong answer? The gradient of one class's score with respect to the input
-# pixels says how much a little more ink at each pixel would raise (red) or lower (blue) that score: a **saliency
-# map** (Simonyan, Vedaldi and Zisserman, 2013). We draw it for the first misclassified digit above, once for the
-# class the network chose and once for the true class.
+# Which pixels, if they changed a little, would change the CNN's scores most? The gradient of one class's score
+# with respect to the input pixels says how much a little more ink at each pixel would raise (red) or lower (blue)
+# that score: a **saliency map** (Simonyan, Vedaldi and Zisserman, 2013). We draw it for the first misclassified
+# digit above, once for the class the network chose and once for the true class.
 
 # %%
 wrong_idx = int(wrong[0])
@@ -454,17 +460,18 @@ for ax in axes:
 fig.tight_layout()
 
 # %% [markdown]
-# The gradient is largest on and around the strokes, where the network's features respond, and faint in the
-# empty background. Comparing the two maps shows where more ink would have raised the wrong class's score and
-# where it would have made the true class win. A saliency map is a local, first-order explanation (it says what a
-# *small* change would do), but it is cheap: one backward pass.
+# The gradient is largest on and around the strokes, where the network's features respond, and faint in the empty
+# background. Comparing the two maps shows where more ink would have raised the wrong class's score and where it
+# would have raised the true class's score: where the right map is red and the middle one blue, more ink would have
+# narrowed the gap. A saliency map is a local, first-order explanation (it says what a *small* change would do),
+# but it is cheap: one backward pass.
 
 # %% [markdown]
 # ## Why it works: weight sharing and translation
 #
 # Handwritten digits are not all in the same place: MNIST centres each digit by its centre of mass, but strokes
 # wander by a pixel or two. A fully connected network learns a separate weight for every pixel, so a stroke one
-# pixel to the left lands on *different* weights, which were trained on different examples.
+# pixel to the left lands on *different* weights, each of which learned only from what appeared at its own pixel.
 #
 # A convolution uses the same kernel everywhere. So if the input moves, its feature map moves with it and is
 # otherwise unchanged: convolution is **translation equivariant**. In coordinates: shifting the image by
@@ -599,8 +606,8 @@ print("test accuracy per class:", ", ".join(f"{FASHION_CLASSES[c]} {a:.0%}" for 
 #   map** per kernel. The classic LeNet stacks three blocks of 3×3 convolution, ReLU and 2×2 max pooling
 #   (28 → 14 → 7 → 3), then a small fully connected head; we followed the shape through every layer.
 # - Our version adds **batch normalization** and pools first (convolution, pooling, batch norm, ReLU). With the same
-#   recipe it made fewer validation errors than the classic LeNet; the gain is batch norm's, since without it the
-#   two orders compute the same function, and pooling first saves batch norm and ReLU three quarters or more of
+#   recipe it made fewer validation errors than the classic LeNet; the gain comes with batch norm, since without it
+#   the two orders compute the same function, and pooling first saves batch norm and ReLU three quarters or more of
 #   their work.
 # - **Weight sharing** makes it small: several times fewer parameters than the notebook 06 MLP (the counts are
 #   printed above), and a convolution needs thousands of times fewer weights than a dense layer with the same input
@@ -642,8 +649,9 @@ print("test accuracy per class:", ", ".join(f"{FASHION_CLASSES[c]} {a:.0%}" for 
 #    deeper network with and without it.
 #    </details>
 #
-# 2. *Data augmentation*: train the CNN on randomly shifted digits. Pass `fit` a `transform` that shifts every
-#    batch by a random `(dx, dy)` between −3 and 3 pixels, then redraw the accuracy-against-shift curve.
+# 2. *Data augmentation*: train the CNN on randomly shifted digits. Pass `fit` a `transform`, a function it applies
+#    to every training batch before the forward pass (never to the validation digits), that shifts the batch by a
+#    random `(dx, dy)` between −3 and 3 pixels, then redraw the accuracy-against-shift curve.
 #
 #    <details><summary>Solution</summary>
 #
@@ -665,7 +673,7 @@ print("test accuracy per class:", ", ".join(f"{FASHION_CLASSES[c]} {a:.0%}" for 
 #                for dx, dy in ([(0, 0)] if s == 0 else [(s, 0), (-s, 0), (0, s), (0, -s)])]
 #        print(s, f"{sum(accs) / len(accs):.1%}")
 #    ```
-#    The validation accuracy on unshifted digits stays the same, the curve stays almost flat up to the largest
+#    The validation accuracy on unshifted digits stays about the same, the curve stays almost flat up to the largest
 #    shift seen in training (3 pixels), and it falls much more slowly beyond it. In our full run it lost only a
 #    fraction of a point at 3 pixels and still read about nine digits in ten at 6, where the CNN trained without
 #    shifts read 94.7% and 51.7% (the table above). Shifting a whole batch by the same amount is crude: per-image

@@ -16,14 +16,15 @@
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/11_deep_convolutional_networks.ipynb)
 #
-# *Runs in about 2½ minutes on a 2-core CPU (last full run).*
+# *Runs in under 2 minutes on a 2-core CPU (last full run).*
 #
-# Notebook 10's LeNet-style network passed 99.2% with three convolutions. The last half-percent is harder: the
-# remaining mistakes are digits that people find hard too. This notebook collects the ideas that make deeper
-# convolutional networks train well, **batch normalization**, **residual connections**, **dropout**, **data
+# Notebook 10's LeNet-style network passed 99.2% with three convolutions. Each further tenth of a percent is
+# harder: the remaining mistakes are digits that people find hard too. This notebook collects the ideas that make
+# deeper convolutional networks train well, **batch normalization**, **residual connections**, **dropout**, **data
 # augmentation** and a **one-cycle** learning-rate schedule, opens each of them up, combines them into a network
-# that passes **99.5%** test accuracy after less than a minute of training on a laptop CPU, and then measures what
-# each piece contributes. We finish by reading the network's mistakes and by reusing it for digits it has never seen.
+# that passes **99.5%** test accuracy after less than a minute of training on a two-core CPU, and then measures
+# what each piece contributes. We finish by reading the network's mistakes and by reusing it for digits it has
+# never seen.
 #
 # **You will learn**
 #
@@ -39,7 +40,8 @@
 
 # %%
 # Colab only: install the course package from the same ref as this notebook (main). Colab already has torch,
-# NumPy and the rest, so --no-deps leaves them alone; elsewhere the package is already installed.
+# NumPy and the rest, so --no-deps leaves them alone. Elsewhere this cell does nothing: in a checkout, `make lab`
+# installs the package into .venv and opens the notebooks (see the README).
 import sys
 
 if "google.colab" in sys.modules:
@@ -51,9 +53,9 @@ if "google.colab" in sys.modules:
     importlib.invalidate_caches()
     if get_ipython().user_ns.get("_exit_code") or importlib.util.find_spec("mnist_course") is None:
         raise RuntimeError(
-            "The course package did not install from mnist-course@main (pip's error is above). Check that the "
-            "runtime is online (Runtime → Disconnect and delete runtime, then run this cell again) and that "
-            "the ref main exists; if it still fails, report it at https://github.com/mnist-course/mnist-course/issues"
+            "The course package did not install from mnist-course@main (pip's error is above). Check the runtime's "
+            "internet connection and that the ref main exists, then use Runtime → Disconnect and delete "
+            "runtime and run this cell again; if it still fails, report it at https://github.com/mnist-course/mnist-course/issues"
         )
 
 # %%
@@ -113,8 +115,10 @@ print("test images:      ", tuple(X_test.shape))
 # the network has about as many parameters as notebook 10's LeNet (printed below), but five convolutions instead
 # of three: it is deeper and narrower.
 #
-# (Pooling *before* the batch norm and the ReLU is a small speed trick: the ReLU and max pooling commute, so the
-# network computes almost the same thing, but normalizes a quarter as many pixels.)
+# (Pooling *before* the batch norm and the ReLU is a small speed trick: the ReLU and max pooling commute exactly,
+# and so does batch norm's scaling of a channel while its learned scale γ (below) is positive; what changes is that
+# batch norm's statistics are computed on the pooled maps, so the network computes almost the same thing
+# (notebook 10), but normalizes a quarter as many pixels.)
 
 # %%
 class ResidualBlock(nn.Module):
@@ -183,11 +187,11 @@ print("weights in the head:", count_parameters(lesson_net.head))
 # ## What each layer sees: the receptive field
 #
 # Why stack small kernels instead of using large ones? A 3×3 **convolution** looks at 3×3 pixels of the layer
-# below. Stacking two lets an output see 5×5 input pixels, three 7×7, and every 2×2 pooling doubles the step of
-# the layers after it. This region is the unit's **receptive field**. A deep stack of small kernels reaches the
-# whole digit with few weights and with a ReLU between every two layers, which is what made the VGG networks
-# (Simonyan and Zisserman, 2014) and everything after them deep. The rule: a layer with kernel size k adds
-# (k − 1) × (the product of the strides before it) pixels to the receptive field.
+# below. Stacking two lets an output see 5×5 input pixels, three 7×7, and every 2×2 pooling doubles the step of the
+# layers after it. This region is the unit's **receptive field** (notebook 10 named it). A deep stack of small
+# kernels reaches the whole digit with few weights and with a ReLU between every two layers, which is what made the
+# VGG networks (Simonyan and Zisserman, 2014) and everything after them deep. The rule: a layer with kernel size k
+# adds (k − 1) × (the product of the strides before it) pixels to the receptive field.
 
 # %% tags=["nbval-check-output"]
 def receptive_fields(model: nn.Module) -> list[int]:
@@ -218,8 +222,9 @@ print(f"total parameters: {count_parameters(probe_model):,d} (notebook 10's LeNe
 
 # %% [markdown]
 # We can also *see* a receptive field: the gradient of one unit in the middle of a stage's output with respect to
-# the input image is non-zero exactly on the pixels that unit depends on. (Max pooling passes the gradient only
-# to the largest of each four inputs, so the visible patch can be a little smaller than the computed one.)
+# the input image is non-zero only on pixels inside the receptive field. The visible patch can be smaller: max
+# pooling passes the gradient to one of four inputs, a ReLU that is off passes none, and a field larger than the
+# image (stage 3's) is cut at 28 pixels.
 
 # %%
 digit = X_val[:1].clone().requires_grad_(True)
@@ -285,10 +290,10 @@ print("channel stds after: ", [round(v, 3) + 0.0 for v in ours.std(dim=(0, 2, 3)
 # The means and standard deviations after the layer are exactly the β and γ we set. Why does this help a *deep*
 # network? Without it, the size of the activations is multiplied by some factor at every layer. With PyTorch's
 # default initialization that factor is below one, so the signal fades layer after layer; with other choices it
-# explodes. **Kaiming initialization** (He et al., 2015) draws each weight with standard deviation
-# √(2 / fan-in), where the fan-in is the number of inputs of one output (here 3 · 3 · channels): the factor 2
-# makes up for the ReLU zeroing half of the values, so the size of the signal is kept, on average, at the
-# start. The figure sends a batch of digits through stacks of twelve 3×3 convolutions with ReLUs, untrained,
+# explodes. **Kaiming initialization** (notebook 06's He initialization; He et al., 2015) draws each weight with
+# standard deviation √(2 / fan-in), where the fan-in is the number of inputs of one output (here 3 · 3 · channels):
+# the factor 2 makes up for the ReLU zeroing half of the values, so the size of the signal is kept, on average, at
+# the start. The figure sends a batch of digits through stacks of twelve 3×3 convolutions with ReLUs, untrained,
 # with PyTorch's default initialization, with Kaiming's, and with batch norm, and plots the standard deviation
 # after every layer. (The convolutions have no biases here, so that everything we measure comes from the digits.)
 
@@ -347,7 +352,8 @@ print(f"with the default initialization each layer divides it by {shrink:.2f} on
 # it there. Batch norm re-standardizes at every step, so every layer works at a sensible scale whatever happened
 # below, before and during training. Because the scale of the weights no longer decides the scale of the
 # outputs, batch norm also makes training much less sensitive to the learning rate: we can use large steps, which
-# is what **optimization** in few epochs needs. The ablation at the end of the notebook measures this.
+# is what **optimization** in few epochs needs. The ablation shows what removing it costs at our rate; exercise 3
+# sweeps the rate.
 
 # %% [markdown]
 # ## Residual connections: a highway for the gradient
@@ -366,7 +372,7 @@ print(f"with the default initialization each layer divides it by {shrink:.2f} on
 # To see it, we build stacks of 1 to 16 blocks without batch norm, once with the `+ x` and once without, and
 # measure the gradient that reaches the first convolution for one batch of digits (untrained networks, the same
 # loss). The package's `deep.ResidualBlock(..., batchnorm=False, residual=False)` is the same block with batch norm
-# and the addition switched off.
+# and the addition switched off (its convolutions then get biases, as a layer without batch norm needs).
 
 # %%
 def block_stack(blocks: int, residual: bool, channels: int = 16) -> nn.Sequential:
@@ -392,7 +398,9 @@ for blocks in depths:
 
 fig, ax = plt.subplots(figsize=(6, 3.2))
 for name, g in grads.items():
-    ax.loglog([2 * d for d in depths], g, marker="o", label=name, base=2)
+    ax.plot([2 * d for d in depths], g, marker="o", label=name)
+ax.set_xscale("log", base=2)  # 2, 4, ..., 32 convolutions
+ax.set_yscale("log")  # powers of ten, as the ratio printed below
 ax.set(xlabel="convolutions in the blocks (log scale)", ylabel="gradient norm, first layer",
        title="The gradient that reaches the first layer of an untrained network")
 ax.legend()
@@ -417,10 +425,11 @@ print(f"for scale: torchvision's ResNet-18 (for 224×224 photos) has {count_para
 # %% [markdown]
 # ## Dropout
 #
-# **Dropout** (Srivastava et al., 2014) sets each value to zero with probability p during training and multiplies
-# the survivors by 1 / (1 − p), so that the expected value stays the same. The network cannot rely on any single
-# unit and learns redundant features, a form of regularization. At test time (`model.eval()`) it does nothing.
-# `deep.DeepCNN(dropout=p)` applies it to the 96 averaged features before the last layer. Here it is on a digit.
+# **Dropout** (notebook 06; Srivastava et al., 2014) sets each value to zero with probability p during training and
+# multiplies the survivors by 1 / (1 − p), so that the expected value stays the same. The network cannot rely on
+# any single unit and learns redundant features, a form of regularization. At test time (`model.eval()`) it does
+# nothing. `deep.DeepCNN(dropout=p)` applies it to the 96 averaged features before the last layer. Here it is on a
+# digit.
 
 # %% tags=["nbval-check-output"]
 drop = nn.Dropout(p=0.5)
@@ -446,15 +455,19 @@ fig = show_images(torch.cat([digit[None], masks]), ["original"] + [f"dropout {i 
 # rotated by up to 10 degrees, at random. The network never sees exactly the same image twice, so it cannot just
 # memorize the training set.
 #
-# We move a whole batch at once. `F.affine_grid` turns one 2×3 matrix per image (a rotation and a translation)
-# into the input coordinates that each output pixel should read, in coordinates that run from −1 to 1 across the
-# image (x to the right, y *down*, as rows are numbered), and `F.grid_sample` reads the input there with bilinear
-# interpolation (a weighted average of the four nearest pixels). The matrix describes the move backwards: to rotate
-# by an angle and then shift by t, each output pixel p must read the input at R⁻¹(p − t), so its left 2×2 block
-# is R⁻¹ and its last column −R⁻¹t. With y pointing down, a positive angle turns the digit counterclockwise on
-# screen, and a shift (dx, dy) = (2, −1) moves it 2 pixels right and 1 up. Pixels that come in from outside the
-# image repeat the border, which for MNIST is background. `augment` then draws one angle and one shift per image,
-# uniformly, from an explicit `torch.Generator`, so that a run can be repeated exactly.
+# We move a whole batch at once. `F.affine_grid` turns one 2×3 matrix per image (a rotation and a translation) into
+# the input coordinates that each output pixel should read, in coordinates that run from −1 to 1 across the image
+# (x to the right, y *down*, as rows are numbered), and `F.grid_sample` reads the input there with bilinear
+# interpolation (a weighted average of the four nearest pixels). The matrix describes the move backwards. Write
+# $R = \begin{pmatrix} \cos a & \sin a \\ -\sin a & \cos a \end{pmatrix}$ for the rotation by an angle a that
+# turns the digit counterclockwise on screen: with y pointing down, it is the transpose of the textbook rotation
+# matrix.
+# To rotate by a and then shift by t, each output pixel p must read the input at R⁻¹(p − t), so the matrix's left
+# 2×2 block is $R^{-1} = R^\top = \begin{pmatrix} \cos a & -\sin a \\ \sin a & \cos a \end{pmatrix}$ (the code's
+# `theta` below) and its last column −R⁻¹t. So a positive angle turns the digit counterclockwise on screen, and a
+# shift (dx, dy) = (2, −1) moves it 2 pixels right and 1 up. Pixels that come in from outside the image repeat the
+# border, which for MNIST is background. `augment` then draws one angle and one shift per image, uniformly, from an
+# explicit `torch.Generator`, so that a run can be repeated exactly.
 
 # %%
 def shift_rotate_by_hand(x, angles, shifts):
@@ -509,10 +522,10 @@ fig = show_images(torch.cat(rows), ncols=10, size=0.9,
 # ## Label smoothing
 #
 # Cross-entropy with hard targets keeps pushing the correct score up even when the network is already sure, which
-# makes it over-confident. **Label smoothing** (Szegedy et al., 2016) replaces the target "100% the true class" by
-# "1 − ε on the true class, and ε spread over all ten classes": with ε = 0.1 the target is 0.91 for the true digit
-# and 0.01 for each other digit. `F.cross_entropy(..., label_smoothing=0.1)` does it; we check it against the
-# formula.
+# makes it over-confident. **Label smoothing** (Szegedy et al., 2016; notebook 08 smoothed a GAN's real-digit labels
+# in the same spirit) replaces the target "100% the true class" by "1 − ε on the true class, and ε spread over all
+# ten classes": with ε = 0.1 the target is 0.91 for the true digit and 0.01 for each other digit.
+# `F.cross_entropy(..., label_smoothing=0.1)` does it; we check it against the formula.
 #
 # One consequence shows in the training curve below: the loss can no longer approach zero. Cross-entropy
 # against a target distribution $t$ is smallest when the predicted probabilities equal $t$, and its value there is
@@ -589,11 +602,11 @@ print(f"{total_steps} steps; learning rate {lrs[0]:.3g} at the start, {lrs[peak]
 # - mini-batches of 256, cross-entropy with label smoothing 0.1;
 # - every batch augmented with fresh random shifts and rotations.
 #
-# The recipe was chosen on the validation split, within a budget of a minute of training on a two-core CPU: runs
-# of three, four and five epochs of 196 batches of 256 all ended near 99.4% validation accuracy, which cannot
-# tell them apart, so we take the cheapest, three epochs. The margin on the 99.5% test target is therefore thin:
-# a tenth of a percent is ten digits, about the noise between two runs. Longer training (more epochs, or all
-# 60,000 digits once the recipe is fixed) buys margin, at the price of minutes.
+# The recipe was chosen on the validation split, within a budget of a minute of training on a two-core CPU. When
+# it was chosen (those runs are not repeated here), four and five epochs did not end measurably above three on the
+# validation split, so we take the cheapest, three epochs. The margin on the 99.5% test target is thin: a tenth of
+# a percent is ten digits, about the noise between two runs, which is also why single runs of different lengths
+# could not be told apart.
 #
 # On a CPU we also store the network's weights in the `channels_last` memory format (notebook 10), which PyTorch's
 # CPU convolutions prefer. We measure what it buys for one training step of our network, the same mathematics
@@ -611,6 +624,7 @@ def train_model(model, x, y, epochs, max_lr=max_lr, batch_size=batch_size, augme
                                                         steps_per_epoch=len(batches))
     g = torch.Generator().manual_seed(seed)  # the augmentation's own random numbers
     transform = (lambda xb: augment(xb, max_shift=2, max_rotation=10, generator=g)) if augmentation else None
+    # partial: F.cross_entropy with label_smoothing fixed
     loss_fn = functools.partial(F.cross_entropy, label_smoothing=label_smoothing)
     return fit(model, optimizer, batches, epochs=epochs, val=val, loss_fn=loss_fn, scheduler=scheduler,
                transform=transform, verbose=verbose)
@@ -745,6 +759,7 @@ def run_ablation(names):
         variant = new_model(**model_settings)
         run = train_or_load(  # trains, or loads this variant in a prepared lecture (see the final training above)
             f"11-ablation {name}", variant,
+            # partial: train_model with these arguments fixed, for train_or_load to call
             functools.partial(train_model, variant, X_small, y_small, ablation_epochs, verbose=False,
                               **train_settings),
             epochs=ablation_epochs, n=ablation_size, **model_settings, **train_settings,
@@ -804,18 +819,19 @@ check(final_moved > ablation["− augmentation"][1], "augmentation helps on move
 # %% [markdown]
 # How to read the table:
 #
-# - **Batch norm** and the **one-cycle schedule** matter most. Without batch norm, the same large learning rate
-#   that the final recipe uses is too much for the network; with a constant rate instead of the one-cycle, the
+# - **Batch norm** and the **one-cycle schedule** matter most. Without batch norm the network fails at the recipe's
+#   rate (exercise 3 checks whether a smaller rate rescues it); with a constant rate instead of the one-cycle, the
 #   network gets no warm-up and the weights never settle at the end. Both are about optimization: they decide how
 #   much a short run can learn.
-# - The **residual connection** hardly matters in a network with five convolutions and batch norm, as
-#   expected after the gradient experiment (batch norm already keeps the gradient alive at this depth); it is
-#   there so that the network can grow deeper.
-# - **Augmentation** costs a little on the digits as they are in this short run (the printed -0.28 points), but it is
-#   what holds the accuracy up when the digits move: the network has seen every training digit shifted and turned, so a
-#   moved digit is nothing new. Augmentation and dropout are also regularizers, against overfitting, which a two-epoch
-#   run has no time to do. With batch norm, augmentation and label smoothing already in place, dropout has little left
-#   to add, and our recipe goes without it. An ablation is allowed to say that an ingredient is not needed.
+# - The **residual connection** hardly matters here (its row is close to the recipe's). The gradient experiment's
+#   large gaps came from deep stacks without batch norm; at five convolutions with batch norm the plain path is
+#   enough, and the block is there so that the network can grow deeper.
+# - **Augmentation** costs a little on the digits as they are in this short run (the line above prints it as worth
+#   -0.28 points: the run without it scored higher), but it is what holds the accuracy up when the digits move: the
+#   network has seen every training digit shifted and turned, so a moved digit is nothing new. Augmentation and
+#   dropout are also regularizers, against overfitting, which a two-epoch run has no time to do. With batch norm,
+#   augmentation and label smoothing already in place, dropout has little left to add, and our recipe goes without
+#   it. An ablation is allowed to say that an ingredient is not needed.
 
 # %% [markdown]
 # ## Error analysis: the hardest test digits
@@ -844,6 +860,7 @@ fig = plot_confusion(y_test, preds, title="Final model: true (rows) vs predicted
 
 # %%
 confusion = torch.zeros(10, 10, dtype=torch.long)
+# add 1 at (true, predicted) for every digit
 confusion.index_put_((y_test, preds), torch.ones(len(y_test), dtype=torch.long), accumulate=True)
 confusion.fill_diagonal_(0)  # keep only the mistakes
 pairs = [(confusion[t, p].item(), t, p) for t in range(10) for p in range(10) if confusion[t, p] > 0]
@@ -887,7 +904,7 @@ print(f"pretrained on {int(low.sum()):,d} digits 0–4 in {pretraining.seconds:.
 # %% [markdown]
 # Fine-tuning copies the pretrained network, replaces its last layer by a new one for the five new classes (5–9 become
 # labels 0–4), and trains *all* weights for a hundred steps with a small learning rate, 10⁻³, on the fifty examples,
-# augmented, with AdamW (notebook 10's Adam, with the weight decay applied to the weights directly). Training from
+# augmented, with AdamW (notebook 04's Adam, with the weight decay applied to the weights directly). Training from
 # scratch does exactly the same with a freshly initialized network. Few examples mean noisy results, so we repeat the
 # comparison on three different random draws of the fifty examples.
 #
@@ -895,8 +912,10 @@ print(f"pretrained on {int(low.sum()):,d} digits 0–4 in {pretraining.seconds:.
 # means and variances (the statistics used at evaluation) at every step, each time keeping 90% of the old values
 # (PyTorch's `momentum=0.1`). After a hundred steps, 0.9¹⁰⁰ ≈ 0.00003 of the pretraining statistics is left: they
 # have become those of the fifty new examples. Here that is acceptable, since the new digits are what the network
-# will see. With only a handful of examples, or when the early layers are frozen (exercise 4), one keeps those
-# layers in evaluation mode instead, so that their statistics stay those of the large pretraining set.
+# will see. With fewer examples still (exercise 5 goes down to one per digit), or when the early layers are frozen
+# (exercise 4), one keeps those layers in evaluation mode instead, so that their statistics stay those of the large
+# pretraining set. `per_class_subset(y, classes, per_class, generator)` from `mnist_course.deep` returns the indices
+# of `per_class` random examples of each listed class.
 #
 # A third contestant tries a common refinement, **discriminative learning rates** (Howard and Ruder, 2018, who call
 # it discriminative fine-tuning): the layers near the input detect general strokes and should change little, while
@@ -1009,8 +1028,8 @@ print(f"how far the stages' weights moved (last draw, relative to their size): f
 #   computed it and saw it as a gradient.
 # - **Batch normalization** standardizes every channel over the batch, then applies a learned **scaling** and
 #   shift. It keeps the signal at a sensible size through any number of layers (Kaiming initialization does so
-#   only at the start), and it made the large learning rate of our recipe usable: without it the short ablation
-#   run lost most of its accuracy.
+#   only at the start). At our recipe's large learning rate it is indispensable: without it the short ablation
+#   run lost most of its accuracy (exercise 3 tries other rates).
 # - A **residual connection** adds a block's input to its output, so the gradient has a short path around every
 #   block (gated by the block's final ReLU in our design, unchanged in pre-activation blocks) and reaches the first
 #   layers of a deep network: orders of magnitude more than through plain blocks in our experiment.
@@ -1026,8 +1045,9 @@ print(f"how far the stages' weights moved (last draw, relative to their size): f
 #   scattered over many pairs of digits.
 # - **Transfer learning**: a network pretrained on 0–4 and fine-tuned on ten examples of each of 5–9 ended ahead of
 #   the same network trained from scratch on those examples, on average and by a small margin on MNIST. Giving the
-#   pretrained stages a ten times smaller rate (discriminative rates) cost 5.0 points here, below even training
-#   from scratch: features learned on 0–4 must still change to read 5–9, and the slow stages moved much less.
+#   pretrained stages a ten times smaller rate (discriminative rates) cost about five points in the stored run
+#   (printed above), below even training from scratch: features learned on 0–4 must still change to read 5–9, and
+#   the slow stages moved much less.
 
 # %% [markdown]
 # ## Exercises
