@@ -28,4 +28,4 @@ module            notebook  layer     what it holds
 ``python -m tools.docs --check`` fails when a module file has no row here or a row names no module.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
