@@ -14,7 +14,7 @@
 # %% [markdown]
 # # 03 · Slicing and Indexing
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/v0.3.0/notebooks/03_slicing_and_indexing.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/03_slicing_and_indexing.ipynb)
 #
 # *Runs in under half a minute on a 2-core CPU (last full run).*
 #
@@ -32,7 +32,7 @@
 # - **vectorization**: replacing Python loops by whole-tensor operations, with the speed-up measured.
 
 # %%
-# Colab only: install the course package from the same ref as this notebook (v0.3.0). Colab already has torch,
+# Colab only: install the course package from the same ref as this notebook (main). Colab already has torch,
 # NumPy and the rest, so --no-deps leaves them alone. Elsewhere this cell does nothing: in a checkout, `make lab`
 # installs the package into .venv and opens the notebooks (see the README).
 import sys
@@ -42,12 +42,12 @@ if "google.colab" in sys.modules:
 
     from IPython import get_ipython
 
-    get_ipython().system("pip install --no-deps git+https://github.com/mnist-course/mnist-course@v0.3.0")
+    get_ipython().system("pip install --no-deps git+https://github.com/mnist-course/mnist-course@main")
     importlib.invalidate_caches()
     if get_ipython().user_ns.get("_exit_code") or importlib.util.find_spec("mnist_course") is None:
         raise RuntimeError(
-            "The course package did not install from mnist-course@v0.3.0 (pip's error is above). Check the runtime's "
-            "internet connection and that the ref v0.3.0 exists, then use Runtime → Disconnect and delete "
+            "The course package did not install from mnist-course@main (pip's error is above). Check the runtime's "
+            "internet connection and that the ref main exists, then use Runtime → Disconnect and delete "
             "runtime and run this cell again; if it still fails, report it at https://github.com/mnist-course/mnist-course/issues"
         )
 
