@@ -12,7 +12,7 @@ solutions, from that folder alone. It takes seconds and fails naming the noteboo
 from __future__ import annotations
 
 import ast
-import importlib.util
+import importlib.metadata
 import json
 import re
 import shutil
@@ -103,13 +103,21 @@ def _tree_copy(dest: Path) -> None:
             shutil.copy2(src, dest / name)
 
 
+def _setuptools_major() -> int:
+    """The major version of the setuptools installed here, 0 when there is none."""
+    try:
+        return int(importlib.metadata.version("setuptools").split(".")[0])
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        return 0
+
+
 def build_wheel(out: Path) -> Path:
     """Build the package's wheel from this tree into ``out``; return its path."""
     src = out / "src"
     _tree_copy(src)
     cmd = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(out), str(src)]
-    if importlib.util.find_spec("setuptools") is not None:
-        cmd.insert(5, "--no-build-isolation")  # the build backend is here already: no download, seconds
+    if _setuptools_major() >= 77:  # pyproject.toml's build requirement is met here: no download, seconds
+        cmd.insert(5, "--no-build-isolation")
     built = subprocess.run(cmd, capture_output=True, text=True)
     wheels = sorted(out.glob("*.whl"))
     if built.returncode != 0 or not wheels:
