@@ -9,13 +9,14 @@ setting (the smoke test in tests/test_bench.py) and writes build/bench-tiny.json
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from pathlib import Path
 
 from bench import course, data_path, throughput, time_to_99
 from bench.flops import PEAK_REPEATS, PEAK_SIZES, TINY_PEAK_REPEATS, TINY_PEAK_SIZES, matmul_peak
-from bench.report import BENCH_FILE, ROOT, Machine, Report, shown
+from bench.report import BENCH_FILE, ROOT, Machine, Report, machine_text, shown
 
 #: Where a tiny (smoke) run writes: its numbers are no measurement and must not replace bench/results.json.
 TINY_FILE = ROOT / "build" / "bench-tiny.json"
@@ -32,8 +33,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"a --tiny run is a smoke test: it does not overwrite {shown(BENCH_FILE)}")
 
     start = time.perf_counter()
-    machine = Machine.this()
-    print(f"{machine.describe()}{' (tiny setting)' if args.tiny else ''}")
+    machine = dataclasses.replace(Machine.this(), device="cpu")  # every benchmark runs on the CPU
+    print(f"{machine_text(machine)}{' (tiny setting)' if args.tiny else ''}")
     sizes, repeats = (TINY_PEAK_SIZES, TINY_PEAK_REPEATS) if args.tiny else (PEAK_SIZES, PEAK_REPEATS)
     peak = matmul_peak(sizes, repeats)
     print(f"peak: float32 matrix multiply {peak.gflops:.1f} GFLOP/s ({peak.size}×{peak.size}, best of {repeats})")

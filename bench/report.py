@@ -2,7 +2,7 @@
 
 A :class:`Report` holds the rows of the table `make bench` prints (:class:`Row`; a training row also has each
 side's measured speed and the FLOPs of one of its training steps, :class:`Side`), the machine it ran on
-(:class:`Machine`), this machine's float32 matrix-multiply peak measured in the same run (:class:`Peak`) and the
+(:class:`tools.ledger.Machine`, the same block the results ledger keeps), this machine's float32 matrix-multiply peak measured in the same run (:class:`Peak`) and the
 run's seconds. `python -m bench` writes it; the README tool renders it with :meth:`Report.markdown_table`. Nothing
 else reads or writes the JSON: use :meth:`Report.read` and :meth:`Report.write`.
 
@@ -14,18 +14,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import platform
 import sys
 import types
 import typing
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import torch
-
+from tools.ledger import Machine, run_label, shown
 from tools.repo_url import ROOT
 
 #: Where `make bench` writes its results (committed, so the README's "How fast" table can be checked anywhere).
@@ -36,62 +32,12 @@ FORMAT = 2
 FIX = "run `make bench` to write it again"
 
 
-@dataclass
-class Machine:
-    """What the benchmark ran on: CPU model, logical cores, torch's threads, device, versions, and when (UTC)."""
-
-    cpu: str
-    cores: int
-    torch_threads: int
-    device: str
-    python: str
-    torch: str
-    date: str  #: when the run started, UTC, e.g. ``2026-12-02T09:40:12Z``
-
-    @classmethod
-    def this(cls, device: str = "cpu") -> Machine:
-        """This machine, now (the benchmarks run on the CPU)."""
-        return cls(
-            cpu=cpu_model(),
-            cores=os.cpu_count() or 1,
-            torch_threads=torch.get_num_threads(),
-            device=device,
-            python=platform.python_version(),
-            torch=torch.__version__,
-            date=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        )
-
-    def describe(self) -> str:
-        """One line for people, e.g. ``Intel(R) Xeon(R) CPU @ 2.20GHz (2 cores, 2 torch threads, cpu), Python
-        3.12.3, torch 2.4.0``."""
-        cores = f"{self.cores} core{'s' if self.cores != 1 else ''}"
-        threads = f"{self.torch_threads} torch thread{'s' if self.torch_threads != 1 else ''}"
-        return f"{self.cpu} ({cores}, {threads}, {self.device}), Python {self.python}, torch {self.torch}"
-
-    @property
-    def when(self) -> str:
-        """The date for people: ``2026-12-02 09:40 UTC`` (the stored text as it is if it is not in ISO form)."""
-        try:
-            return datetime.strptime(self.date, "%Y-%m-%dT%H:%M:%SZ").strftime("%Y-%m-%d %H:%M UTC")
-        except ValueError:
-            return self.date
-
-
-def shown(path: Path) -> str:
-    """``path`` relative to the repository when it lies inside it (as messages name files), else as it is."""
-    resolved = path.resolve()
-    return str(resolved.relative_to(ROOT)) if resolved.is_relative_to(ROOT) else str(path)
-
-
-def cpu_model() -> str:
-    """The CPU's model name (Linux: /proc/cpuinfo; elsewhere what `platform` knows)."""
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text(errors="replace").splitlines():
-            key, _, value = line.partition(":")
-            if key.strip() in ("model name", "Model", "Hardware") and value.strip():
-                return " ".join(value.split())
-    return platform.processor() or platform.machine() or "unknown CPU"
+def machine_text(machine: Machine) -> str:
+    """The bench's line for the machine block (the ledger's :class:`~tools.ledger.Machine`), e.g. ``Intel(R)
+    Xeon(R) CPU @ 2.20GHz (2 cores, 2 torch threads, cpu), Python 3.12.3, torch 2.4.0``."""
+    cores = f"{machine.cores} core{'s' if machine.cores != 1 else ''}"
+    threads = f"{machine.torch_threads} torch thread{'s' if machine.torch_threads != 1 else ''}"
+    return f"{machine.cpu} ({cores}, {threads}, {machine.device}), Python {machine.python}, torch {machine.torch}"
 
 
 @dataclass
@@ -209,7 +155,7 @@ class Report:
     def machine_line(self) -> str:
         """Where and when the numbers come from, built from the machine block."""
         setting = " (tiny setting: a smoke test, not a measurement)" if self.tiny else ""
-        return f"`make bench` on {self.machine.describe()}, {self.machine.when}, {self.seconds:.0f} s in all{setting}."
+        return f"`make bench` on {machine_text(self.machine)}, {run_label(self.machine.date)}, {self.seconds:.0f} s in all{setting}."
 
     def peak_line(self) -> str:
         """How the achieved GFLOP/s and the share of peak are computed, with the peak's number."""
