@@ -24,15 +24,15 @@ LEDGER = Ledger(ROWS, [], {RUN_A: MACHINE})
 def test_colab_and_pages_urls_come_from_the_repository_url():
     url = "https://github.com/Some-Org/some-repo"
     ref = repo_url.ref()
-    assert site_build.colab_url(url, "05_linear_classifier") == (
+    assert repo_url.colab_url("05_linear_classifier", url=url) == (
         f"https://colab.research.google.com/github/Some-Org/some-repo/blob/{ref}/notebooks/05_linear_classifier.ipynb"
     )
-    assert site_build.pages_url(url) == "https://some-org.github.io/some-repo/"
+    assert repo_url.pages_url(url) == "https://some-org.github.io/some-repo/"
 
 
 def test_readme_links_the_published_site():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert site_build.pages_url(site_build.repository_url()) in readme
+    assert repo_url.pages_url() in readme
 
 
 def test_results_come_from_the_committed_ledger_only(tmp_path):
@@ -85,14 +85,15 @@ def test_badge_image_is_local_and_link_unchanged():
     nb = (ROOT / "notebooks" / "01_random_walk.py").read_text(encoding="utf-8")
     out = site_build.localize_badge(nb)
     assert site_build.BADGE_IMAGE not in out and site_build.LOCAL_BADGE in out
-    assert site_build.colab_url(site_build.repository_url(), "01_random_walk") in out
+    assert repo_url.colab_url("01_random_walk") in out
     assert (ROOT / "docs" / "_static" / "colab-badge.svg").exists()
 
 
 def test_site_colab_links_match_the_notebooks_badges():
     # The site's links and every notebook's badge open the same ref that the setup cells install.
     for name in site_build.notebook_names():
-        assert site_build.colab_url(site_build.repository_url(), name) == repo_url.colab_url(name)
+        stored = (ROOT / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8")
+        assert repo_url.colab_url(name) in site_build.localize_badge(stored)  # the page keeps the badge's link
     conf = (ROOT / "docs" / "conf.py").read_text(encoding="utf-8")
     assert '"repository_branch": course_ref' in conf and '"github_version": course_ref' in conf
 

@@ -32,7 +32,6 @@ import sys
 import time
 from pathlib import Path
 
-from tools import repo_url
 from tools.ledger import Ledger, ledger_path, short_phrase
 from tools.markdown import table
 from tools.repo_url import ROOT
@@ -47,26 +46,6 @@ DOCTREES = BUILD / "site-doctrees"
 BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
 LOCAL_BADGE = "../_static/colab-badge.svg"  # relative to a staged notebook in notebooks/
 NOTEBOOK_NAMED = re.compile(r"\b[Nn]otebooks? (\d\d)\b")
-
-
-def repository_url() -> str:
-    """The Repository URL (tools.repo_url owns pyproject.toml)."""
-    return repo_url.repository_url()
-
-
-def github_parts(url: str) -> tuple[str, str]:
-    """(owner, repo) of a https://github.com/owner/repo URL."""
-    return repo_url.github_parts(url)
-
-
-def colab_url(url: str, notebook: str) -> str:
-    """The Colab address of notebooks/<notebook>.ipynb at the course's one ref, as every badge has it."""
-    return repo_url.colab_url(notebook, url=url)
-
-
-def pages_url(url: str) -> str:
-    """The address the site is published at by .github/workflows/site.yml (GitHub Pages of the repository)."""
-    return repo_url.pages_url(url)
 
 
 def notebook_names() -> list[str]:

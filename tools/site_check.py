@@ -35,8 +35,8 @@ from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
 
-from tools.repo_url import ROOT
-from tools.site_build import colab_url, notebook_names, repository_url
+from tools.repo_url import ROOT, colab_url, repository_url
+from tools.site_build import notebook_names
 
 SITE = ROOT / "build" / "site"
 SHOTS = ROOT / "build" / "site-shots"
@@ -327,7 +327,7 @@ def test_notebook_pages(visit):
     for page, report in pages.items():
         name = Path(page).stem
         assert report["colab"], f"{page} has no Colab launch button"
-        assert set(report["colab"]) == {colab_url(url, name)}, page
+        assert set(report["colab"]) == {colab_url(name, url=url)}, page
         assert report["prev"] and report["next"], f"{page} lacks a previous or next link"
         assert report["toc"] >= 2, f"{page} has no table of contents of its sections"
         solutions = [d for d in report["details"] if d["summary"].lower().startswith("solution")]
