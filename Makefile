@@ -14,7 +14,7 @@ export MNIST_COURSE_FASHION_MIRRORS ?= $(abspath $(wildcard ../shared/data/fashi
 export MNIST_COURSE_PROGRESS ?= 0
 
 .DEFAULT_GOAL := help
-.PHONY: help install run quick lecture test lint format check unit rerun nbval sync lab lab-lecture bench readme headers urls release clean
+.PHONY: help install run quick lecture test lint format check unit rerun nbval sync lab lab-lecture bench spread readme headers urls glossary release clean
 
 help:  ## list the targets (this text)
 	@echo "make <target>   (NB=05 limits run/quick to notebooks whose names start with 05)"
@@ -69,6 +69,9 @@ headers: install  ## write each notebook's "Runs in about N minutes on ..." line
 urls: install  ## write every badge, setup cell and README's Colab block for one ref (REF=v0.3.0 pins a release; default: pyproject's)
 	$(PY) -m tools.urls $(if $(REF),--ref $(REF))
 
+glossary: install  ## write GLOSSARY.md from docs/glossary.txt (the course's terms; make check checks it and the notebooks' links)
+	$(PY) -m tools.glossary
+
 release: install  ## cut release VERSION=x.y.z: version, CHANGELOG entry required, commit, tag vx.y.z, back to main
 	$(PY) -m tools.release $(VERSION)
 
@@ -83,6 +86,10 @@ lab-lecture: install  ## JupyterLab with the lecture cache on: prepared long tra
 
 bench: install  ## time the course's way against the usual tutorial way (about six minutes); writes bench/results.json (committed)
 	$(PY) -m bench
+
+spread: install  ## run NB (default 07-11) once per seed offset in OFFSETS (default 1 2), not strict; writes notebooks/spreads.json and CONTRIBUTING's table
+	$(PY) -m tools.spread $(or $(NB),07 08 09 10 11) --offsets $(or $(OFFSETS),1 2)
+	$(PY) -m tools.spread --render
 
 clean:  ## remove build/ and pytest's cache
 	rm -rf build .pytest_cache

@@ -32,7 +32,7 @@ from typing import BinaryIO, NamedTuple
 import numpy as np
 import torch
 
-from mnist_course.settings import data_root, mirror_list, progress_enabled
+from mnist_course.settings import data_root, mirror_list, progress_enabled, seed_offset
 
 __all__ = [
     "DATASETS",
@@ -565,6 +565,9 @@ class TensorBatches:
 
     Each epoch draws a fresh permutation from a generator seeded with ``seed``, so epoch k is the same on
     every run. ``x`` and ``y`` are moved to ``device`` once, and batches are slices of one shuffled copy.
+    The generator's seed is ``seed`` plus :func:`mnist_course.settings.seed_offset` (0 unless ``make spread``
+    sets ``MNIST_COURSE_SEED_OFFSET``); ``fixed_seed=True`` uses ``seed`` as given, for the course's instruments
+    (such as notebook 08's judge) that must not change with the offset.
 
     >>> batches = TensorBatches(x, y, batch_size=128, shuffle=True, seed=0)
     >>> for xb, yb in batches: ...
@@ -579,6 +582,7 @@ class TensorBatches:
         seed: int = 0,
         device: torch.device | str | None = None,
         drop_last: bool = False,
+        fixed_seed: bool = False,
     ) -> None:
         if not isinstance(x, torch.Tensor) or not isinstance(y, torch.Tensor):
             raise ValueError("x and y must be torch tensors")
@@ -594,7 +598,7 @@ class TensorBatches:
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.drop_last = drop_last
-        self.generator = torch.Generator().manual_seed(seed)
+        self.generator = torch.Generator().manual_seed(seed if fixed_seed else seed + seed_offset())
 
     def __len__(self) -> int:
         n = len(self.x)

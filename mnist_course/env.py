@@ -2,8 +2,8 @@
 
 Prints the course package's version and commit, Python, torch, torchvision, NumPy, matplotlib and tqdm, whether
 this is Colab, the device :func:`mnist_course.settings.device` picks, the data root and whether the four MNIST
-files are there and intact, the mirrors that will be tried, and quick mode. It reads the switches only through
-:mod:`mnist_course.settings` and never downloads anything.
+files are there and intact, the mirrors that will be tried, quick mode and the seed offset. It reads the switches
+only through :mod:`mnist_course.settings` and never downloads anything.
 """
 
 from __future__ import annotations
@@ -115,6 +115,7 @@ def report() -> str:
         lines.append(f"mirrors tried for {spec_table.folder}, in order:")
         lines += [f"  {m}" for m in data.mirrors(dataset)]
     lines.append(f"quick mode: {'on' if settings.is_quick() else 'off'}")
+    lines.append(f"seed offset: {settings.seed_offset()} (MNIST_COURSE_SEED_OFFSET; 0 gives the course's own numbers)")
     return "\n".join(lines)
 
 

@@ -22,6 +22,11 @@ variable                                values                      default     
                                         or URLs                                 first
 ``MNIST_COURSE_LECTURE_CACHE``          yes/no                      no          ``make lecture``, an instructor: long
                                                                                 trainings load from the lecture cache
+``MNIST_COURSE_SEED_OFFSET``            a whole number, 0 or more   0           ``make spread``: added to the seed of
+                                                                                every ``seed_everything`` and
+                                                                                ``TensorBatches`` (not the validation
+                                                                                split, not 08's judge), to measure how
+                                                                                results move with the seed
 ======================================  ==========================  ==========  ==========================================
 
 The data root is ``MNIST_COURSE_DATA`` if set; else the repository's ``data/`` when the package runs from a
@@ -55,6 +60,7 @@ __all__ = [
     "progress_enabled",
     "results_file",
     "seed_everything",
+    "seed_offset",
 ]
 
 #: Every switch this module reads, for documentation and for ``python -m mnist_course.env``.
@@ -69,6 +75,7 @@ SWITCHES = (
     "MNIST_COURSE_MIRRORS",
     "MNIST_COURSE_FASHION_MIRRORS",
     "MNIST_COURSE_LECTURE_CACHE",
+    "MNIST_COURSE_SEED_OFFSET",
 )
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -148,8 +155,9 @@ def _in_a_kernel() -> bool:
 
 
 def lecture_cache_enabled() -> bool:
-    """True under ``MNIST_COURSE_LECTURE_CACHE=1`` (``make lecture``), never in a strict run (notebook 11)."""
-    return bool(parse_bool("MNIST_COURSE_LECTURE_CACHE")) and not is_strict()
+    """True under ``MNIST_COURSE_LECTURE_CACHE=1`` (``make lecture``), never in a strict run (notebook 11), nor with
+    a seed offset (:func:`seed_offset`), whose trainings must differ from the prepared ones."""
+    return bool(parse_bool("MNIST_COURSE_LECTURE_CACHE")) and not is_strict() and seed_offset() == 0
 
 
 # ----------------------------------------------------------------------------------------------- runner
@@ -195,8 +203,34 @@ def mirror_list(variable: str = "MNIST_COURSE_MIRRORS") -> list[str]:
 # ----------------------------------------------------------------------------------------------- seeding, device
 
 
+def seed_offset() -> int:
+    """``MNIST_COURSE_SEED_OFFSET``, 0 when unset (notebook 01): the number :func:`seed_everything` and
+    :class:`~mnist_course.data.TensorBatches` add to every seed, so ``make spread`` can re-run a notebook with other
+    initial weights, dropout and augmentation draws and batch order. ``ValueError`` unless it is a whole number 0 or
+    more. The validation split and notebook 08's judge never use it: they are the course's instruments.
+    """
+    raw = os.environ.get("MNIST_COURSE_SEED_OFFSET", "").strip()
+    if raw == "":
+        return 0
+    try:
+        offset = int(raw)
+    except ValueError:
+        offset = -1
+    if offset < 0:
+        raise ValueError(
+            f"MNIST_COURSE_SEED_OFFSET={os.environ['MNIST_COURSE_SEED_OFFSET']!r} is not a whole number 0 or more: "
+            "write e.g. MNIST_COURSE_SEED_OFFSET=1, or leave it unset (0) for the course's own seeds"
+        )
+    return offset
+
+
 def seed_everything(seed: int = 0) -> None:
-    """Seed Python's ``random``, NumPy and PyTorch (CPU and GPU) so a re-run gives the same numbers (notebook 01)."""
+    """Seed Python's ``random``, NumPy and PyTorch (CPU and GPU) so a re-run gives the same numbers (notebook 01).
+
+    The seed used is ``seed`` plus :func:`seed_offset` (``MNIST_COURSE_SEED_OFFSET``, 0 unless ``make spread``
+    sets it), so with the offset unset every number is the course's own.
+    """
+    seed = seed + seed_offset()
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)

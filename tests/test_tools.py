@@ -126,6 +126,8 @@ def test_make_check_runs_every_check_and_reports_each(tmp_path):
         "-m tools.urls --check",
         "-m tools.wheel_names",
         "-m tools.prose_numbers",
+        "-m tools.glossary --check",
+        "-m tools.spread --render --check",
     ]
     proc = subprocess.run([sys.executable, "-m", "tools.check"], cwd=ROOT, capture_output=True, text=True)
     for name in names:

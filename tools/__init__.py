@@ -8,6 +8,9 @@ Command-line tools (each has a ``main``; none imports another):
     python -m tools.stored_results            the stored notebooks' verdict lines against the ledger
     python -m tools.docs [--check]            CONTRIBUTING.md's switch table from mnist_course.settings
     python -m tools.urls [--check]            Colab badges, setup cells and README's install line (`make urls`)
+    python -m tools.spread [NN ...] --offsets 1 2   re-run notebooks with other seeds (`make spread`); --render
+                                              [--check]: CONTRIBUTING's table of how results move with the seed
+    python -m tools.glossary [--check]        GLOSSARY.md from docs/glossary.txt (`make glossary`)
     python -m tools.check                     every check above in turn (`make check`)
     python -m tools.site_build                the course's website (`make site`; tools/site_check.py tests it)
     (and tools.compat, tools.release, tools.prose_numbers, tools.wheel_names: see each module's docstring)
@@ -17,6 +20,8 @@ The ground floor they build on (libraries, no ``main``):
     tools.repo_url   pyproject.toml and every address the course publishes; ``ROOT``, the repository's root
                      (the one definition every tool imports)
     tools.markdown   marked blocks in Markdown files (read and fill) and the Markdown table writer
+    tools.execute    executing one py:percent twin headless into an .ipynb (for run_course and spread)
+    tools.glossary_source  the glossary's source, docs/glossary.txt, read and rendered (for glossary and the site)
     tools.ledger     the results ledger, ``notebooks/results.json`` (committed; ``build/results-quick.json`` for
                      quick runs): rows, cell times and each run's machine, and everything rendered from them
 

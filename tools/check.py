@@ -11,6 +11,9 @@ Runs, each in its own process so that one failure does not hide the next:
   python -m tools.urls --check            Colab badges, setup cells and README's install line against pyproject.toml
   python -m tools.wheel_names             every name the notebooks import exists in the wheel built from this tree
   python -m tools.prose_numbers           every measured number in the notebooks' prose is in their stored outputs
+  python -m tools.glossary --check        GLOSSARY.md against docs/glossary.txt; every entry's sections exist, every
+                                          term is linked where a notebook teaches it, every notebook link names an entry
+  python -m tools.spread --render --check CONTRIBUTING's seed-spread section against notebooks/spreads.json
 Every source is committed, so a clean clone (CI) checks exactly what a developer's machine checks; a missing
 source is a failure naming the command that writes it. Exits 1 when any check fails.
 """
@@ -30,6 +33,8 @@ CHECKS = (
     ["-m", "tools.urls", "--check"],
     ["-m", "tools.wheel_names"],
     ["-m", "tools.prose_numbers"],
+    ["-m", "tools.glossary", "--check"],
+    ["-m", "tools.spread", "--render", "--check"],
 )
 
 
