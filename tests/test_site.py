@@ -109,3 +109,43 @@ def test_course_table_takes_what_it_teaches_without_the_time_column():
     info = site_build._readme_course(readme)
     assert set(info) == set(site_build.notebook_names())
     assert all("|" not in line and " min" not in line for _, line in info.values())
+
+
+def test_notebook_glossary_links_become_links_to_the_sites_glossary_page():
+    """Issue 26: a notebook links a term with its GLOSSARY.md address on GitHub (it must work in Colab); the staged
+    copy turns it into a {term} reference, so that on the site the link stays on the site."""
+    link = repo_url.glossary_url("random-walk")
+    nb = {
+        "cells": [
+            {
+                "cell_type": "markdown",
+                "metadata": {},
+                "source": ["# 01 · Random Walk\n", "A **[random\n", f"walk]({link})** is\n"],
+            },
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "source": [f"# [not]({link})\n"],
+                "outputs": [],
+                "execution_count": 1,
+            },
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    staged = json.loads(site_build.glossary_terms_on_site(json.dumps(nb), {"random-walk": "Random Walk"}))
+    assert "".join(staged["cells"][0]["source"]) == "# 01 · Random Walk\nA **{term}`random walk <Random Walk>`** is\n"
+    assert staged["cells"][1] == nb["cells"][1]  # code is left alone
+    plain = json.dumps({**nb, "cells": nb["cells"][:0]})
+    assert site_build.glossary_terms_on_site(plain, {}) == plain  # no glossary link: the same bytes
+    with pytest.raises(ValueError, match="#random-walk, which does not exist"):
+        site_build.glossary_terms_on_site(json.dumps(nb), {})
+
+
+def test_site_glossary_page_comes_from_the_glossary_source():
+    names = site_build.notebook_names()
+    page = site_build.glossary_markdown(names)
+    assert page.startswith("# Glossary\n") and "```{glossary}" in page
+    for term in ("Random Walk", "Slicing and Indexing", "Gradient"):
+        assert f"\n{term}\n  " in page

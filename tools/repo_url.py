@@ -32,6 +32,8 @@ VERSION = re.compile(r"\d+\.\d+\.\d+")
 BADGE = re.compile(r"https://colab\.research\.google\.com/github/[^/\s)\"']+/[^/\s)\"']+/blob/([^/\s)\"']+)/notebooks/")
 #: The package a setup cell installs, with its ref.
 INSTALL = re.compile(r"git\+https://[^\s\"'\\@]+@([^\s\"'\\]+)")
+#: A link to a glossary entry on GitHub (what the notebooks use, so that it works in Colab): ref, then the anchor.
+GLOSSARY_LINK = re.compile(r"https://github\.com/[^/\s)\"']+/[^/\s)\"']+/blob/([^/\s)\"']+)/GLOSSARY\.md(?:#([\w-]*))?")
 
 
 # ----------------------------------------------------------------------------------------------- pyproject.toml
@@ -145,6 +147,12 @@ def colab_url(notebook: str, at: str | None = None, url: str | None = None) -> s
 def install_url(at: str | None = None, url: str | None = None) -> str:
     """What the setup cell gives pip: ``git+<Repository>@<ref>``."""
     return f"git+{url or repository_url()}@{at or ref()}"
+
+
+def glossary_url(anchor: str, at: str | None = None, url: str | None = None) -> str:
+    """The address of one entry of GLOSSARY.md on GitHub at ref ``at``: how a notebook links a term (Colab cannot
+    follow a relative link; the site build turns these into links to its own glossary page)."""
+    return f"{url or repository_url()}/blob/{at or ref()}/GLOSSARY.md" + (f"#{anchor}" if anchor else "")
 
 
 def issues_url(url: str | None = None) -> str:

@@ -4,9 +4,12 @@ python -m tools.site_build
 
 The site is Sphinx + MyST-NB + sphinx-book-theme, configured in docs/conf.py. This script stages the sources in
 build/site-src/: docs/ as it is, the notebooks as stored (never re-executed: their outputs are the ones
-`make run` produced and CI checked), and three generated fragments (the course table with the minutes each
-notebook took, the results table, the package reference). Then it runs sphinx-build with warnings as errors, so a
-missing image, an unresolved reference or a notebook that did not render fails the build.
+`make run` produced and CI checked), three generated fragments (the course table with the minutes each
+notebook took, the results table, the package reference) and the glossary page, rendered by
+tools.glossary_source from docs/glossary.txt as one Sphinx glossary. A notebook links a glossary term with the
+address of its GLOSSARY.md entry on GitHub (so that the link works in Colab); the staged copy turns each such link
+into a ``{term}`` reference, so that on the site it stays on the site. Then it runs sphinx-build with warnings as
+errors, so a missing image, an unresolved reference or a notebook that did not render fails the build.
 
 The minutes, the results and every word about the machine they were measured on come from the committed ledger,
 notebooks/results.json, rendered by tools.ledger exactly as README.md renders them (the results table through
@@ -32,6 +35,7 @@ import sys
 import time
 from pathlib import Path
 
+from tools import glossary_source as glossary
 from tools.ledger import Ledger, ledger_path, short_phrase
 from tools.markdown import table
 from tools.repo_url import ROOT
@@ -199,6 +203,32 @@ def localize_badge(notebook_json: str) -> str:
     return notebook_json.replace(BADGE_IMAGE, LOCAL_BADGE)
 
 
+def glossary_terms_on_site(notebook_json: str, terms: dict[str, str]) -> str:
+    """A notebook's glossary links (absolute GitHub addresses of GLOSSARY.md entries, so that they work in Colab)
+    turned into ``{term}`` references to the site's own glossary page. A notebook without such links is returned
+    unchanged, byte for byte; a link to an entry that does not exist raises ``ValueError``."""
+    if "GLOSSARY.md" not in notebook_json:
+        return notebook_json
+    nb = json.loads(notebook_json)
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+            cell["source"] = glossary.term_roles(source, terms).splitlines(keepends=True)
+    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+
+
+def glossary_markdown(names: list[str]) -> str:
+    """The site's glossary page, from docs/glossary.txt, its section links checked against the stored notebooks."""
+    entries = glossary.read_source()
+    notebooks = {name[:2]: glossary.read_notebook(NOTEBOOKS / f"{name}.ipynb") for name in names}
+    bad = glossary.source_problems(entries, notebooks, "docs/glossary.txt")
+    if bad:
+        raise ValueError(
+            "the glossary does not match the stored notebooks (make sync, or make run):\n" + "\n".join(bad)
+        )
+    return glossary.site_page(entries, notebooks)
+
+
 def stage() -> list[str]:
     """Copy docs/ and the stored notebooks into build/site-src/ and write the generated fragments."""
     names = notebook_names()
@@ -210,10 +240,14 @@ def stage() -> list[str]:
             rel = src.relative_to(DOCS)
             expected.add(rel)
             _write(SRC / rel, src.read_bytes())
+    terms = glossary.site_terms()
     for name in names:
         rel = Path("notebooks") / f"{name}.ipynb"
         expected.add(rel)
-        _write(SRC / rel, localize_badge((NOTEBOOKS / f"{name}.ipynb").read_text(encoding="utf-8")))
+        stored = (NOTEBOOKS / f"{name}.ipynb").read_text(encoding="utf-8")
+        _write(SRC / rel, glossary_terms_on_site(localize_badge(stored), terms))
+    expected.add(Path("glossary.md"))
+    _write(SRC / "glossary.md", glossary_markdown(names))
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ledger = load_results()
     generated = {

@@ -11,7 +11,9 @@ Every HTML page of the site is opened, and the test asserts:
 - each notebook page has a previous and a next link, a table of contents of its sections, its exercises'
   solutions collapsed, and Colab links (launch button and badge) that all point at the notebook in the
   repository named in pyproject.toml, at the one ref that every page's setup cell installs the package from;
-- the built-in search finds pages with no network.
+- the built-in search finds pages with no network;
+- the glossary page holds every entry of docs/glossary.txt, and each notebook page links the terms it teaches to
+  it (the build turned the notebooks' GitHub glossary links into links to the site's own page).
 
 It saves screenshots of the landing page and of one notebook page at a desktop and a phone width under
 build/site-shots/, and a summary in build/site-shots/report.json. Where Chromium is not installed the tests are
@@ -336,6 +338,10 @@ def test_notebook_pages(visit):
         assert all(d["length"] > len(d["summary"]) + 20 for d in solutions), f"{page}: an empty solution block"
         assert any(d["code"] for d in solutions), f"{page}: no solution's code is inside its collapsed block"
         assert not any(d["open"] for d in report["details"]), f"{page} shows a solution expanded"
+        # Issue 26: the questionnaire at the end, 8 to 12 answers, each collapsed and not empty.
+        answers = [d for d in report["details"] if d["summary"].lower() == "answer"]
+        assert 8 <= len(answers) <= 12, f"{page} shows {len(answers)} questionnaire answers, not 8 to 12"
+        assert all(d["length"] > len(d["summary"]) + 20 for d in answers), f"{page}: an empty questionnaire answer"
 
 
 def test_every_page_opens_and_installs_the_one_ref():
@@ -357,6 +363,32 @@ def test_every_page_opens_and_installs_the_one_ref():
             f"{page.relative_to(SITE)}: opens {badges}, installs {installs}"
         )
     assert seen["badges"] >= len(notebook_names()) and seen["installs"] >= len(notebook_names()), seen
+
+
+def test_glossary_page_and_the_notebooks_links_to_it():
+    """Issue 26: the glossary page holds every entry of docs/glossary.txt as a Sphinx term, in order; no page links
+    GLOSSARY.md on GitHub (the build turned every notebook's link into one to the site's own page); and every
+    notebook page links each term it teaches to that term's entry on the glossary page."""
+    import html
+
+    from tools import glossary_source as glossary
+
+    page = SITE / "glossary.html"
+    if not page.exists():
+        pytest.fail("build/site/glossary.html is missing: run make site (docs/index.md's toctree lists glossary)")
+    entries = sorted(glossary.read_source(), key=lambda e: e.term.lower())
+    term_ids = re.findall(r'<dt id="(term-[^"]+)"', page.read_text(encoding="utf-8"))
+    assert len(term_ids) == len(entries), f"{len(term_ids)} terms on the page, {len(entries)} in docs/glossary.txt"
+    ids = dict(zip((e.term for e in entries), term_ids))
+    names = {name[:2]: name for name in notebook_names()}
+    for e in entries:
+        notebook = SITE / "notebooks" / f"{names[e.taught.number]}.html"
+        text = html.unescape(notebook.read_text(encoding="utf-8"))
+        assert f'href="../glossary.html#{ids[e.term]}"' in text, f"{notebook.name} does not link the term {e.term}"
+    for built in sorted(SITE.rglob("*.html")):
+        assert "GLOSSARY.md" not in built.read_text(encoding="utf-8"), (
+            f"{built.relative_to(SITE)} links GitHub's glossary"
+        )
 
 
 def test_search_works_offline(visit):

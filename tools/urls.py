@@ -1,4 +1,5 @@
-"""Write (or check) every place a student is sent to the course: badges, setup cells, README (`make urls`).
+"""Write (or check) every place a student is sent to the course: badges, setup cells, glossary links, README
+(`make urls`).
 
     python -m tools.urls                 # rewrite from pyproject.toml: notebooks' badges and setup cells, README
     python -m tools.urls --ref v0.3.0    # first set [tool.mnist-course] ref (make urls REF=v0.3.0), then rewrite
@@ -6,7 +7,8 @@
 
 One ref for everything (see tools/repo_url.py): the Colab badge of notebook NN opens ``blob/<ref>/notebooks/NN``
 and its setup cell installs ``git+<Repository>@<ref>``, so a student always runs a notebook against the package of
-the same commit. The site reads the same ref when it is built (docs/conf.py, tools/site_build.py).
+the same commit, and its links to the glossary open ``<Repository>/blob/<ref>/GLOSSARY.md#term``. The site reads
+the same ref when it is built (docs/conf.py, tools/site_build.py).
 """
 
 from __future__ import annotations
@@ -77,7 +79,8 @@ def rewrite(path: Path, at: str, url: str) -> str:
         start, end = _py_setup_span(lines, path.name)
         lines[start:end] = cell.splitlines()
         text = "\n".join(lines) + "\n"
-    return FULL_BADGE.sub(repo_url.colab_url(path.stem, at, url), text)
+    text = FULL_BADGE.sub(repo_url.colab_url(path.stem, at, url), text)
+    return repo_url.GLOSSARY_LINK.sub(lambda m: repo_url.glossary_url(m[2] or "", at, url), text)
 
 
 def problems(path: Path, at: str | None = None, url: str | None = None) -> list[str]:
@@ -98,6 +101,11 @@ def problems(path: Path, at: str | None = None, url: str | None = None) -> list[
         found.append(
             f"{path.name}: the badge opens ref {sorted(badge_refs)} but the setup cell installs {sorted(install_refs)}"
         )
+    stale = sorted(
+        {m[0] for m in repo_url.GLOSSARY_LINK.finditer(text) if m[0] != repo_url.glossary_url(m[2] or "", at, url)}
+    )
+    if stale:
+        found.append(f"{path.name}: glossary links {stale} are not at {url}/blob/{at}/GLOSSARY.md: run make urls")
     try:
         if setup_source(path) != repo_url.setup_cell(at, url):
             found.append(f"{path.name}: the first code cell is not the Colab setup cell for ref {at}")
