@@ -150,6 +150,6 @@ def test_readme_names_the_colab_runtime_of_the_table():
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
     section = readme.split("## Running in Google Colab", 1)[1].split("## ", 1)[0]
     assert f"Colab's runtime of {compat.COLAB_RUNTIME}" in section
-    names = {"python": "Python", "numpy": "NumPy"}
+    names = {"python": "Python", "numpy": "NumPy", "pillow": "Pillow"}
     for name, version in compat.COLAB.items():
         assert f"{names.get(name, name)} {version}" in section, f"README's Colab section should say {name} {version}"

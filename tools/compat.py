@@ -30,6 +30,7 @@ COLAB = {
     "numpy": "2.1.3",
     "matplotlib": "3.10.0",
     "tqdm": "4.67.3",
+    "pillow": "11.3.0",
 }
 
 #: Installed into both environments besides the course's dependencies: the unit tests and tools/run_course.py.
