@@ -13,6 +13,7 @@ module            notebook  layer     what it holds
 ``results``       01        plumbing  ``record`` and ``check``: headline results against their targets
 ``timing``        01        plumbing  fair timings: best of repeats, speed-ups measured in the same run
 ``plot``          01        plumbing  the figures drawn again and again (image grids, curves)
+``exercises``     01        plumbing  ``check``, ``hint``, ``solution`` for the exercises at the end of every notebook
 ``search``        01        topic     the linear scorer and the random walk (learning without gradients)
 ``data``          02        plumbing  download, verify, load, scale and batch MNIST; the one validation split
 ``train``         05        topic     ``fit``, ``evaluate``, ``predict``: the training loop written out in 05
@@ -21,6 +22,7 @@ module            notebook  layer     what it holds
 ``lecture``       11        plumbing  the lecture cache: long trainings an instructor prepared load in a second
 ``judge``         08        topic     the small CNN that labels generated digits (a generator's referee)
 ``cnn``           10        topic     notebook 10's ``LeNet`` and the pixel shifts it is tested with
+``handwriting``   10        topic     your own digit made MNIST-style (crop, 20-pixel box, centre of mass)
 ``deep``          11        topic     ``DeepCNN`` with switchable batch norm, residuals, dropout; augmentation
 ``env``           --        plumbing  ``python -m mnist_course.env``: what a bug report needs (versions, data)
 ================  ========  ========  ============================================================================

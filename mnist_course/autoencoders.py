@@ -246,18 +246,25 @@ def show_rows(
     title: str | None = None,
     size: float = 0.9,
     cmap: str = "gray_r",
+    column_names: Sequence[str] | None = None,
 ) -> Figure:
     """Rows of images with a name at the left of each row: originals above their reconstructions (notebook 07).
 
     ``rows`` maps a row name to N images (N×784, N×28×28 or N×1×28×28); every row must hold the same N. All
-    pixels share one [0, 1] scale, so rows can be compared by eye. A thin call of :func:`mnist_course.plot.show_images`.
+    pixels share one [0, 1] scale, so rows can be compared by eye. ``column_names`` (N strings) are written above
+    the top row, e.g. the class of each column. A thin call of :func:`mnist_course.plot.show_images`.
     """
     flat = [torch.as_tensor(np.asarray(r.detach().cpu() if isinstance(r, torch.Tensor) else r)) for r in rows.values()]
     if not flat or len({len(r) for r in flat}) != 1 or len(flat[0]) == 0:
         raise ValueError(f"rows must map names to the same number N≥1 of images, got {[len(r) for r in flat]}")
+    n = len(flat[0])
+    if column_names is not None and (isinstance(column_names, str) or len(column_names) != n):
+        raise ValueError(f"column_names must be a list of {n} names, one per column, got {column_names!r}")
+    labels = None if column_names is None else [str(c) for c in column_names] + [""] * (n * (len(flat) - 1))
     return show_images(
         torch.cat([r.reshape(len(r), -1).float() for r in flat]),  # show_images checks each is 784 pixels
-        ncols=len(flat[0]),
+        labels=labels,
+        ncols=n,
         title=title,
         cmap=cmap,
         size=size,

@@ -22,8 +22,10 @@ class LeNet(nn.Module):
     ``features`` is one block per entry of ``channels``: a 3×3 convolution (padding 1, so the size is kept),
     2×2 max pooling (the size is halved, rounding down: 28 → 14 → 7 → 3 for three blocks), batch normalization
     (if ``batch_norm``) and ReLU. Pooling straight after the convolution leaves batch norm and ReLU a quarter of
-    the pixels to process, so a CPU trains it much faster than the pool-last order (``make bench`` measures
-    the ratio), and max pooling commutes with the ReLU anyway. ``classifier`` flattens the last block's maps and applies
+    the pixels (or fewer) to process, so a CPU trains it faster than the textbook pool-last order: about 1.3× in
+    ``make bench`` on a 2-core CPU (``bench/results.json``, row "notebook 10 CNN: pool first vs pool last"); the
+    convolutions, unchanged, do most of the work. Without batch norm the two orders compute the same function,
+    since max pooling commutes with the ReLU. ``classifier`` flattens the last block's maps and applies
     Linear(·, ``hidden``), ReLU and Linear(``hidden``, ``num_classes``). Accepts N×28×28 or N×1×28×28 inputs
     (standardized pixels, as in notebook 02) and returns N×``num_classes`` logits.
 

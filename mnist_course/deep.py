@@ -1,9 +1,10 @@
 """Deep convolutional networks: a residual block, a configurable deep CNN and batch augmentation (notebook 11).
 
+``ResidualBlock`` is ResNet-18's basic block, with a 1×1 stride-2 projection shortcut where it changes the shape.
 ``DeepCNN``'s switches (batch norm, residual connections, dropout) turn each ingredient on and off, so the
 notebook's ablation trains the very same network with one piece removed at a time. ``augment`` shifts and rotates
 a whole batch at once on the device it lives on. ``per_class_subset`` draws the few labelled examples of the
-transfer-learning experiment.
+transfer-learning experiment. The notebook writes each of them on screen and checks it against this copy.
 """
 
 from __future__ import annotations
@@ -24,29 +25,52 @@ def _norm(channels: int, batchnorm: bool) -> nn.Module:
 
 
 class ResidualBlock(nn.Module):
-    """Two 3×3 convolutions whose output is added to the block's input, then a ReLU (notebook 11).
+    """Two 3×3 convolutions whose output is added to the block's shortcut, then a ReLU (notebook 11).
 
-    ``out = relu(x + bn(conv(relu(bn(conv(x))))))``. With ``residual=False`` the addition is dropped and the
-    block is a plain stack of the same two convolutions (for the ablation); with ``batchnorm=False`` the batch
-    norms become identities and the convolutions get biases instead. Channels and image size are kept.
+    ``out = relu(shortcut(x) + bn(conv(relu(bn(conv(x))))))``, the basic block of ResNet-18. The first
+    convolution maps ``in_channels`` to ``out_channels`` with stride ``stride``. Where the block keeps the shape
+    (the defaults: ``out_channels = in_channels``, ``stride = 1``) the shortcut is ``x`` itself; where it changes
+    the channels or halves the image, the shortcut is a 1×1 convolution with the same stride followed by batch
+    norm, held in ``downsample`` as torchvision's ``BasicBlock`` names it, so its weights load name for name.
+    With ``residual=False`` the addition is dropped and the block is a plain stack of the same two
+    convolutions (for the ablation); with ``batchnorm=False`` the batch norms become identities and the
+    convolutions get biases instead.
     """
 
-    def __init__(self, channels: int, batchnorm: bool = True, residual: bool = True) -> None:
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int | None = None,
+        stride: int = 1,
+        batchnorm: bool = True,
+        residual: bool = True,
+    ) -> None:
         super().__init__()
-        self.channels = int(channels)
+        c_in = int(in_channels)
+        c_out = c_in if out_channels is None else int(out_channels)
+        if c_in < 1 or c_out < 1 or stride not in (1, 2):
+            raise ValueError(
+                f"ResidualBlock needs positive channel counts and stride 1 or 2, got in_channels={in_channels}, "
+                f"out_channels={out_channels}, stride={stride}"
+            )
+        self.channels, self.out_channels, self.stride = c_in, c_out, stride
         self.residual = residual
-        c = self.channels
-        self.conv1 = nn.Conv2d(c, c, 3, padding=1, bias=not batchnorm)
-        self.bn1 = _norm(c, batchnorm)
-        self.conv2 = nn.Conv2d(c, c, 3, padding=1, bias=not batchnorm)
-        self.bn2 = _norm(c, batchnorm)
+        self.conv1 = nn.Conv2d(c_in, c_out, 3, stride=stride, padding=1, bias=not batchnorm)
+        self.bn1 = _norm(c_out, batchnorm)
+        self.conv2 = nn.Conv2d(c_out, c_out, 3, padding=1, bias=not batchnorm)
+        self.bn2 = _norm(c_out, batchnorm)
+        self.downsample: nn.Module | None = None
+        if residual and (stride != 1 or c_in != c_out):  # the shapes differ: project x to the output's shape
+            self.downsample = nn.Sequential(
+                nn.Conv2d(c_in, c_out, 1, stride=stride, bias=not batchnorm), _norm(c_out, batchnorm)
+            )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         check_shape(x, (None, self.channels, None, None), f"ResidualBlock({self.channels}) input")
         out = F.relu(self.bn1(self.conv1(x)), inplace=True)
         out = self.bn2(self.conv2(out))
         if self.residual:
-            out = out + x
+            out = out + (x if self.downsample is None else self.downsample(x))
         return F.relu(out, inplace=True)
 
 
@@ -54,7 +78,8 @@ class DeepCNN(nn.Module):
     """The notebook 11 network: stages of convolutions that halve the image, then a global average (notebook 11).
 
     Stage ``i`` is a 3×3 convolution to ``widths[i]`` channels, a 2×2 max pool (every stage but the last),
-    batch norm and a ReLU, then ``blocks[i]`` :class:`ResidualBlock`\\ s. Pooling before the batch norm and
+    batch norm and a ReLU, then ``blocks[i]`` :class:`ResidualBlock`\\ s that keep the stage's width and size
+    (so their shortcut is the identity). Pooling before the batch norm and
     the ReLU gives the same kind of layer at a quarter of their cost. After the last stage a global average
     pool, dropout and a linear layer give ``num_classes`` logits. With the defaults a 28×28 digit goes
     28 → 14 → 7 pixels, the residual block works at 7×7, and the network has about 95,000 parameters.
@@ -86,7 +111,7 @@ class DeepCNN(nn.Module):
             if i < len(widths) - 1:
                 layers.append(nn.MaxPool2d(2))
             layers += [_norm(w, batchnorm), nn.ReLU(inplace=True)]
-            layers += [ResidualBlock(w, batchnorm, residual) for _ in range(b)]
+            layers += [ResidualBlock(w, w, batchnorm=batchnorm, residual=residual) for _ in range(b)]
             stages.append(nn.Sequential(*layers))
             c_in = w
         self.stages = nn.Sequential(*stages)

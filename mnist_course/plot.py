@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 __all__ = ["plot_confusion", "plot_embedding", "plot_history", "show_images", "show_weights"]
@@ -124,7 +125,11 @@ def plot_confusion(
     num_classes: int = 10,
     title: str = "Confusion matrix",
 ) -> Figure:
-    """A confusion matrix with counts in each cell; rows are true digits, columns predictions (notebook 05)."""
+    """A confusion matrix with counts in each cell; rows are true digits, columns predictions (notebook 05).
+
+    Only the errors (off the diagonal) are coloured. Each count is written in white on a dark cell and in black on
+    a light one, whichever contrasts more with its background; the correct counts on the diagonal are green.
+    """
     t = np.asarray(y_true.cpu() if isinstance(y_true, torch.Tensor) else y_true).astype(int).ravel()
     p = np.asarray(y_pred.cpu() if isinstance(y_pred, torch.Tensor) else y_pred).astype(int).ravel()
     if t.shape != p.shape:
@@ -136,10 +141,19 @@ def plot_confusion(
     off = m.copy()
     np.fill_diagonal(off, 0)
     im = ax.imshow(off, cmap="Reds")
+
+    def dark(rgba: tuple[float, ...]) -> bool:
+        """True when white text reads better than black on this background (WCAG relative luminance < 0.179)."""
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgba[:3])
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.179
+
     for i in range(num_classes):
         for j in range(num_classes):
             if m[i, j]:
-                ax.text(j, i, m[i, j], ha="center", va="center", fontsize=7, color="black" if i != j else "green")
+                on_dark = dark(im.cmap(im.norm(off[i, j])))
+                # Each number takes its colour from its cell: white on dark, black on light; the diagonal in green.
+                colour = ("palegreen" if on_dark else "darkgreen") if i == j else ("white" if on_dark else "black")
+                ax.text(j, i, m[i, j], ha="center", va="center", fontsize=8, color=colour)
     ax.set_xticks(range(num_classes))
     ax.set_yticks(range(num_classes))
     ax.set_xlabel("predicted digit")
@@ -187,17 +201,24 @@ def plot_embedding(
     labels: torch.Tensor | np.ndarray,
     title: str = "2-D embedding",
     s: float = 3.0,
+    seed: int = 0,
 ) -> Figure:
-    """Scatter N×2 points coloured by digit, with a legend (notebook 07)."""
+    """Scatter N×2 points coloured by digit, with a legend (notebook 07).
+
+    All points are drawn in one shuffled order (a generator seeded with ``seed``, so the figure is the same on
+    every call): drawing digit by digit would bury the first digits under the last ones where classes overlap.
+    """
     z = np.asarray(z.detach().cpu() if isinstance(z, torch.Tensor) else z)
     lab = np.asarray(labels.cpu() if isinstance(labels, torch.Tensor) else labels).astype(int)
     if z.ndim != 2 or z.shape[1] != 2 or len(z) != len(lab):
         raise ValueError(f"z must be N×2 with one label per row, got z {z.shape} and labels {lab.shape}")
+    if len(lab) and not 0 <= lab.min() <= lab.max() <= 9:
+        raise ValueError(f"labels must be digits 0 to 9, got values from {lab.min()} to {lab.max()}")
     fig, ax = plt.subplots(figsize=(6, 5.5))
-    for d in range(10):
-        sel = lab == d
-        ax.scatter(z[sel, 0], z[sel, 1], s=s, color=DIGIT_COLORS[d], label=str(d), alpha=0.7)
-    ax.legend(markerscale=4, title="digit", loc="center left", bbox_to_anchor=(1, 0.5))
+    order = np.random.default_rng(seed).permutation(len(z))  # no class always on top
+    ax.scatter(z[order, 0], z[order, 1], s=s, c=np.asarray(DIGIT_COLORS)[lab[order]], alpha=0.7)
+    handles = [Line2D([], [], ls="", marker="o", color=DIGIT_COLORS[d], label=str(d)) for d in np.unique(lab)]
+    ax.legend(handles=handles, title="digit", loc="center left", bbox_to_anchor=(1, 0.5))
     ax.set_xlabel("z₁")
     ax.set_ylabel("z₂")
     ax.set_title(title)

@@ -105,13 +105,14 @@ def fit(
     validation split, never the test set, which is scored once at the end with :func:`evaluate`. ``max_steps``
     stops early (a dry run). Training accuracy is the running accuracy over the epoch's batches.
     ``live`` redraws the loss and accuracy curves in place after every epoch (default: on in an interactive
-    Jupyter session, off under the runner and CI, see :func:`mnist_course.settings.live_enabled`).
+    Jupyter session when ``verbose``, off under the runner and CI, see :func:`mnist_course.settings.live_enabled`);
+    a quiet call (``verbose=False``, as in a loop of short runs) draws nothing unless ``live=True``.
     """
     if epochs < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs}")
     if progress is None:
         progress = progress_enabled()
-    live_view = _LiveCurves() if (live_enabled() if live is None else live) else None
+    live_view = _LiveCurves() if ((verbose and live_enabled()) if live is None else live) else None
     from tqdm.auto import tqdm
 
     dev = next(model.parameters()).device

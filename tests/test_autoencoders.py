@@ -194,6 +194,18 @@ def test_show_rows_draws_one_labelled_row_per_entry():
     plt.close(fig)
 
 
+def test_show_rows_names_the_columns_above_the_top_row_only():
+    x = images(3)
+    fig = show_rows({"original": x, "rebuilt": x}, column_names=["Bag", "Coat", "Shirt"])
+    assert [ax.title.get_text() for ax in fig.axes] == ["Bag", "Coat", "Shirt", "", "", ""]
+    assert [ax.get_ylabel() for ax in fig.axes[::3]] == ["original", "rebuilt"]
+    plt.close(fig)
+    with pytest.raises(ValueError, match="one per column"):
+        show_rows({"original": x}, column_names=["Bag", "Coat"])
+    with pytest.raises(ValueError, match="one per column"):
+        show_rows({"original": x}, column_names="Bag")
+
+
 def test_show_rows_bad_input():
     with pytest.raises(ValueError, match="same number N≥1"):
         show_rows({})

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import pytest
 import torch
 from torch import nn
@@ -65,6 +69,16 @@ def test_lenet_runs_in_channels_last_and_trains_a_step():
     opt.step()
     assert torch.isfinite(loss)
     assert all(not torch.equal(a, p) for a, p in zip(before, model.parameters()))
+
+
+def test_lenet_docstring_quotes_the_benchmarked_speed_up_of_pooling_first():
+    bench = json.loads((Path(__file__).resolve().parents[1] / "bench" / "results.json").read_text())
+    row = next(r for r in bench["rows"] if r["name"] == "notebook 10 CNN: pool first vs pool last")
+    quoted = re.search(r"about (\d+\.\d)× in\s+``make bench``", LeNet.__doc__)
+    assert quoted, "LeNet's docstring should quote the pool-first speed-up as 'about N.N× in ``make bench``'"
+    assert float(quoted.group(1)) == round(row["ratio"], 1), (
+        f"bench/results.json measures {row['ratio']:.2f}×: update the ratio in LeNet's docstring"
+    )
 
 
 @pytest.mark.parametrize("shape", [(2, 784), (2, 3, 28, 28), (2, 1, 32, 32), (28, 28)])

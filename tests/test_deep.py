@@ -52,6 +52,57 @@ def test_residual_block_bad_input():
         ResidualBlock(4)(torch.randn(2, 3, 5, 5))
 
 
+def test_downsampling_block_has_a_projection_shortcut():
+    block = ResidualBlock(8, 16, stride=2)
+    assert block(torch.randn(3, 8, 14, 14)).shape == (3, 16, 7, 7)
+    conv, norm = block.downsample
+    assert conv.kernel_size == (1, 1) and conv.stride == (2, 2) and conv.bias is None
+    assert isinstance(norm, nn.BatchNorm2d) and norm.num_features == 16
+    assert ResidualBlock(8, 16).downsample is not None  # a new channel count alone needs the projection too
+    assert ResidualBlock(8).downsample is None and ResidualBlock(8, 8).downsample is None  # same shape: x itself
+
+
+def test_downsampling_block_with_zero_branch_is_relu_of_the_projection():
+    torch.manual_seed(0)
+    block = ResidualBlock(4, 6, stride=2).eval()
+    nn.init.zeros_(block.conv2.weight)  # F(x) = bn2(0) = 0 in eval mode (running mean 0, bias 0)
+    x = torch.randn(2, 4, 8, 8)
+    assert torch.allclose(block(x), torch.relu(block.downsample(x)))
+    assert block.downsample(x).shape == (2, 6, 4, 4)
+
+
+@pytest.mark.parametrize("stride, c_out", [(1, 8), (2, 8), (2, 16), (1, 16)])
+def test_residual_block_equals_torchvision_basic_block(stride, c_out):
+    """Oracle: torchvision's ResNet BasicBlock, built as ResNet-18 builds it, loads our weights name for name."""
+    from torchvision.models.resnet import BasicBlock
+
+    torch.manual_seed(0)
+    ours = ResidualBlock(8, c_out, stride=stride).eval()
+    projection = None
+    if stride != 1 or c_out != 8:
+        projection = nn.Sequential(nn.Conv2d(8, c_out, 1, stride=stride, bias=False), nn.BatchNorm2d(c_out))
+    theirs = BasicBlock(8, c_out, stride=stride, downsample=projection).eval()
+    theirs.load_state_dict(ours.state_dict())  # strict: every name and shape must agree
+    x = torch.randn(2, 8, 10, 10)
+    assert torch.allclose(ours(x), theirs(x), atol=1e-6)
+
+
+def test_downsampling_block_switches():
+    plain = ResidualBlock(4, 8, stride=2, residual=False)
+    assert plain.downsample is None  # no addition, so nothing to project
+    assert plain(torch.randn(1, 4, 6, 6)).shape == (1, 8, 3, 3)
+    no_bn = ResidualBlock(4, 8, stride=2, batchnorm=False)
+    assert no_bn.downsample[0].bias is not None and isinstance(no_bn.downsample[1], nn.Identity)
+    assert no_bn(torch.randn(1, 4, 6, 6)).shape == (1, 8, 3, 3)
+
+
+@pytest.mark.parametrize("kwargs", [{"stride": 3}, {"out_channels": 0}, {"in_channels": 0}])
+def test_residual_block_bad_settings(kwargs):
+    settings = {"in_channels": 4, **kwargs}
+    with pytest.raises(ValueError, match="positive channel counts and stride 1 or 2"):
+        ResidualBlock(**settings)
+
+
 # ----------------------------------------------------------------------------------------------- DeepCNN
 
 

@@ -190,3 +190,20 @@ def test_live_curves_are_off_under_the_runner_and_ci(monkeypatch):
     assert settings.live_enabled() is False
     monkeypatch.setenv("MNIST_COURSE_LIVE", "1")
     assert settings.live_enabled() is True
+
+
+def test_a_quiet_fit_draws_no_live_curves_in_a_notebook(monkeypatch):
+    """A loop of short quiet runs (notebook 06's overfitting experiment) must not open a figure per call."""
+    from mnist_course import train as train_module
+
+    monkeypatch.setattr(train_module, "live_enabled", lambda: True)
+    drawn = []
+    monkeypatch.setattr(train_module, "_LiveCurves", lambda: drawn.append(1) or None)
+    torch.manual_seed(0)
+    x, y = torch.randn(64, 4), torch.randint(0, 2, (64,))
+    model = torch.nn.Linear(4, 2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    fit(model, optimizer, TensorBatches(x, y, 32), epochs=1, verbose=False)
+    assert drawn == []
+    fit(model, optimizer, TensorBatches(x, y, 32), epochs=1, verbose=True)
+    assert drawn == [1]
