@@ -67,7 +67,7 @@ from mnist_course.search import linear_accuracy, random_walk
 from mnist_course.settings import device, is_quick, pick, seed_everything
 from mnist_course.timing import speedup
 
-seed_everything(0)
+seed_everything(0)  # seeds the global random streams (Python, NumPy, PyTorch) for code without its own generator
 dev = device()
 # Every tensor here is small and the walk takes thousands of tiny steps: the CPU is the right place for them.
 print(f"fastest device here: {dev}; this notebook computes on the CPU")
@@ -79,6 +79,7 @@ print(f"fastest device here: {dev}; this notebook computes on the CPU")
 # 28 × 28 pixels, stored as a tensor: a block of numbers with a **shape** and a **dtype** (the number type).
 
 # %%
+# load_mnist downloads and reads the dataset's raw files (notebook 02 reads them byte by byte).
 x_train, y_train = load_mnist("train")
 x_test, y_test = load_mnist("test")
 
@@ -88,7 +89,7 @@ print("test images:    ", tuple(x_test.shape), x_test.dtype, "  labels:", tuple(
 print("pixel values from", int(x_train.min()), "to", int(x_train.max()))
 
 # %% [markdown]
-# A pixel is addressed by its **coordinates** `(row, column)`: row 0 is the top of the image, column 0 the
+# A pixel is addressed by its **[coordinates](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#coordinate)** `(row, column)`: row 0 is the top of the image, column 0 the
 # left edge, and the value stored there is the amount of ink, from 0 (paper) to 255 (full ink). Indexing
 # with two coordinates reads one pixel.
 #
@@ -179,7 +180,7 @@ print("X[:5]:", tuple(X[:5].shape), " W.T:", tuple(W_random.T.shape), " scores:"
 # %% [markdown]
 # ### Vectorization
 #
-# We could compute the scores with two Python loops, one dot product at a time. **Vectorization** means
+# We could compute the scores with two Python loops, one dot product at a time. **[Vectorization](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#vectorization)** means
 # writing the whole computation as one operation on tensors instead: the loop still happens, but inside
 # optimized compiled code that also uses the CPU's vector instructions and cores. Same numbers, far less
 # time. `speedup` times both versions back to back (best of three runs each).
@@ -205,10 +206,13 @@ print(f"scoring {len(batch)} images: loop {t_images['slow'] * 1e3:.1f} ms, matri
       f"-> {t_images['ratio']:.0f}× faster")
 
 # %% [markdown]
-# The **accuracy** is the share of images whose highest score is their true digit. With random templates
-# the scorer guesses, so we expect about 1 in 10. Drawing many random `W`'s and keeping the best one does
-# better, but stays far below what learning reaches later in this notebook: almost all of the 7,840-dimensional
-# space of weight matrices is useless.
+# The **accuracy** is the share of images whose highest score is their true digit. Random templates know
+# nothing about digits, so averaged over many random `W`'s we expect about 1 in 10. Yet each random `W` is a fixed
+# rule, and some happen to line up a little with real digit shapes: that is why the accuracies below spread out
+# (far more than chance noise on a few thousand images would), and why the best of them keeps its accuracy on the
+# test set (the table in section 5 shows both). Drawing many random `W`'s and keeping the best one does better,
+# but stays far below what learning reaches later in this notebook: almost all of the 7,840-dimensional space of
+# weight matrices is useless.
 #
 # Two helpers from the course package appear from here on: `check` states a claim about the result and warns if
 # a re-run breaks it; `record` prints a headline result against its target.
@@ -216,7 +220,8 @@ print(f"scoring {len(batch)} images: loop {t_images['slow'] * 1e3:.1f} ms, matri
 # %%
 def accuracy_of(W, X, Y):
     """Share of images whose highest score is their true digit."""
-    return ((X @ W.T).argmax(1) == Y).float().mean().item()
+    predictions = (X @ W.T).argmax(1)  # axis 1 runs over the ten digits: the best-scoring digit of each image
+    return (predictions == Y).float().mean().item()  # True/False -> 1/0, so the mean is the share correct
 
 
 N_RANDOM = pick(200, 20)
@@ -244,7 +249,7 @@ fig.tight_layout()
 # %% [markdown]
 # ## 4. The random walk
 #
-# A **random walk** is a path made of random steps. Ours walks through the space of all weight matrices
+# A **[random walk](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#random-walk)** is a path made of random steps. Ours walks through the space of all weight matrices
 # (7,840 coordinates) and only takes steps that do not make the training accuracy worse. A walk that keeps only
 # the steps that do not go downhill is known as **stochastic hill climbing** (also a *(1+1) evolution strategy*,
 # or *local random search*: names to look for in further reading; plain "random search" often means independent
@@ -257,10 +262,11 @@ fig.tight_layout()
 #    where we are;
 # 4. repeat.
 #
-# Two design choices matter. Changing one template at a time makes a good step much more likely than
-# shaking all 7,840 numbers at once (try it in the exercises). And accepting ties lets the walk wander
-# across flat stretches: on a few thousand images many steps change no prediction at all, and refusing them
-# would freeze the walk.
+# Two design choices matter. Changing one template at a time makes a step that does not hurt more likely than
+# shaking all 7,840 numbers at once (exercise 1 counts the kept steps of both). And ties are accepted: a step that
+# leaves the accuracy where it was is kept. In this walk ties are a small share of the steps (the cell below
+# prints how many), but they matter for a template that wins no image: a nudge to it changes no prediction, and
+# keeping such nudges lets the template drift until it starts winning images (exercise 4 meets such a template).
 
 # %%
 STEPS = pick(6000, 300)
@@ -270,7 +276,7 @@ gen = torch.Generator().manual_seed(0)
 W_start = 0.001 * torch.randn(10, 784, generator=gen)  # a random start
 W = W_start
 best = accuracy_of(W, X, Y)
-walk_curve, accepted = [best], 0
+walk_curve, accepted, ties = [best], 0, 0
 start = time.perf_counter()
 for _ in range(STEPS):
     k = int(torch.randint(10, (1,), generator=gen))  # which digit's template to nudge
@@ -278,6 +284,7 @@ for _ in range(STEPS):
     candidate[k] += SIGMA * torch.randn(784, generator=gen)
     acc = accuracy_of(candidate, X, Y)
     if acc >= best:  # keep the step unless it makes things worse
+        ties += acc == best  # a kept step that left the accuracy exactly where it was
         W, best = candidate, acc
         accepted += 1
     walk_curve.append(best)
@@ -286,7 +293,8 @@ W_walk = W
 
 walk_train = walk_curve[-1]
 walk_test = accuracy_of(W_walk, X_test, y_test)
-print(f"{STEPS} steps in {walk_seconds:.1f} s, {accepted} of them kept ({accepted / STEPS:.0%})")
+print(f"{STEPS} steps in {walk_seconds:.1f} s, {accepted} of them kept ({accepted / STEPS:.0%}), "
+      f"{ties} of those ties (accuracy unchanged)")
 print(f"random walk: training accuracy {walk_train:.1%}, test accuracy {walk_test:.1%}")
 
 # %%
@@ -319,8 +327,9 @@ print(walk_result.verdict)
 # (white is exactly 0 and full colour marks the template's largest weight in absolute value), so compare colours
 # within a template, not from one digit to another. The walk's templates look like static. Each one is the sum of
 # a few dozen accepted random nudges, and a nudge was kept because it did not lower the accuracy (a tie was
-# enough), not because every one of its 784 numbers was useful. The useful part is a faint pattern buried in that
-# noise. (Notebook 04 draws these templates next to the ones gradient descent learns.)
+# enough), not because every one of its 784 numbers was useful. Whatever part of them earns the accuracy printed
+# above is too weak to see by eye in that noise. (Notebook 04 re-runs the same walk on its own training images and
+# draws its templates next to the ones gradient descent learns.)
 
 # %%
 fig = show_weights(W_walk, titles=[f"digit {d}" for d in range(10)],
@@ -398,6 +407,7 @@ def population_accuracy_loop(Ws, X, Y):
 
 
 POP = 32
+# Any spread will do: this population only tests that the two evaluations agree.
 population = W_walk + 0.05 * torch.randn(POP, 10, 784, generator=torch.Generator().manual_seed(2))
 acc_loop = population_accuracy_loop(population, X, Y)
 acc_batched = population_accuracy(population, X, Y)
@@ -498,7 +508,7 @@ fig.tight_layout()
 # All the derivative-free methods side by side, on the training subset and on the 10,000 test images they never
 # saw. For the random walk and evolution, which were tuned step by step on the training images, test accuracy
 # sits clearly below training accuracy: the templates partly fit those particular images (this is called
-# **overfitting**).
+# **[overfitting](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#overfitting)**).
 
 # %%
 methods = {
@@ -515,8 +525,8 @@ fig, ax = plt.subplots(figsize=(8, 3.6))
 xs = torch.arange(len(methods)).float()
 bars_train = ax.bar(xs - 0.2, [v[0] for v in methods.values()], 0.4, label="training subset", color="tab:blue")
 bars_test = ax.bar(xs + 0.2, [v[1] for v in methods.values()], 0.4, label="test set", color="tab:orange")
-ax.bar_label(bars_train, fmt="%.2f", fontsize=8)
-ax.bar_label(bars_test, fmt="%.2f", fontsize=8)
+ax.bar_label(bars_train, fmt="{:.1%}", fontsize=8)
+ax.bar_label(bars_test, fmt="{:.1%}", fontsize=8)
 ax.set_xticks(xs.tolist(), list(methods))
 ax.set(title="Learning without gradients: accuracy of each method", ylabel="accuracy", ylim=(0, 1))
 ax.legend(loc="upper left")
@@ -564,6 +574,12 @@ print(best_result.verdict)
 #
 # ## Exercises
 #
+# The exercises whose answer is a value, a tensor or a function check it for you: run
+# `from mnist_course.exercises import notebook01 as ex` once, then the check the exercise names, such as
+# `ex.q4.check(...)`, prints "Correct" or what is still wrong; `ex.q4.hint()` gives a hint and
+# `ex.q4.solution()` says where the solution is. The other exercises are open: compare your answer with the
+# sample answer under them.
+#
 # 1. **Shake everything.** Change the walk so each step adds noise to all ten templates at once, and run
 #    2,000 steps. How does its curve compare with the one-template walk's, and why?
 #
@@ -573,22 +589,26 @@ print(best_result.verdict)
 #    gen_all = torch.Generator().manual_seed(0)
 #    W_all = 0.001 * torch.randn(10, 784, generator=gen_all)
 #    best_all = accuracy_of(W_all, X, Y)
-#    curve_all = [best_all]  # like walk_curve, start with the accuracy before the first step
+#    curve_all, kept_all = [best_all], 0  # like walk_curve, start with the accuracy before the first step
 #    for _ in range(2000):
 #        candidate_all = W_all + SIGMA * torch.randn(10, 784, generator=gen_all)
 #        acc_all = accuracy_of(candidate_all, X, Y)
 #        if acc_all >= best_all:
 #            W_all, best_all = candidate_all, acc_all
+#            kept_all += 1
 #        curve_all.append(best_all)
-#    curve_one = random_walk(X, Y, steps=2000, sigma=SIGMA).curve  # the walk above, its first 2,000 steps
+#    walk_one = random_walk(X, Y, steps=2000, sigma=SIGMA)  # the walk above, its first 2,000 steps
+#    curve_one = walk_one.curve
 #    plt.plot(curve_one, label="one template per step")
 #    plt.plot(curve_all, label="all templates per step")
 #    plt.xlabel("step"); plt.ylabel("training accuracy"); plt.legend();
-#    print(f"after 2,000 steps: one template per step {curve_one[-1]:.1%}, all templates per step {curve_all[-1]:.1%}")
+#    print(f"one template per step:  {walk_one.accepted} of 2,000 steps kept, accuracy {curve_one[-1]:.1%}")
+#    print(f"all templates per step: {kept_all} of 2,000 steps kept, accuracy {curve_all[-1]:.1%}")
 #    ```
-#    The all-at-once walk stalls much lower (both accuracies are printed). A random change to all 7,840
-#    weights almost always breaks something that already worked, so good steps become rare; changing one
-#    template risks far less.
+#    The all-at-once walk keeps fewer of its steps and ends much lower (both printed). Its steps are judged only by
+#    their net effect: a step is kept when the changes that help some templates outweigh those that hurt others, so
+#    every kept step also carries noise that works against it. A one-template step risks only the decisions that
+#    involve that digit, and is kept on the merit of that one change.
 #    </details>
 #
 # 2. **Does the step size matter?** Run `random_walk(X, Y, steps=2000, sigma=s)` for `s` = 0.02, 0.2 and
@@ -598,14 +618,18 @@ print(best_result.verdict)
 #    <details><summary>Solution</summary>
 #
 #    ```python
+#    curves = {}
 #    for s in (0.02, 0.2, 2.0):
-#        curve_s = random_walk(X, Y, steps=2000, sigma=s).curve
-#        plt.plot(curve_s, label=f"sigma = {s}")
-#        print(f"sigma = {s}:          training accuracy after 2,000 steps {curve_s[-1]:.1%}")
+#        curves[s] = random_walk(X, Y, steps=2000, sigma=s).curve
+#        plt.plot(curves[s], label=f"sigma = {s}")
+#        print(f"sigma = {s}:          training accuracy after 2,000 steps {curves[s][-1]:.1%}")
 #    for seed_s in (1, 2):  # for comparison: the same step size, other random numbers
 #        print(f"sigma = 0.02, seed {seed_s}: training accuracy after 2,000 steps "
 #              f"{random_walk(X, Y, steps=2000, sigma=0.02, seed=seed_s).curve[-1]:.1%}")
 #    plt.xlabel("step"); plt.ylabel("training accuracy"); plt.legend();
+#    for s_a, s_b in [(0.02, 0.2), (0.02, 2.0), (0.2, 2.0)]:
+#        differ = (curves[s_a] != curves[s_b]).nonzero()  # the steps where the two curves differ
+#        print(f"sigma {s_a} and {s_b}: curves first differ after step", int(differ[0]) if len(differ) else "never")
 #    ```
 #    The three step sizes end about as far apart as walks with different seeds do (compare the printed
 #    accuracies). Scaling all templates by a positive number scales all scores alike, so the argmax, and hence
@@ -613,8 +637,8 @@ print(best_result.verdict)
 #    itself as the templates grow. With the same seed the three walks draw the same random numbers, so from a
 #    start of exactly zero they would be exact scaled copies of each other, taking the same steps. The start
 #    (0.001 · noise) is not zero, only small next to every step; relative to the steps it differs between the
-#    three walks, so it tips a few early accept decisions differently, and from there the walks go their own way,
-#    like walks with different seeds.
+#    three walks, so their accuracies part (the last lines print the step where each pair of curves first
+#    differs), and from there the walks go their own way, like walks with different seeds.
 #    </details>
 #
 # 3. **Overfitting.** Run the walk for 3,000 steps on only the first 300 training images, then measure its
@@ -634,11 +658,15 @@ print(best_result.verdict)
 #
 # 4. **A dead template.** Run the evolution loop with bigger steps, 0.05 instead of `SIGMA`, from the random
 #    starts drawn with seeds 0 to 2. For each result, print the recall of every digit (the share of its test
-#    images that are predicted correctly). What do you see, and why can evolution not fix it?
+#    images that are predicted correctly). What do you see, and why can evolution not fix it? Check the recalls of
+#    a run with `ex.q4.check(recall, pred_ex, y_test)` (its ten recalls, its predicted digits, the test labels);
+#    `ex.q4.hint()` gives a hint.
 #
 #    <details><summary>Solution</summary>
 #
 #    ```python
+#    from mnist_course.exercises import notebook01 as ex
+#
 #    for seed_ex in range(3):
 #        gen_ex = torch.Generator().manual_seed(seed_ex)
 #        W_ex = 0.001 * torch.randn(10, 784, generator=gen_ex)
@@ -650,6 +678,7 @@ print(best_result.verdict)
 #        recall = [((pred_ex == d) & (y_test == d)).sum().item() / (y_test == d).sum().item() for d in range(10)]
 #        print(seed_ex, f"test accuracy {(pred_ex == y_test).float().mean().item():.1%}", [f"{r:.2f}" for r in recall])
 #    print(f"evolution with SIGMA above: test accuracy {evo_test:.1%}")
+#    ex.q4.check(recall, pred_ex, y_test)  # the last run's recalls
 #    ```
 #    In some of the runs one or two digits have a recall near 0: their templates (almost) never have the highest
 #    score, so those digits are (almost) never predicted, and the test accuracy of those runs lags behind the run
@@ -660,3 +689,137 @@ print(best_result.verdict)
 #    that changes no prediction is a tie, and it is kept at full size, so the template keeps drifting and may
 #    start winning images again. Notebook 04's smooth loss function gives every template a signal, winning or not.
 #    </details>
+
+# %% [markdown]
+# ## Questionnaire
+#
+# Answer each question in your own words first, then open the answer to compare.
+#
+# 1. Flattening turns a 28×28 image into a vector of 784 numbers. What is lost, and where does the pixel at
+#    (row, column) end up?
+#
+#    <details><summary>Answer</summary>
+#
+#    Nothing is lost: the vector holds the same values read row by row, and reshaping it back gives the grid exactly
+#    (the notebook asserts it). The pixel at (row, column) lands at position `28 * row + column`. What the vector no
+#    longer shows is which positions are neighbours on the page; the linear scorer treats every position as a
+#    coordinate of its own anyway.
+#    </details>
+#
+# 2. In the linear scorer, what does a positive weight in digit *k*'s template do for a pixel with more ink than
+#    average, and for one with less?
+#
+#    <details><summary>Answer</summary>
+#
+#    After standardizing, a pixel with more ink than average is positive and one with less is negative. Where the
+#    template is positive, the first adds to digit *k*'s score and the second takes away from it; where the template
+#    is negative, the reverse. The score is the sum of these votes over all 784 pixels, and the prediction is the
+#    digit with the highest score.
+#    </details>
+#
+# 3. Why does a random weight matrix score close to one image in ten, and why does keeping the best of many random
+#    draws still stay far below what the random walk reaches?
+#
+#    <details><summary>Answer</summary>
+#
+#    Random templates have nothing to do with the digits, so averaged over many draws the highest score is as good
+#    as a guess among ten digits. Each draw is still a fixed rule, and some line up a little with real digit shapes.
+#    Independent draws never build on each other: the best of them is a genuinely better draw (it keeps its accuracy
+#    on the test set), but still far from a good one, and almost all of the 7,840-dimensional space of weight
+#    matrices is useless. The walk keeps what worked and adds to it,
+#    step after step.
+#    </details>
+#
+# 4. The walk nudges one template per step. Why not add noise to all ten templates at once?
+#
+#    <details><summary>Answer</summary>
+#
+#    A random change to all 7,840 weights is judged only by its net effect: it is kept when what helps some
+#    templates outweighs what hurts others, so fewer steps are kept and every kept step also carries noise that
+#    works against it; the walk ends much lower (exercise 1 counts the kept steps of both walks). Nudging one
+#    template risks only the decisions that involve that digit, so a step that does not hurt is more likely.
+#    </details>
+#
+# 5. The walk keeps a step when the training accuracy did not go down, ties included. What would happen if it
+#    demanded a strict improvement?
+#
+#    <details><summary>Answer</summary>
+#
+#    In this notebook's walk little would change: ties are a small share of its steps (the walk's cell prints how
+#    many). They matter for a template that wins no image: a nudge to it changes no prediction, so the accuracy
+#    stays exactly the same. A strict walk would refuse all those nudges and could rescue the template only by a
+#    single nudge that at once wins images and raises the accuracy; accepting ties lets it drift until it starts
+#    winning images (exercise 4 meets such a template).
+#    </details>
+#
+# 6. Why does the walk's curve climb fast at first and then more and more slowly, and what does that cost?
+#
+#    <details><summary>Answer</summary>
+#
+#    Early on the templates are poor, so many random nudges improve them; the better they get, the rarer a nudge
+#    that helps. Every proposal costs a full pass over the training subset, and most proposals are thrown away (the
+#    notebook prints how many steps were kept).
+#    </details>
+#
+# 7. The nearest mean image involves no search at all. Why is it still a linear scorer, and why can it beat the
+#    walk on the test set?
+#
+#    <details><summary>Answer</summary>
+#
+#    The squared distance $\lVert x\rVert^2 - 2\, x \cdot m + \lVert m\rVert^2$ has a first term that is the same
+#    for every digit, so the nearest mean is the digit with the highest $2\, x \cdot m - \lVert m\rVert^2$: twice
+#    the mean images as templates, plus one offset per digit. The walk's templates partly fit the particular
+#    training images they were tuned on, while an average of hundreds of images of a digit fits none of them in
+#    particular, so it carries over better to new images.
+#    </details>
+#
+# 8. A matrix product computes the same dot products as two Python loops. Why is it so much faster, and why does
+#    evaluating a whole population at once gain less than scoring a batch of images did?
+#
+#    <details><summary>Answer</summary>
+#
+#    The loops still happen, but inside compiled code that uses the CPU's vector instructions and cores, without
+#    Python's overhead for every single dot product. Each candidate's evaluation was already one matrix product, so
+#    gluing the candidates into one larger product removes much less overhead; it still lets the CPU work more
+#    efficiently.
+#    </details>
+#
+# 9. Evolution moves to the average of its elite candidates without checking that the new weights are better. Why
+#    does averaging help, and why can its curve dip?
+#
+#    <details><summary>Answer</summary>
+#
+#    Each good direction is mostly noise plus a little that genuinely helps; averaging several of them cancels much
+#    of the noise and keeps what they agree on. Because the step is taken without a check, it can make things worse
+#    for a while, so the curve can dip; the walk's curve never goes down, since it refuses worse steps.
+#    </details>
+#
+# 10. What makes the race between the walk and evolution fair, and why does that matter?
+#
+#     <details><summary>Answer</summary>
+#
+#     Both start from the same weights (the notebook asserts it), draw noise with the same standard deviation per
+#     weight, and get the same budget of candidate evaluations, rounded down to whole generations. Otherwise a
+#     difference in the result could come from a luckier start or a larger budget instead of from the method.
+#     </details>
+#
+# 11. Why is the best method chosen by training accuracy and not by test accuracy, and why is training accuracy
+#     still a flawed judge?
+#
+#     <details><summary>Answer</summary>
+#
+#     Choosing by test accuracy lets the test images take part in the choice, so the winner's test score is
+#     flattered by its luck on exactly those images and is no longer an honest estimate. Training accuracy is
+#     flattered too, most for the methods that were tuned step by step on those images (the walk and evolution both
+#     score lower on the test set: overfitting). The proper judge is a validation split, which notebook 02 sets
+#     aside.
+#     </details>
+#
+# 12. The walk uses only one bit of each evaluation: better or not. What does notebook 04's gradient give instead?
+#
+#     <details><summary>Answer</summary>
+#
+#     A full pass over the training subset tells the walk only yes or no about one random direction. The gradient
+#     of a smooth loss, computed in one pass over the data (forward and back), says for every one of the 7,840
+#     weights which way to move it and how much that matters, so a single step can improve all of them at once.
+#     </details>

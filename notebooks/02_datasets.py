@@ -132,7 +132,8 @@ dims = [int.from_bytes(header[4 + 4 * i : 8 + 4 * i], "big") for i in range(head
 print("dimensions:", dims)
 
 # %% [markdown]
-# Three dimensions: 60,000 images of 28 rows of 28 pixels (`00 00 ea 60` is 14·16³ + 10·16² + 6·16 = 60,000).
+# Three dimensions: 60,000 images of 28 rows of 28 pixels (`00 00 ea 60` is 14·16³ + 10·16² + 6·16 = 60,000;
+# in hexadecimal, e = 14 and a = 10).
 # The pixels follow the header directly, so NumPy can view the rest of the bytes as an array of that shape.
 # The label file is the same with one dimension (magic number 2049): a header of 8 bytes, then one byte per label.
 
@@ -190,7 +191,7 @@ print(type(image).__name__, image.size, image.mode, "label", label)
 # ## Shapes, dtypes and value ranges
 #
 # The images are stored as `uint8`, one byte per pixel: 0 is background and 255 is full ink. The labels are
-# `int64`, the type PyTorch's loss functions expect for class indices.
+# `int64`, the type PyTorch expects for class labels (notebook 05's loss uses them).
 
 # %% tags=["nbval-check-output"]
 for name, (x, y) in {"train": (x_train, y_train), "test": (x_test, y_test)}.items():
@@ -244,7 +245,7 @@ ax.axhline(10, color="gray", ls="--", lw=1, label="perfectly balanced")
 ax.set_xticks(digits)
 ax.set_xlabel("digit")
 ax.set_ylabel("share of the split (%)")
-ax.set_title("Class counts: MNIST is nearly balanced")
+ax.set_title("Class shares: MNIST is nearly balanced")
 ax.set_ylim(0, 15)  # head room above the bars for the legend
 ax.legend(loc="upper center", ncol=3)
 fig.tight_layout()
@@ -272,10 +273,17 @@ print("mean pixel value per digit:", [round(v, 1) for v in mean_ink.tolist()])
 print(f"most ink: digit {mean_ink.argmax().item()}, least ink: digit {mean_ink.argmin().item()}")
 
 # %% [markdown]
+# The lines above print how much ink each digit carries on average (its mean image's mean pixel value) and which
+# digits carry the most and the least: the long closed loop of a 0 against the single stroke of a 1. The amount of
+# ink alone tells a few digits apart, but several others carry nearly the same amount, so a model has to look at
+# *where* the ink is, which is what the mean images show.
+
+# %% [markdown]
 # ## Scaling
 #
-# **Scaling** changes the range of the numbers a model sees without changing what they say: every pixel goes
-# through the same straight-line map *x* → (*x* − *a*) / *b*, so bright stays bright and dark stays dark.
+# **[Scaling](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#scaling)** changes the range of the numbers a model sees without changing what they say: every pixel goes
+# through the same straight-line map *x* → (*x* − *a*) / *b* with *b* > 0, so the order of the values is kept: more
+# ink stays more ink.
 # Two kinds are common:
 #
 # - **normalization** to [0, 1]: divide by 255 (`to_unit`);
@@ -289,18 +297,19 @@ print(f"most ink: digit {mean_ink.argmax().item()}, least ink: digit {mean_ink.a
 # %%
 unit_train = x_train.float() / 255                      # normalize: pixels in [0, 1]
 mean, std = unit_train.mean().item(), unit_train.std().item()  # statistics of the TRAINING pixels only
-std_train = (unit_train - mean) / std                   # standardize
-std_test = (x_test.float() / 255 - mean) / std          # the TRAINING mean and std, also for the test set
+standardized_train = (unit_train - mean) / std             # standardize
+standardized_test = (x_test.float() / 255 - mean) / std    # the TRAINING mean and std, also for the test set
 print(f"training pixels in [0, 1]: mean {mean:.4f}, std {std:.4f}")
 
 # The package's to_unit, mean_std and standardize do exactly this; later notebooks call them.
 assert torch.equal(to_unit(x_train), unit_train)
 assert max(abs(a - b) for a, b in zip(mean_std(x_train), (mean, std))) < 1e-6
-assert torch.allclose(standardize(x_test, mean, std), std_test)
-for name, t in {"normalized train": unit_train, "standardized train": std_train, "standardized test": std_test}.items():
+assert torch.allclose(standardize(x_test, mean, std), standardized_test)
+splits_shown = {"normalized train": unit_train, "standardized train": standardized_train, "standardized test": standardized_test}
+for name, t in splits_shown.items():
     print(f"{name:18s}: range {t.min().item():7.4f} .. {t.max().item():.4f}, mean {t.mean().item():7.4f}, std {t.std().item():.4f}")
 
-centred = abs(std_train.mean().item()) < 1e-3 and abs(std_train.std().item() - 1) < 1e-3
+centred = abs(standardized_train.mean().item()) < 1e-3 and abs(standardized_train.std().item() - 1) < 1e-3
 print(f"standardized training pixels have mean 0 and std 1: {centred}")
 
 # %% [markdown]
@@ -328,7 +337,7 @@ edges = np.arange(-0.5, 256, 4)  # 64 bins of 4 raw values each: -0.5, 3.5, ...,
 panels = [  # (title, pixels, their mean, the same bin edges in these pixels' units)
     ("raw uint8 pixels", x_train.float(), 255.0 * mean, edges),
     ("normalized to [0, 1]", unit_train, mean, edges / 255),
-    ("standardized: mean 0, std 1", std_train, 0.0, (edges / 255 - mean) / std),
+    ("standardized: mean 0, std 1", standardized_train, 0.0, (edges / 255 - mean) / std),
 ]
 for ax, (title, t, m, e) in zip(axes, panels):
     counts = torch.histc(t, bins=len(e) - 1, min=e[0], max=e[-1])  # equal-width bins from e[0] to e[-1]
@@ -356,7 +365,7 @@ n_demo = 512
 demo_inputs = {
     "raw 0..255": x_train[:n_demo].float().flatten(1),
     "normalized [0, 1]": unit_train[:n_demo].flatten(1),
-    "standardized": std_train[:n_demo].flatten(1),
+    "standardized": standardized_train[:n_demo].flatten(1),
 }
 gen = torch.Generator().manual_seed(0)
 step = torch.zeros(10, 784)
@@ -378,19 +387,20 @@ assert abs(raw_over_unit - 255) < 0.01  # scores are linear in the pixels: exact
 # The random walk does not mind the factor of 255: it only compares scores, and multiplying all of them by 255
 # changes no prediction (exercise 2 of notebook 01 makes the same point about the weights). **Gradient descent**, which
 # notebook 04 builds and uses to train this very scorer, does mind. It changes the weights *W* in small steps,
-# *W* ← *W* − lr · ∂loss/∂*W*, with a learning rate *lr*, and for a linear scorer the gradient ∂loss/∂*W* is a sum
-# over the images of each input *x* times a factor that depends on the image's scores and label. With raw pixels
-# the gradient grows with the pixels, and the step it makes then moves the scores further again, as measured
-# above: two factors that both grow with the pixels. A learning rate that suits pixels
+# *W* ← *W* − lr · ∂loss/∂*W*, with a learning rate *lr*, where the loss is a single number that measures how
+# wrong the scores are, smooth in the weights (notebook 04 defines it). For a linear scorer the gradient
+# ∂loss/∂*W* is a sum over the images of each input *x* times a factor that depends on the image's scores and
+# label. With raw pixels the gradient grows with the pixels, and the step it makes then moves the scores further
+# again, as measured above: two factors that both grow with the pixels. A learning rate that suits pixels
 # in [0, 1] therefore takes steps some tens of thousands of times too big for raw ones (255 · 255 ≈ 65,000, give
 # or take: scores that large also change how the loss responds, so the gradient is not exactly 255 times the
 # scaled one). A learning rate small enough for raw pixels leaves scaled ones crawling. This is an argument, not
 # yet a measurement: notebook 04, once it has built gradient descent, runs it at one learning rate on raw, [0, 1]
 # and standardized pixels and measures what happens.
 #
-# Centring the inputs around 0 helps as well: when every input is positive, all weights of one output move in the
-# same direction on each example, and the weights can only zigzag towards their best values (LeCun et al.,
-# *Efficient BackProp*, 1998). Standardized pixels are centred as a whole, with a spread of about 1, the size that
+# Centring the inputs around 0 helps as well: when no input is negative, every weight of one output that moves at
+# all moves in the same direction on each example, and the weights can only zigzag towards their best values
+# (LeCun et al., *Efficient BackProp*, 1998). Standardized pixels are centred as a whole, with a spread of about 1, the size that
 # PyTorch's default weight initializations also assume, so from now on the course feeds standardized pixels to
 # its networks. Centred *as a whole* only: one mean serves all 784 positions, so a pixel that is blank in an image
 # sits at the printed minimum, −0.4241, and a border pixel that is blank in every image sits there in all of
@@ -400,8 +410,9 @@ assert abs(raw_over_unit - 255) < 0.01  # scores are linear in the pixels: exact
 #
 # ## A validation split
 #
-# Training choices (learning rate, model size, number of epochs, …) are made by trying several and keeping the one
-# that scores best *on data the model did not train on*. That data is the **validation set**. The course's
+# Training choices (learning rate, model size, number of epochs, …; an *epoch* is one pass over all the training
+# images, in mini-batches) are made by trying several and keeping the one that scores best *on data the model did
+# not train on*. That data is the **[validation set](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#validation-split)**. The course's
 # validation set is 10,000 images split off the 60,000 training images at random, which leaves 50,000 to fit the
 # models with. The split is seeded with its own `torch.Generator` (a private random stream), so it is the same on
 # every run (and on every machine with the same PyTorch version; PyTorch does not promise identical random streams
@@ -421,6 +432,9 @@ x_val, y_val = x_train[val_idx], y_train[val_idx]
 # %% tags=["nbval-check-output"]
 again_fit, again_val = split_indices(len(x_train), n_val=10_000, seed=0)
 print("fit:", tuple(x_fit.shape), " validation:", tuple(x_val.shape))
+# torch.isin(a, b) is True where an element of a occurs anywhere in b: the sum counts validation indices that are
+# also fitting indices (should be 0). .unique() drops repeated indices, .numel() counts the rest: 60,000 means
+# the two parts together cover every training image exactly once.
 print("overlap:", torch.isin(val_idx, fit_idx).sum().item(), " images covered:", torch.cat([fit_idx, val_idx]).unique().numel())
 print("same split when re-run:", torch.equal(again_fit, fit_idx) and torch.equal(again_val, val_idx))
 
@@ -502,16 +516,19 @@ fig.tight_layout()
 
 # %% [markdown]
 # On the images it was chosen by, the winner looks as if it had learned something; on fresh images it is back at
-# chance. Trying many learning rates or architectures on one validation set does the same, more mildly: the best
-# validation score is a little optimistic. The untouched test set gives the honest final number.
+# chance. Trying many learning rates or architectures (network designs) on one validation set does the same, more
+# mildly: the best validation score is a little optimistic. The untouched test set gives the honest final number.
 #
 # %% [markdown]
 # ## Feeding batches: `DataLoader` against in-memory tensors
 #
-# PyTorch's general tool is the `DataLoader`. It asks the dataset for one example at a time (`dataset[i]`). The
-# dataset reads it as a PIL image and runs it through its own per-sample transforms (torchvision's `ToTensor`
-# turns it into a float tensor in [0, 1] of shape 1×28×28, `Normalize` standardizes it), and the `DataLoader`
-# stacks `batch_size` of them into a batch.
+# Training takes the data in **mini-batches**: a mini-batch is a small random group of examples stacked into one
+# tensor, and an epoch hands out all the training images once, batch after batch.
+# PyTorch's general tool for that is the `DataLoader`. It asks the dataset for one example at a time
+# (`dataset[i]`). The dataset turns image *i* of its in-memory `.data` into a PIL image and runs it through its own
+# per-sample transforms (torchvision's `ToTensor` turns it into a float tensor in [0, 1] of shape 1×28×28,
+# `Normalize` standardizes it), and the `DataLoader` stacks `batch_size` of them into a batch. The cost is this
+# Python work for every single example, not reading the disk.
 # That flexibility is essential when data lives in files on disk or every example gets a random augmentation.
 #
 # For MNIST, which fits in memory, it is a detour: every image passes through Python code one by one. The
@@ -536,7 +553,8 @@ def memory_batches(x: torch.Tensor, y: torch.Tensor, batch_size: int, generator:
 
 # %% tags=["nbval-check-output"]
 ours_gen = torch.Generator().manual_seed(0)
-package_batches = TensorBatches(x_fit, y_fit, batch_size=128, seed=0)
+# fixed_seed=True: exactly seed 0, like ours (otherwise the package adds the offset `make spread` sets for re-runs)
+package_batches = TensorBatches(x_fit, y_fit, batch_size=128, seed=0, fixed_seed=True)
 for epoch in range(2):
     ours, theirs = list(memory_batches(x_fit, y_fit, 128, ours_gen)), list(package_batches)
     same = len(ours) == len(theirs) and all(
@@ -546,8 +564,9 @@ for epoch in range(2):
     print(f"epoch {epoch}: {len(ours)} batches, the same as TensorBatches: {same}")
 
 # %% [markdown]
-# Now the two ways of feeding batches side by side. First, both give the same standardized values (checked on the
-# first image) and batches of the same shape:
+# Now the two ways of feeding batches side by side, both over all 60,000 training images (only to compare the two
+# feeders; training from notebook 04 on uses the 50,000 training-split images). First, both give the same
+# standardized values (checked on the first image) and batches of the same shape:
 
 # %% tags=["nbval-check-output"]
 transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((mean,), (std,))])
@@ -557,7 +576,7 @@ print("one sample:", tuple(sample_image.shape), sample_image.dtype, "label", sam
 print("equal to standardize():", torch.equal(sample_image, standardize(x_train[:1], mean, std)))
 
 loader = DataLoader(tv_standardized, batch_size=128, shuffle=True, generator=torch.Generator().manual_seed(0))
-batches = TensorBatches(std_train.unsqueeze(1), y_train, batch_size=128, seed=0)
+batches = TensorBatches(standardized_train.unsqueeze(1), y_train, batch_size=128, seed=0)
 xb_loader, _ = next(iter(loader))
 xb_memory, _ = next(iter(batches))
 print("a batch from each:", tuple(xb_loader.shape), tuple(xb_memory.shape), " batches per epoch:", len(loader), len(batches))
@@ -598,7 +617,7 @@ finally:
     torch.set_num_threads(threads)  # back to all cores
 ratio = seconds_loader / seconds_memory
 print(f"one epoch over {n_time:,} images: DataLoader {seconds_loader:.2f} s, in-memory {seconds_memory:.3f} s")
-print(f"in-memory batches are {ratio:.0f}× faster")
+print(f"in-memory batches are {ratio:.1f}× faster")
 print(f"(at that rate, a DataLoader epoch over all {len(x_train):,} training images takes about {seconds_loader * len(x_train) / n_time:.0f} s)")
 
 # %%
@@ -607,7 +626,7 @@ bars = ax.barh(["in-memory\nTensorBatches", "DataLoader +\nper-sample transforms
 ax.bar_label(bars, fmt="%.2f s", padding=3)
 ax.set_xlim(0, 1.25 * seconds_loader)
 ax.set_xlabel("seconds per epoch")
-ax.set_title(f"One epoch over {n_time:,} images: {ratio:.0f}× faster in memory")
+ax.set_title(f"One epoch over {n_time:,} images: {ratio:.1f}× faster in memory")
 fig.tight_layout()
 
 # %%
@@ -643,33 +662,52 @@ print(result.verdict)
 #
 # ## Exercises
 #
-# 1. Read the **test** label file by hand: check its magic number and count, and that its labels equal `y_test`.
+# The exercises whose answer is a value, a tensor or a function check it for you: run
+# `from mnist_course.exercises import notebook02 as ex` once, then the check the exercise names, such as
+# `ex.q1.check(...)`, prints "Correct" or what is still wrong; `ex.q1.hint()` gives a hint and
+# `ex.q1.solution()` says where the solution is. The other exercises are open: compare your answer with the
+# sample answer under them.
+#
+# 1. Read the **test** label file by hand: check its magic number and count, and that its labels equal `y_test`,
+#    as an int64 tensor like `y_test`. Check your labels with `ex.q1.check(test_labels)`; `ex.q1.hint()` gives a hint.
 #
 #    <details><summary>Solution</summary>
 #
 #    ```python
+#    from mnist_course.exercises import notebook02 as ex
+#
 #    b = (raw_dir / "t10k-labels-idx1-ubyte").read_bytes()
 #    print(int.from_bytes(b[:4], "big"), int.from_bytes(b[4:8], "big"))  # 2049 10000
 #    test_labels = torch.from_numpy(np.frombuffer(b, dtype=np.uint8, offset=8).astype(np.int64))
 #    print(torch.equal(test_labels, y_test))  # True
+#    ex.q1.check(test_labels)
 #    ```
 #    </details>
 #
 # 2. Notebook 01's yardstick, the nearest mean image, done the course's way: compute the mean images from the
 #    50,000 fitting images only, predict the digit whose mean image is nearest (Euclidean distance) to each image,
-#    and measure the accuracy on the **validation** set.
+#    and measure the accuracy on the **validation** set. Check your ten mean images with
+#    `ex.q2.check(centres, x_fit, y_fit)`; `ex.q2.hint()` gives a hint.
 #
 #    <details><summary>Solution</summary>
 #
 #    ```python
+#    from mnist_course.exercises import notebook02 as ex
+#
 #    centres = torch.stack([x_fit[y_fit == d].float().mean(0) for d in range(10)]).flatten(1)
 #    distances = torch.cdist(x_val.float().flatten(1), centres)  # 10,000 × 10
 #    print(f"validation accuracy {(distances.argmin(1) == y_val).float().mean().item():.1%}")
+#    ex.q2.check(centres, x_fit, y_fit)
 #    ```
+#
+#    Compare the printed accuracy with the nearest mean image's training and test accuracies that notebook 01
+#    printed: it lands within about a percentage point of them. The yardstick is the same; what changed is that
+#    the score now comes from the validation split, so the test set stays untouched for the end.
 #    </details>
 #
 # 3. Standardize *per pixel* instead: a mean and a standard deviation for each of the 784 positions, from the
-#    training set. What goes wrong at the border pixels, and how do you fix it?
+#    training set. What goes wrong at the border pixels, and how do you fix it? Check your standardized images with
+#    `ex.q3.check(per_pixel)`; `ex.q3.hint()` gives a hint.
 #
 #    <details><summary>Solution</summary>
 #
@@ -677,22 +715,28 @@ print(result.verdict)
 #    NaN (0/0). Clamp the standard deviation from below:
 #
 #    ```python
+#    from mnist_course.exercises import notebook02 as ex
+#
 #    u = to_unit(x_train)
 #    mu, sigma = u.mean(0), u.std(0)
 #    print((sigma == 0).sum().item(), "pixels never change")
 #    per_pixel = (u - mu) / sigma.clamp(min=1e-2)
 #    print(per_pixel.isnan().any().item())  # False
+#    ex.q3.check(per_pixel)
 #    ```
 #
 #    (Pixels inked in only a few images still get large values with this floor; a larger floor, or setting never-
 #    and rarely-inked pixels to 0, tames them.)
 #    </details>
 #
-# 4. Make a *stratified* validation split: exactly 500 images of each digit, seeded. Check the counts.
+# 4. Make a *stratified* validation split: exactly 500 images of each digit, seeded. Check the counts, then your
+#    indices with `ex.q4.check(strat_val_idx, y_train)`; `ex.q4.hint()` gives a hint.
 #
 #    <details><summary>Solution</summary>
 #
 #    ```python
+#    from mnist_course.exercises import notebook02 as ex
+#
 #    g = torch.Generator().manual_seed(0)
 #    strat_val_idx = torch.cat([
 #        torch.nonzero(y_train == d).flatten()[torch.randperm(int(counts_train[d]), generator=g)[:500]]
@@ -701,6 +745,7 @@ print(result.verdict)
 #    strat_fit_mask = torch.ones(len(y_train), dtype=torch.bool)
 #    strat_fit_mask[strat_val_idx] = False  # everything not in the validation set is for fitting
 #    print(torch.bincount(y_train[strat_val_idx]).tolist(), strat_fit_mask.sum().item())  # 500 each, 55000
+#    ex.q4.check(strat_val_idx, y_train)
 #    ```
 #    </details>
 #
@@ -722,3 +767,127 @@ print(result.verdict)
 #    Python one at a time, while the in-memory version handles all of them in a few large tensor operations:
 #    workers can shrink the gap, not close it (the in-memory time is printed beside them).
 #    </details>
+
+# %% [markdown]
+# ## Questionnaire
+#
+# Answer each question in your own words first, then open the answer to compare.
+#
+# 1. NIST had designated its cleaner collection, SD-3, for training and SD-1 for testing. Why did MNIST's makers mix
+#    the two instead?
+#
+#    <details><summary>Answer</summary>
+#
+#    SD-3 (Census Bureau employees) is much cleaner than SD-1 (high-school students), so a model trained on one and
+#    tested on the other would be judged on harder writing than it learned from: the test would measure the gap
+#    between the two collections as much as the model. MNIST puts half of each into both splits, so training and
+#    test come from the same mix, while no writer appears in both, so the test writers are still new.
+#    </details>
+#
+# 2. The first bytes of the training image file are `00 00 08 03 00 00 ea 60`. What do they tell a reader, and why
+#    does it matter that the sizes are big-endian?
+#
+#    <details><summary>Answer</summary>
+#
+#    Two zero bytes, the value type (`08`: unsigned bytes), the number of dimensions (3), then each dimension's size
+#    as a 32-bit integer, most significant byte first: `00 00 ea 60` is 60,000 images. Read with the least
+#    significant byte first, the same four bytes give a wrong, huge number, and the pixels would be cut into the
+#    wrong shape.
+#    </details>
+#
+# 3. Why compare the three readers with `torch.equal` rather than by looking at a few pictures, and what does
+#    `torch.equal` not compare?
+#
+#    <details><summary>Answer</summary>
+#
+#    Pictures that look the same can still differ in a few values, a shifted row or a swapped label; `torch.equal`
+#    is true only when the shapes and every single value agree. It does not compare dtypes (a `uint8` tensor equals
+#    a `float32` one holding the same values), which is why the notebook prints those separately.
+#    </details>
+#
+# 4. Every digit makes up close to a tenth of each split. Why does that matter for using plain accuracy as the
+#    headline number?
+#
+#    <details><summary>Answer</summary>
+#
+#    If one class were rare, a model could ignore it and still score a high accuracy, and the number would hide the
+#    failure. With the classes nearly balanced, accuracy weighs every digit about equally, so it is a fair summary.
+#    </details>
+#
+# 5. Standardizing maps every pixel through the same straight line and keeps the histogram's shape. If it changes
+#    nothing a picture shows, why does it change how a model learns?
+#
+#    <details><summary>Answer</summary>
+#
+#    A linear scorer's scores are dot products with the pixels, so with raw pixels from 0 to 255 every score, and
+#    how far a given change of the weights moves it, is 255 times what it is with pixels in [0, 1]. Gradient descent
+#    feels that twice: its gradient grows with the pixels, and the step it takes then moves the scores further
+#    again, so a learning rate that suits one scaling is far too large or far too small for another. The random walk
+#    does not care: multiplying all scores by the same positive number changes no prediction.
+#    </details>
+#
+# 6. Why are the mean and standard deviation computed on the training images only, and then used for the
+#    validation and test images too?
+#
+#    <details><summary>Answer</summary>
+#
+#    The model learned from images that went through one particular map, so new images must go through exactly the
+#    same map, or it sees inputs shifted and stretched differently from anything it learned. And statistics taken
+#    from the test set would let the test set influence the model. That is also why the standardized test pixels
+#    come out close to, but not exactly at, mean 0 and standard deviation 1.
+#    </details>
+#
+# 7. Why does it help gradient descent that standardized pixels are centred around 0, and is every pixel position
+#    centred on its own?
+#
+#    <details><summary>Answer</summary>
+#
+#    When no input is negative, every weight of one output that moves at all moves in the same direction on each
+#    example, so the weights can only zigzag towards their best values; with centred inputs the signs are mixed.
+#    But one mean serves all 784 positions: the pixels are centred as a whole, and a border pixel that is blank in every image sits at
+#    the same negative value in all of them (exercise 3 centres each position separately).
+#    </details>
+#
+# 8. Why does the course need a validation split when it already has a test set?
+#
+#    <details><summary>Answer</summary>
+#
+#    Training choices (learning rate, model size, number of epochs) are made by trying several and keeping the best
+#    on images the model did not train on. If those were the test images, the test set would take part in the
+#    choices and its score would stop being an honest estimate. The validation split does the choosing, and the test
+#    set is scored once, at the end.
+#    </details>
+#
+# 9. Two hundred "models" that guess at random are scored on a few hundred validation images, and the best one is
+#    kept. Why does it look better than chance there and fall back to chance on fresh images? What does that say
+#    about the best of many runs scored on one validation set?
+#
+#    <details><summary>Answer</summary>
+#
+#    Each guesser is right one time in ten in the long run, but on a few hundred images some are lucky, and picking
+#    the highest score picks the luckiest. Luck does not carry over to images that played no part in the choice.
+#    Trying many learning rates or architectures (network designs) on one validation set does the same, more
+#    mildly: the best validation score is a little optimistic, and only the untouched test set gives the honest final number.
+#    </details>
+#
+# 10. The split is drawn with its own seeded `torch.Generator`. What would go wrong if it used the global random
+#     stream instead?
+#
+#     <details><summary>Answer</summary>
+#
+#     The global stream's state depends on everything drawn from it before, so re-running the cell, or running
+#     cells in another order, could give another split. Images could then move between training and validation
+#     from one run to the next: a model could be scored on images it trained on, and results would not be
+#     comparable. A private stream, seeded once, gives the same split every time.
+#     </details>
+#
+# 11. Why is a `DataLoader` with per-sample transforms so much slower than in-memory batches for MNIST, and when is
+#     the `DataLoader` still the right tool?
+#
+#     <details><summary>Answer</summary>
+#
+#     The `DataLoader` asks the dataset for one example at a time: a PIL image, converted and normalized in Python,
+#     then stacked into a batch. In memory, all images are standardized in one tensor operation, and each epoch
+#     reorders the whole tensor once and hands out slices. The `DataLoader`'s flexibility is essential when the data
+#     lives in files on disk or every example gets its own random augmentation.
+#     </details>

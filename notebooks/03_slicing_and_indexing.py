@@ -83,12 +83,12 @@ print(type(photo).__name__, photo.shape, photo.dtype)
 print(f"{height} rows × {width} columns × {channels} channels (red, green, blue)")
 
 # %% [markdown]
-# A colour image has three axes: rows, columns and channels. Each pixel sits at a **coordinate** (*r*, *c*): row
+# A colour image has three axes: rows, columns and channels. Each pixel sits at a **[coordinate](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#coordinate)** (*r*, *c*): row
 # *r* counted from the **top**, column *c* from the left, both starting at 0. When we draw the image, the column is
 # the horizontal position *x* and the row the vertical position *y*, measured downwards: `photo[r, c]` is drawn at
 # (*x*, *y*) = (*c*, *r*). Mixing up (row, column) with (*x*, *y*) is the most common indexing bug in image code.
 #
-# **Indexing** with one integer per axis picks one value; leaving axes out (or writing `:`) keeps them whole, and
+# **[Indexing](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#slicing-and-indexing)** with one integer per axis picks one value; leaving axes out (or writing `:`) keeps them whole, and
 # `...` stands for as many whole axes as needed (in `photo[..., 0]`, all the axes before the last).
 
 # %%
@@ -185,7 +185,8 @@ for expr, img in views.items():
 #
 # `torch.from_numpy` wraps the array without copying it. Crops and strides are written exactly as in NumPy.
 # PyTorch convolutions expect channels *first* (C×H×W for one image, N×C×H×W for a batch), which `permute`
-# provides, again as a view. One difference: PyTorch does not allow negative steps, so a flip is `torch.flip`, which
+# provides, again as a view. PyTorch's `stride()` counts elements, not bytes; for one-byte uint8 the two agree.
+# One difference: PyTorch does not allow negative steps, so a flip is `torch.flip`, which
 # makes a copy. `data_ptr()` is the address of a tensor's first value, and *contiguous* means stored row after row
 # with no gaps (see *Views and copies*).
 
@@ -200,7 +201,8 @@ except ValueError as e:
 # %% tags=["nbval-check-output"]
 print("t:  ", tuple(t.shape), t.dtype, "strides", t.stride())
 print("chw:", tuple(chw.shape), "strides", chw.stride(), "contiguous:", chw.is_contiguous())
-print("same memory as the NumPy array:", np.shares_memory(t.numpy(), photo), t.data_ptr() == chw.data_ptr())
+print("t shares the NumPy array's memory:", np.shares_memory(t.numpy(), photo), " chw starts where t starts:",
+      t.data_ptr() == chw.data_ptr())
 print("crop equal: ", torch.equal(t[120:340, 130:370], torch.from_numpy(photo[120:340, 130:370].copy())))
 print("stride equal:", torch.equal(t[::16, ::16], torch.from_numpy(photo[::16, ::16].copy())))
 print("flip equal: ", torch.equal(t.flip(1), torch.from_numpy(photo[:, ::-1].copy())))
@@ -246,9 +248,10 @@ fig.suptitle("Images made by assigning to slices")
 fig.tight_layout()
 
 # %% tags=["nbval-check-output"]
-centres = [h // 6, h // 2, 5 * h // 6]
+centres, columns = [h // 6, h // 2, 5 * h // 6], [w // 6, w // 2, 5 * w // 6]
+print("pixels at rows", centres, "and columns", columns, "(the middle of each stripe and band):")
 for rr in centres:
-    print(f"row {rr:3d}:", "  ".join(str(mix[rr, cc].tolist()) for cc in [w // 6, w // 2, 5 * w // 6]))
+    print(f"row {rr:3d}:", "  ".join(str(mix[rr, cc].tolist()) for cc in columns))
 print("framed is a copy, the photo is untouched:", not np.shares_memory(framed, photo))
 
 # %% [markdown]
@@ -271,7 +274,9 @@ fig = show_images(threes[:20], ncols=10, size=0.8, title="x[y == 3][:20]: the fi
 
 # %% [markdown]
 # A mask can also select *pixels*. `torch.nonzero` turns a mask into the coordinates of its True entries, one
-# (row, column) pair per line, and with two index tensors, one per axis, we read the pixels back at those coordinates.
+# (row, column) pair per line. With two index tensors, one per axis, `first[coords[:, 0], coords[:, 1]]` pairs
+# them up: value *k* is `first[coords[k, 0], coords[k, 1]]` (fancy indexing, next section). That reads the pixels
+# back at those coordinates.
 
 # %% tags=["nbval-check-output"]
 first = x[0]
@@ -323,8 +328,8 @@ fig = show_images(x[torch.cat([lightest, heaviest])], y[torch.cat([lightest, hea
                   title="Sorted by ink: the ten lightest (top) and the ten heaviest (bottom) digits")
 
 # %% [markdown]
-# The lightest digits are all thin ones; the heaviest are bold, blotted zeros and eights. Sorting by a simple
-# statistic is a quick way to find odd examples in any dataset.
+# The ten lightest digits are all ones (see the printed labels), single thin strokes; the heaviest are bold,
+# blotted zeros and eights. Sorting by a simple statistic is a quick way to find odd examples in any dataset.
 #
 # ## Crop and pad
 #
@@ -360,7 +365,7 @@ print("shifted right by 3:", tuple(shifted.shape), torch.equal(shifted[:, :, 3:]
 # %%
 worst = lost.argmax().item()  # the image that loses the most ink to the crop
 pair = [x[worst], F.pad(centre[worst], (4, 4, 4, 4)), x[0], F.pad(x[0, :, :-3], (3, 0)), F.pad(x[0, 3:], (0, 0, 0, 3))]
-titles = [f"image {worst}", "cropped, padded", "image 0", "shifted right 3", "shifted up 3"]
+titles = [f"image {worst}: most\nink outside centre", "cropped, padded", "image 0", "shifted right 3", "shifted up 3"]
 fig = show_images(torch.stack(pair), titles, ncols=5, size=1.6, title="Crop and pad")
 
 # %% [markdown]
@@ -406,9 +411,11 @@ print("grid:", tuple(grid.shape), " grid row 1, column 2 is image 10:", torch.eq
 #
 # Like NumPy, PyTorch keeps a tensor's values in a block of memory (its *storage*) and describes the shape by a
 # starting point and strides. A **view** shares the storage of another tensor: it costs nothing to make, and
-# writing into it writes into the original. A **copy** has its own storage. Slices, `reshape` of a contiguous
-# tensor, `flatten`, `unsqueeze` and `permute` give views; boolean masks, fancy indexing, `clone` and a change of
-# dtype give copies. `untyped_storage().data_ptr()` is the address of the storage, so comparing it tells which is which.
+# writing into it writes into the original. A **copy** has its own storage. Slices, `unsqueeze`, `permute`, and
+# `reshape`/`flatten` when the merged axes lie one after another in memory, give views; boolean masks, fancy
+# indexing, `clone` and a change of dtype give copies. This is about reading. On the left of `=`, a mask or an
+# index list writes into the original: `base[2, base[2] < 50] = 0` changes `base` (shown below).
+# `untyped_storage().data_ptr()` is the address of the storage, so comparing it tells which is which.
 
 # %%
 def same_memory(a: torch.Tensor, b: torch.Tensor) -> bool:
@@ -447,11 +454,14 @@ picked = base[[1]]  # a copy
 picked[:] = 255  # base is untouched
 print("base[0] changed through the view:", bool((base[0, :2, :2] == 255).all()))
 print("base[1] unchanged by the copy:   ", torch.equal(base[1], x[1]))
+base[2, base[2] < 50] = 0  # a mask on the left of =: writes into base
+print("base[2] changed by a masked write:", not torch.equal(base[2], x[2]))
 print("base[5:] starts", base[5:].data_ptr() - base.data_ptr(), "bytes after base (5 images × 784 one-byte pixels)")
 try:
     base.permute(0, 2, 1).view(-1, 784)
 except RuntimeError:
-    print("view() of a non-contiguous tensor raises RuntimeError; reshape() copies instead")
+    print("view() of the permuted tensor raises RuntimeError (no 784-long rows exist in its memory order);"
+          " reshape() copies instead")
 
 # %% [markdown]
 # Writing through a view changes the original for everyone who holds it. That is why a library hands out copies
@@ -461,7 +471,7 @@ except RuntimeError:
 #
 # ## Broadcasting: standardizing a batch
 #
-# Arithmetic between tensors of different shapes follows the **broadcasting** rules: line the shapes up from the
+# Arithmetic between tensors of different shapes follows the **[broadcasting](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#broadcasting)** rules: line the shapes up from the
 # right; two axes fit when they are equal or one of them is 1 (or missing), and the size-1 axis is repeated,
 # without copying. So an N×28×28 batch minus a 28×28 mean image subtracts that mean from every image, and an
 # N×1×1 tensor of per-image means subtracts each image's own mean from all its pixels.
@@ -483,21 +493,24 @@ per_image = images - image_mean  # N×28×28 with N×1×1: broadcast over rows a
 print("shapes:", tuple(images.shape), "-", tuple(pixel_mean.shape), "->", tuple(per_pixel.shape))
 print("shapes:", tuple(images.shape), "-", tuple(image_mean.shape), "->", tuple(per_image.shape))
 print("broadcast_shapes((5000, 28, 28), (28, 1)) =", tuple(torch.broadcast_shapes((5000, 28, 28), (28, 1))))
-assert per_pixel.mean(dim=0).abs().max() < 1e-4 and per_image.mean(dim=(1, 2)).abs().max() < 1e-6
-print("every pixel position now has mean 0 over the batch, and every image mean 0 over its pixels: True")
+print("every pixel position has mean 0 over the batch (largest |mean| below 1e-4):",
+      bool(per_pixel.mean(dim=0).abs().max() < 1e-4))
+print("every image has mean 0 over its pixels (largest |mean| below 1e-6):", bool(per_image.mean(dim=(1, 2)).abs().max() < 1e-6))
 print(f"per-pixel standardized values run from {per_pixel.min().item():.1f} to {per_pixel.max().item():.1f}")
 
 # %%
 fig, axes = plt.subplots(1, 4, figsize=(12, 3.2))
-panels = [(pixel_mean, "mean of each pixel", "gray_r"), (pixel_std, "std of each pixel", "gray_r"),
-          (images[0], "image 0 in [0, 1]", "gray_r"), (per_pixel[0], "image 0, per-pixel standardized", "RdBu_r")]
-for ax, (img, title, cmap) in zip(axes, panels):
+panels = [(pixel_mean, "mean of each pixel", "gray_r", "mean value over the batch"),
+          (pixel_std, "std of each pixel", "gray_r", "standard deviation"),
+          (images[0], "image 0 in [0, 1]", "gray_r", "pixel value"),
+          (per_pixel[0], "image 0, per-pixel standardized", "RdBu_r", "clipped at ±3")]
+for ax, (img, title, cmap, label) in zip(axes, panels):
     if cmap == "RdBu_r":  # rarely inked pixels reach far beyond ±3: clip the scale so the common values show
         im = ax.imshow(img, cmap=cmap, vmin=-3, vmax=3)
-        fig.colorbar(im, ax=ax, fraction=0.046, extend="both", label="clipped at ±3")
+        fig.colorbar(im, ax=ax, fraction=0.046, extend="both", label=label)
     else:
         im = ax.imshow(img, cmap=cmap, vmin=0, vmax=float(img.max()))
-        fig.colorbar(im, ax=ax, fraction=0.046)
+        fig.colorbar(im, ax=ax, fraction=0.046, label=label)
     ax.set_title(title, fontsize=10)
     ax.set_xlabel("column")
 axes[0].set_ylabel("row")
@@ -528,7 +541,9 @@ fig.tight_layout()
 #    labels as an N×1 column, which broadcasting repeats across the P candidates;
 # 5. `.float().mean(0)` averages over the images: one accuracy per candidate.
 #
-# The check: the same accuracies as scoring one candidate at a time.
+# The check: the same accuracies as scoring one candidate at a time. The two ways add up the products in different
+# orders, which can flip a near-tie between two digits' scores, so, as in notebook 01, we allow a few images' worth
+# of difference.
 
 # %% tags=["nbval-check-output"]
 X_small, Y_small = to_unit(x[:1000]).flatten(1), y[:1000]  # N×784 images, N labels
@@ -542,7 +557,8 @@ print("Ws", tuple(Ws.shape), "-> templates", tuple(templates.shape), "-> scores"
       "-> predictions", tuple(scores.argmax(2).shape), "-> accuracies", tuple(accuracies.shape))
 print("candidate 2's template for digit 7 is row 10·2 + 7 = 27:", torch.equal(templates[27], Ws[2, 7]))
 print("the same scores as candidate 2 alone:", torch.allclose(scores[:, 2], X_small @ Ws[2].T, atol=1e-4))
-print("the same accuracies as one candidate at a time:", torch.equal(accuracies, one_at_a_time))
+print("the same accuracies as one candidate at a time (within 3 images):",
+      bool((accuracies - one_at_a_time).abs().max() <= 3 / len(X_small)))
 
 # %% [markdown]
 # ## Coordinates: the centre of mass
@@ -588,7 +604,7 @@ axes[0].set_xlabel("column (x), 28 per digit")
 axes[0].set_ylabel("row (y), 28 per digit")
 hist = axes[1].hist2d(centre_c.numpy(), centre_r.numpy(), bins=40, cmap="Blues")
 axes[1].invert_yaxis()  # rows grow downwards, as in the images
-axes[1].set_title("Centres of mass of all training digits (zoomed in)")
+axes[1].set_title(f"Centres of mass of all {len(x):,} training digits\n(the axes span about one pixel)", fontsize=10)
 axes[1].set_xlabel("column of the centre (x)")
 axes[1].set_ylabel("row of the centre (y)")
 fig.colorbar(hist[3], ax=axes[1], label="images")
@@ -597,12 +613,12 @@ fig.tight_layout()
 # %% [markdown]
 # In these coordinates the exact middle of the field is (13.5, 13.5). Practically every centre (the count is
 # printed above) lies between 13.5 and 14.5 in both directions, inside pixel (14, 14), spread evenly across it. That
-# is the centring MNIST's makers applied (notebook 02); their shift was a whole number of pixels, so it could only
-# bring each centre to within a pixel of the middle.
+# is the centring MNIST's makers applied (notebook 02): they aimed at pixel (14, 14), 28/2, and shifted by whole
+# pixels, so each centre lands within half a pixel of 14, half a pixel below and right of the exact middle.
 #
 # ## Vectorization: loops against whole-tensor operations
 #
-# **Vectorization** means writing an operation on whole arrays instead of looping over their elements in Python.
+# **[Vectorization](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#vectorization)** means writing an operation on whole arrays instead of looping over their elements in Python.
 # The loop runs the Python interpreter once per pixel; the vectorized version makes a few calls into compiled
 # code that runs through memory in tight loops (often on several cores at once). Here are three versions of the
 # same moments: a pure Python loop over every pixel, a loop over images with tensor operations inside, and
@@ -685,13 +701,14 @@ print(result.verdict)
 #
 # - **Slicing and indexing** read and write parts of arrays: an integer picks, `start:stop:step` slices (crops,
 #   flips with step −1, strides), `...` skips axes, and a slice on the left of `=` writes, which made the stripes,
-#   the additive colours and the frame.
+#   the bands and the frame (`np.maximum` then mixed stripes and bands into the additive colours).
 # - NumPy and PyTorch share the syntax. PyTorch has no negative steps (`flip` copies instead), puts channels first
 #   (`permute`), and `torch.from_numpy` shares memory with the array.
 # - Boolean masks select examples (all the threes) or pixels; `nonzero` turns a mask into coordinates; integer
 #   tensors pick and reorder (fancy indexing), which with `argsort` sorted the digits by ink.
 # - Slices, permutes and reshapes of contiguous tensors are views: free, and writing through them changes the
-#   original; masks, fancy indexing and `clone` make copies. `data_ptr` and `shares_memory` tell them apart.
+#   original; reading with masks or fancy indexing, and `clone`, make copies (on the left of `=`, a mask or an
+#   index list writes into the original). `data_ptr` and `shares_memory` tell them apart.
 # - Broadcasting lines shapes up from the right; it standardized a batch per pixel and per image, graded a whole
 #   population of weight matrices (two reshapes around one matrix product, notebook 01's `population_accuracy`),
 #   and turned pixel **coordinates** into centres of mass.
@@ -699,59 +716,81 @@ print(result.verdict)
 #
 # ## Exercises
 #
+# The exercises whose answer is a value, a tensor or a function check it for you: run
+# `from mnist_course.exercises import notebook03 as ex` once, then the check the exercise names, such as
+# `ex.q1.check(...)`, prints "Correct" or what is still wrong; `ex.q1.hint()` gives a hint and
+# `ex.q1.solution()` says where the solution is. All five exercises here check your answer.
+#
 # 1. Convert the photo to grayscale with the weights 0.299 (red), 0.587 (green), 0.114 (blue), using broadcasting
-#    and no loop. Check the result's shape.
+#    and no loop. Check the result's shape, then the result with `ex.q1.check(gray, photo)`; `ex.q1.hint()` gives a
+#    hint.
 #
 #    <details><summary>Solution</summary>
 #
 #    ```python
+#    from mnist_course.exercises import notebook03 as ex
+#
 #    weights = np.array([0.299, 0.587, 0.114])  # shape (3,) broadcasts against (600, 512, 3)
 #    gray = (photo * weights).sum(axis=-1)
 #    print(gray.shape)  # (600, 512)
-#    plt.imshow(gray, cmap="gray");
+#    plt.imshow(gray, cmap="gray")
+#    ex.q1.check(gray, photo)
 #    ```
 #    </details>
 #
-# 2. Select the sevens that use more ink than the median seven, with one combined mask. How many are there?
+# 2. Select the sevens that use more ink than the median seven, with one combined mask. How many are there? Check
+#    the images you selected with `ex.q2.check(heavy_sevens, x, y)`; `ex.q2.hint()` gives a hint.
 #
 #    <details><summary>Solution</summary>
 #
 #    ```python
+#    from mnist_course.exercises import notebook03 as ex
+#
 #    median_seven = ink[y == 7].median()
 #    heavy_sevens = x[(y == 7) & (ink > median_seven)]
-#    print(len(heavy_sevens), (y == 7).sum().item())  # about half of them
+#    print(len(heavy_sevens), "of", (y == 7).sum().item(), "sevens")  # at most half: strictly above the median
+#    ex.q2.check(heavy_sevens, x, y)
 #    ```
 #    </details>
 #
-# 3. Build notebook 02's montage yourself (without its white gaps): the first ten images of each digit as one
-#    280×280 image, with fancy indexing, `reshape` and `permute`.
+# 3. Build notebook 02's montage yourself (without the gaps between images): the first ten images of each digit
+#    as one 280×280 image, with fancy indexing, `reshape` and `permute`. Check it with `ex.q3.check(montage, x, y)`;
+#    `ex.q3.hint()` gives a hint.
 #
 #    <details><summary>Solution</summary>
 #
 #    ```python
+#    from mnist_course.exercises import notebook03 as ex
+#
 #    idx = torch.cat([torch.nonzero(y == d)[:10, 0] for d in range(10)])  # 100 indices, digit by digit
 #    montage = x[idx].reshape(10, 10, 28, 28).permute(0, 2, 1, 3).reshape(280, 280)
-#    plt.imshow(montage, cmap="gray_r");
+#    plt.imshow(montage, cmap="gray_r")
+#    ex.q3.check(montage, x, y)
 #    ```
 #    </details>
 #
 # 4. Vectorize the vertical extent of the bounding box: for every image, the first and last row that contains any
-#    ink, without a Python loop. Check it against `torch.nonzero` on a few images.
+#    ink, without a Python loop. Check it against `torch.nonzero` on a few images, then on all of them with
+#    `ex.q4.check(first_row, last_row, x)`; `ex.q4.hint()` gives a hint.
 #
 #    <details><summary>Solution</summary>
 #
 #    ```python
+#    from mnist_course.exercises import notebook03 as ex
+#
 #    has_ink = x.sum(dim=2) > 0  # N×28: does row r contain ink?
 #    first_row = has_ink.int().argmax(dim=1)  # the first True
 #    last_row = 27 - has_ink.flip(1).int().argmax(dim=1)  # the first True from the bottom
 #    for k in range(5):
 #        rows = torch.nonzero(x[k])[:, 0]
 #        assert rows.min() == first_row[k] and rows.max() == last_row[k]
+#    ex.q4.check(first_row, last_row, x)
 #    ```
 #    </details>
 #
 # 5. `x[:5].view(5, 784)` works but `x[:5].permute(0, 2, 1).view(5, 784)` fails. Explain, and show that
-#    `reshape` gives a tensor whose rows are the *transposed* images.
+#    `reshape` gives a tensor whose rows are the *transposed* images: check that tensor with `ex.q5.check(t5, x)`;
+#    `ex.q5.hint()` gives a hint.
 #
 #    <details><summary>Solution</summary>
 #
@@ -760,7 +799,139 @@ print(result.verdict)
 #    refuses and `reshape` copies.
 #
 #    ```python
+#    from mnist_course.exercises import notebook03 as ex
+#
 #    t5 = x[:5].permute(0, 2, 1).reshape(5, 784)
 #    print(same_memory(t5, x), torch.equal(t5[0].reshape(28, 28), x[0].T))  # False True
+#    ex.q5.check(t5, x)
 #    ```
 #    </details>
+
+# %% [markdown]
+# ## Questionnaire
+#
+# Answer each question in your own words first, then open the answer to compare.
+#
+# 1. `photo[r, c]` is drawn at which point (*x*, *y*) of the figure, and why is mixing the two orders such a common
+#    bug?
+#
+#    <details><summary>Answer</summary>
+#
+#    At (*x*, *y*) = (*c*, *r*): the column is the horizontal position, and the row the vertical one, counted
+#    downwards from the top. Code that passes (*x*, *y*) where (row, column) is expected reads the wrong pixel or
+#    transposes the image, and on a square image nothing crashes to warn you.
+#    </details>
+#
+# 2. Why does a slice such as `photo[::-1]` or `photo[::16, ::16]` cost almost nothing, however large the image?
+#
+#    <details><summary>Answer</summary>
+#
+#    An array is one block of bytes described by a starting point and strides, the number of bytes to jump for one
+#    step along each axis. A slice only changes the starting point and the strides (negative to walk backwards,
+#    larger to skip), so no pixel is copied: the result is a view of the same memory.
+#    </details>
+#
+# 3. PyTorch refuses `t[:, ::-1]`. What do you use instead, and how does the result differ in memory from NumPy's
+#    flipped slice?
+#
+#    <details><summary>Answer</summary>
+#
+#    `torch.flip` (or `t.flip(1)`), which makes a copy with its own memory, while NumPy's negative-step slice is a
+#    view of the original. The values are the same; writing into the flipped PyTorch tensor leaves the original
+#    alone.
+#    </details>
+#
+# 4. You select the threes with `x[y == 3]` and write into the result. Does `x` change? What if you write into
+#    `x[:, 4:24, 4:24]` instead?
+#
+#    <details><summary>Answer</summary>
+#
+#    Reading with a boolean mask makes a copy, so `x` is untouched. (Writing with the mask itself, `x[y == 3] = 0`,
+#    would write into `x`: on the left of `=` a mask writes into the original.) The crop is a slice, a view of
+#    `x`'s memory, so writing into it writes into `x`, and every later cell that reads `x` would see the change. That is why the
+#    notebook writes only into `base`, a `.clone()` of its own.
+#    </details>
+#
+# 5. How do `argsort` and fancy indexing sort the digits by ink, and why ask for a *stable* sort?
+#
+#    <details><summary>Answer</summary>
+#
+#    `argsort` returns the indices that would sort the ink totals; indexing with them reorders anything aligned with
+#    those totals, the images and their labels alike. A stable sort keeps images with equal ink in their original
+#    order, so the result is the same on every machine; an unstable one may order such ties differently.
+#    </details>
+#
+# 6. Reshaping a batch of 64 digits straight into one 224×224 image scrambles the picture. Why, and what does the
+#    `permute` fix?
+#
+#    <details><summary>Answer</summary>
+#
+#    `reshape` reads the values in memory order, image by image and row by row, so the big image's first row would
+#    hold the first eight rows of image 0, side by side. A row of the montage must run through pixel row *r* of all eight images
+#    in grid row *i*, so the axes must be in the order (*i*, *r*, *j*, *c*) before the final reshape; `permute`
+#    reorders the axes to get there.
+#    </details>
+#
+# 7. `view` refuses to flatten a permuted tensor into rows of 784, while `reshape` succeeds. What is the difference?
+#
+#    <details><summary>Answer</summary>
+#
+#    A permuted tensor is not contiguous: the values that would form one row of 784 lie in memory in an order that
+#    no strides of the new shape can describe. `view` only reinterprets the existing memory, so it
+#    refuses; `reshape` silently makes a copy when it has to. So `reshape` may or may not give you a view, and
+#    writing into its result may or may not change the original.
+#    </details>
+#
+# 8. With broadcasting, what do N×28×28 − 28×28 and N×28×28 − N×1×1 each compute, and why does `keepdim=True`
+#    matter for the second?
+#
+#    <details><summary>Answer</summary>
+#
+#    Shapes are lined up from the right. The first subtracts one 28×28 mean image from every image, a mean per pixel
+#    position; the second subtracts each image's own mean from all of its pixels. `keepdim=True` keeps the summed
+#    axes as size 1, giving N×1×1. Without it the means have shape N, which lines up with the last axis, the
+#    columns: the subtraction fails, unless N happens to be 28, when it silently subtracts the wrong numbers.
+#    </details>
+#
+# 9. Per-pixel standardization divides by each position's standard deviation. Why must that be clamped from below,
+#    and why do strokes where ink is rare stand out so strongly?
+#
+#    <details><summary>Answer</summary>
+#
+#    Positions that are blank in every image of the batch have mean and standard deviation 0, and dividing
+#    gives 0/0 = `nan`; near-blank positions, with a tiny deviation, give huge values. Where ink is rare the
+#    standard deviation is small, so an image that does have ink there gets a large standardized value: rare
+#    strokes count for more than ink where most digits have it.
+#    </details>
+#
+# 10. Notebook 01 scores a population of shape P×10×784 with `Ws.reshape(P * 10, 784)`. Which row holds candidate
+#     *p*'s template for digit *k*, and why must the scores be reshaped back to N×P×10 and not N×10×P?
+#
+#     <details><summary>Answer</summary>
+#
+#     Row 10·*p* + *k*: the reshape merges the axes row by row, candidate by candidate, digit by digit. The N×(P·10)
+#     scores come out in that same order, so splitting them as N×P×10 gives back each candidate's ten scores;
+#     splitting them as N×10×P would mix the templates of different candidates.
+#     </details>
+#
+# 11. The centre of mass needs Σ *r*·*I*[*r*, *c*] over all pixels. Why may each row be summed first, and why can
+#     two ways of computing these moments be compared with `torch.equal` rather than `allclose`?
+#
+#     <details><summary>Answer</summary>
+#
+#     The coordinate *r* is the same along a whole row, so it can be multiplied in after the row's ink has been
+#     added up: the ink per row (N×28) times `torch.arange(28)`, broadcast, then summed. Sums of uint8 tensors are
+#     int64, so the moments are exact integers: two correct computations agree to the last digit, with no rounding
+#     that an `allclose` would have to forgive.
+#     </details>
+#
+# 12. The loop over images sits between the pure Python loop and the vectorized version. Why, and why are all three
+#     timed on a single core?
+#
+#     <details><summary>Answer</summary>
+#
+#     The pure loop runs the Python interpreter once per pixel; the loop over images hands each image's work to
+#     compiled tensor operations but still pays Python's overhead once per image; the vectorized version makes a few
+#     calls for the whole batch. The Python loops cannot use more than one core, so timing all three on one core
+#     shows the gain from vectorization alone, not from extra cores.
+#     </details>

@@ -78,8 +78,8 @@ dev = device()
 print(f"fastest device here: {dev}; this notebook computes on the CPU")
 
 # %% [markdown]
-# **Optimization** means finding the input that makes a function as small as possible (or as large). In
-# machine learning the input is the model's weights and the function is a *loss* that measures how wrong
+# **[Optimization](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#optimization)** means finding the input that makes a function as small as possible (or as large). In
+# machine learning the input is the model's weights and the function is a *[loss](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#loss)* that measures how wrong
 # the model is. We start with functions of one and two numbers, where we can draw everything.
 #
 # ## 1. The derivative, by finite differences and by autograd
@@ -89,8 +89,9 @@ print(f"fastest device here: {dev}; this notebook computes on the CPU")
 #
 # $$f'(x) \approx \frac{f(x+h) - f(x-h)}{2h}.$$
 #
-# PyTorch's **autograd** instead computes derivatives with no approximation beyond float rounding: it records
-# the operations that produced a result and applies the chain rule backwards through them. Our test function has
+# PyTorch's **[autograd](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#autograd)** instead computes derivatives with no approximation beyond float rounding: it records
+# the operations that produced a result and applies the chain rule (if $y$ depends on $u$ and $u$ on $x$, then
+# $dy/dx = dy/du \cdot du/dx$) backwards through them. Our test function has
 # a shallow minimum on the right and a deeper one on the left: $f(x) = x^4 - 3x^2 + x$.
 #
 # In code: create the input with `requires_grad=True`, call `.backward()` on the result, and read the slope in
@@ -136,7 +137,10 @@ for x0 in (-1.5, -0.5, 0.6, 1.6):
     i = int((x_plot - x0).abs().argmin())
     x0, y0, s0 = x_plot[i].item(), f(x_plot[i]).item(), slope_autograd[i].item()
     ax_f.plot([x0 - 0.35, x0 + 0.35], [y0 - 0.35 * s0, y0 + 0.35 * s0], color="tab:red", lw=2)
-    ax_f.annotate(f"slope {s0:.1f}", (x0, y0), xytext=(0, 10), textcoords="offset points", ha="center", fontsize=8)
+    side = 1 if s0 > 0 else -1  # beside the point, on the side below the tangent line
+    ax_f.annotate(f"slope {s0:.1f}", (x0, y0), xytext=(10 * side, -6), textcoords="offset points",
+                  ha="left" if side > 0 else "right", fontsize=8,
+                  bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.9})
 ax_f.plot([], [], color="tab:red", lw=2, label="tangent (slope from autograd)")
 ax_f.set(title="The derivative is the slope of the tangent", xlabel="x", ylabel="f(x)", ylim=(-4, 6))
 ax_f.legend(loc="upper center")
@@ -153,7 +157,7 @@ fig.tight_layout()
 # %% [markdown]
 # ### The gradient: one slope per coordinate
 #
-# For a function of several variables, the **gradient** collects one slope per coordinate: for
+# For a function of several variables, the **[gradient](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#gradient)** collects one slope per coordinate: for
 # $g(x, y)$ it is the vector $\nabla g = (\partial g/\partial x,\; \partial g/\partial y)$, where each
 # partial derivative nudges one coordinate and holds the others still. The gradient points in the
 # direction of steepest ascent, and its length says how steep that is. We check autograd against finite
@@ -195,11 +199,11 @@ print("2-D gradient check passed (max error < 1e-5):", max_error < 1e-5)
 # %% [markdown]
 # ## 2. Gradient descent
 #
-# The gradient points uphill, so a small step against it goes downhill. **Gradient descent** repeats
+# The gradient points uphill, so a small step against it goes downhill. **[Gradient descent](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#gradient-descent)** repeats
 #
 # $$p \leftarrow p - \eta\, \nabla f(p),$$
 #
-# where $\eta$ (eta), the **learning rate**, sets the step size. Each step costs one gradient, so one
+# where $\eta$ (eta), the **[learning rate](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#learning-rate)**, sets the step size. Each step costs one gradient, so one
 # function evaluation plus autograd's backward pass. The function below works for a single number and for
 # a vector alike; it returns the whole path so we can draw it.
 
@@ -294,10 +298,10 @@ assert final["good"] < final["too small"] and final["good"] < final["too large"]
 #
 # Two classic fixes change what a step does with the gradient:
 #
-# - **Momentum** keeps a running velocity: each step adds the new gradient to a decaying sum of the old
+# - **[Momentum](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#momentum)** keeps a running velocity: each step adds the new gradient to a decaying sum of the old
 #   ones (decay β = 0.9) and moves along that sum. Pushes that agree (along the valley) add up; pushes that
-#   alternate (across it) cancel.
-# - **Adam** keeps a running average of the gradient (momentum again) and a running average of each
+#   alternate (across it) partly cancel, so the speed across stays bounded while the speed along builds up.
+# - **[Adam](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#adam)** keeps a running average of the gradient (momentum again) and a running average of each
 #   coordinate's squared gradient, and divides the one by the square root of the other. Each coordinate's
 #   step is thus measured against that coordinate's own typical gradient size, so steep and flat
 #   coordinates move at similar speeds.
@@ -396,8 +400,10 @@ fig.tight_layout()
 # **computation graph**: every result keeps, in `.grad_fn`, the backward step of the operation that made it, and
 # that step keeps, in `.next_functions`, links to the backward steps of its own inputs. The graph ends at the
 # **leaves**, the tensors we created ourselves with `requires_grad=True`, where an `AccumulateGrad` node writes the
-# finished gradient into `.grad`. Here is the graph of a one-input "neuron" (weight w, bias b) with a ReLU and a
-# squared error, printed by walking those links from the loss down:
+# finished gradient into `.grad`. Here is the graph of a one-input neuron: weight w times input plus an offset b,
+# called the bias, passed through a [ReLU](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#relu),
+# relu(z) = max(z, 0), which notebook 06 makes the building block of networks; then a squared error. It is printed
+# by walking those links from the loss down:
 
 # %%
 w = torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
@@ -426,7 +432,8 @@ show_graph(loss.grad_fn)
 #
 # - **`.grad` accumulates.** `backward()` adds into `.grad` instead of overwriting it, so that several
 #   `backward()` calls (several losses, or a batch too big for memory sent through in pieces) leave the gradient
-#   of their sum. The price: calling it twice on the same loss adds a second copy. (Section 1's first cell creates
+#   of their sum. The price: computing the same loss again and calling `backward()` on it (each call needs a
+#   fresh graph, since `backward()` frees the one it used) adds a second copy. (Section 1's first cell creates
 #   `xs` afresh each time it runs, so this never showed there.)
 # - **`zero_grad()` exists because of that.** Before each training step, the gradients of the step before must be
 #   cleared: `optimizer.zero_grad()` does it for every parameter (it sets `.grad` to `None`). The loops in this
@@ -595,14 +602,15 @@ print(f"random walk: {STEPS} steps in {walk_seconds:.1f} s, training accuracy {w
 # %% [markdown]
 # Gradient descent needs a function with a useful gradient, and accuracy does not have one: a small change
 # to `W` changes no prediction, so accuracy is flat almost everywhere (a staircase), and its gradient is
-# zero. We use a smooth stand-in, the **softmax cross-entropy** loss:
+# zero. We use a smooth stand-in, the **[softmax](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#softmax) [cross-entropy](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#cross-entropy)** loss:
 #
-# 1. softmax turns the ten scores of an image (also called **logits**) into probabilities,
+# 1. softmax turns the ten scores of an image (also called **[logits](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#logit)**) into probabilities,
 #    $p_k = e^{s_k} / \sum_j e^{s_j}$;
 # 2. the loss is $-\log p_y$, the negative log-probability of the true digit $y$, averaged over the images.
 #
-# It is 0 only when the model is certain and right, and every weight moves it a little, so its gradient
-# tells each of the 7,840 weights which way to go, winning templates and losing ones alike.
+# It approaches 0 only as the model becomes certain and right (probability 1 on the true digit), and every weight
+# moves it a little, so its gradient tells each of the 7,840 weights which way to go, winning templates and
+# losing ones alike.
 # `F.cross_entropy` computes exactly this; let us check it against the formula.
 
 # %%
@@ -658,7 +666,7 @@ check(first_below["standardized"] < first_below["[0, 1]"], "standardized pixels 
 fig, ax = plt.subplots(figsize=(8, 4))
 for name, losses in scale_loss.items():
     ax.semilogy(losses, label=name)
-ax.axhline(0.5, color="gray", ls=":", lw=1)
+ax.axhline(0.5, color="gray", ls=":", lw=1, label="loss 0.5 (the threshold printed above)")
 ax.set(title=f"Gradient descent at one learning rate ({LR}), three ways to feed the pixels", xlabel="step",
        ylabel="training loss (log scale)")
 ax.grid(alpha=0.3, which="both")
@@ -737,8 +745,10 @@ print(f"both started from the same random W, at training accuracy {gd_train_curv
 
 # %%
 catch_up = next(i for i, acc in enumerate(gd_train_curve) if acc > walk_train)
-val_catch_up = next(s for s in sorted(gd_val_curve) if gd_val_curve[s] > walk_val)
 val_steps = sorted(gd_val_curve)
+val_catch_up = next(s for s in val_steps if gd_val_curve[s] > walk_val)
+# the first checked step from which every later checked step stays above the walk, too
+val_for_good = next(s for i, s in enumerate(val_steps) if all(gd_val_curve[t] > walk_val for t in val_steps[i:]))
 best_step = max(val_steps, key=gd_val_curve.get)
 steps_axis = torch.arange(1, STEPS + 2)  # step t + 1, so the log axis can show the start
 fig, (ax_acc, ax_loss) = plt.subplots(1, 2, figsize=(13, 5.6), gridspec_kw={"width_ratios": [1.5, 1]})
@@ -763,21 +773,22 @@ ax_loss.legend(fontsize=9)
 ax_loss.grid(alpha=0.3, which="both")
 fig.tight_layout()
 lowest_loss_step = min(val_steps, key=gd_val_loss.get)
-print(f"gradient descent passes the walk's final validation accuracy by step {val_catch_up} (checked at "
-      f"{len(val_steps)} steps)")
+print(f"gradient descent first passes the walk's final validation accuracy at step {val_catch_up} and stays above "
+      f"it from step {val_for_good} on (checked at {len(val_steps)} steps)")
 print(f"its validation accuracy peaks at step {best_step} ({gd_val_curve[best_step]:.1%}) and ends at {gd_val:.1%}; "
       f"its validation loss is lowest at step {lowest_loss_step}, training loss falls to the end "
       f"({gd_loss_curve[-1]:.3f})")
 
 # %% [markdown]
 # Gradient descent passes the walk's final training accuracy within a dozen or so steps (the dotted vertical
-# line), and the walk's final validation accuracy even sooner (printed above; it dips back below for a few
-# steps before passing it for good): a few gradient steps do what thousands of random ones did. Then the two
+# line), and the walk's final validation accuracy even sooner, though not yet for good: it can dip back below
+# before it stays above (the line above prints the step where it first passes and the step from which it stays
+# above). A few gradient steps do what thousands of random ones did. Then the two
 # kinds of score part ways.
 # The training loss (right, dashed) falls for all the steps, and training accuracy climbs to its ceiling:
 # gradient descent fits these 3,000 images ever more tightly. On the validation images the loss bottoms out and
 # then rises, and the accuracy peaks and then slips a little: fitting the same images more tightly no longer
-# helps on new ones. That is **overfitting**, which notebook 06 takes up in its own section; the validation curve
+# helps on new ones. That is **[overfitting](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#overfitting)**, which notebook 06 takes up in its own section; the validation curve
 # is how we see it.
 #
 # The target: after the same number of steps, gradient descent's validation accuracy beats the walk's by at
@@ -785,8 +796,9 @@ print(f"its validation accuracy peaks at step {best_step} ({gd_val_curve[best_st
 # training accuracy, where it scores a memorised 100%. We ask for 8 points rather than a round 10 because the
 # walk's path hangs on thousands of exact accept-or-reject decisions, so float rounding on another machine can
 # move its end point by a point or so, and the measured margin (printed below) leaves too little room above 10.
-# Eight points is still a clear win: with the walk getting roughly a quarter of the validation images wrong, it
-# means gradient descent makes about a third fewer mistakes (the error counts are printed too).
+# Eight points is still a clear win: with the walk getting roughly a quarter of the validation images wrong, an
+# 8-point lead would already mean about a third fewer mistakes; the measured lead is larger (compare the error
+# counts printed below).
 
 # %%
 points_ahead = 100 * (gd_val - walk_val)
@@ -847,7 +859,8 @@ fig.tight_layout(h_pad=1.5)
 #   within a dozen steps. Training accuracy is the wrong scoreboard for the race, since gradient descent
 #   memorises the 3,000 images; on the unseen validation images it ended well above the walk and cleared the
 #   8-point target, and the test set, scored once, agreed (the numbers are printed above). Its validation loss
-#   turned upwards while its training loss kept falling: the first sight of overfitting.
+#   turned upwards while its training loss kept falling: overfitting, met in notebook 01 as a gap between training
+#   and test accuracy, here seen as it happens.
 # - **Scaling** matters to gradient descent, as notebook 02 argued: at the race's learning rate, raw pixels blew
 #   the training loss up, pixels in [0, 1] brought it down slowly, and standardized pixels fastest.
 #
@@ -855,6 +868,12 @@ fig.tight_layout(h_pad=1.5)
 # training loop.
 #
 # ## Exercises
+#
+# The exercises whose answer is a value, a tensor or a function check it for you: run
+# `from mnist_course.exercises import notebook04 as ex` once, then the check the exercise names, such as
+# `ex.q2.check(...)`, prints "Correct" or what is still wrong; `ex.q2.hint()` gives a hint and
+# `ex.q2.solution()` says where the solution is. The other exercises are open: compare your answer with the
+# sample answer under them.
 #
 # 1. **Forward or central?** The forward difference $(f(x+h) - f(x))/h$ reuses $f(x)$, which you usually have
 #    already, so a gradient of n coordinates costs n + 1 evaluations instead of the central difference's 2n. Plot both errors at $x = 1$ against $h$ on one log-log plot. Which is more accurate,
@@ -880,16 +899,22 @@ fig.tight_layout(h_pad=1.5)
 #    power of ten).
 #    </details>
 #
-# 2. **The largest stable learning rate.** For $v(x, y) = \tfrac12(x^2 + \kappa y^2)$, one gradient step
-#    multiplies $y$ by $(1 - \eta\kappa)$. Predict the largest learning rate that still converges for
-#    $\kappa = 100$, then check it with `gradient_descent` just below and just above it.
+# 2. **The stability limit.** For $v(x, y) = \tfrac12(x^2 + \kappa y^2)$, one gradient step
+#    multiplies $y$ by $(1 - \eta\kappa)$. Predict the limit for $\kappa = 100$: the learning rate above which
+#    gradient descent diverges (at exactly that rate it neither converges nor diverges). Then check it with
+#    `gradient_descent` just below and just above it. Check your prediction,
+#    `largest_lr`, with `ex.q2.check(largest_lr)`; `ex.q2.hint()` gives a hint.
 #
 #    <details><summary>Solution</summary>
 #
 #    ```python
+#    from mnist_course.exercises import notebook04 as ex
+#
+#    largest_lr = 2 / 100  # y shrinks while |1 - lr * kappa| < 1
 #    for lr in (0.0199, 0.0201):
 #        path = gradient_descent(valley, VALLEY_START, lr=lr, steps=500)
 #        print(f"lr {lr}: loss {valley(path[0]).item():.3g} at the start, {valley(path[-1]).item():.3g} after 500 steps")
+#    ex.q2.check(largest_lr)
 #    ```
 #    The step converges when $|1 - \eta\kappa| < 1$, that is $\eta < 2/\kappa = 0.02$. At both rates $y$ flips
 #    sign every step ($1 - \eta\kappa \approx -1$); at 0.0199 its size shrinks by $1\%$ a step and the loss falls, at
@@ -951,3 +976,136 @@ fig.tight_layout(h_pad=1.5)
 #    its training images, fitting them faster or more tightly does not help on new ones. A faster optimizer is not
 #    a better model.
 #    </details>
+
+# %% [markdown]
+# ## Questionnaire
+#
+# Answer each question in your own words first, then open the answer to compare.
+#
+# 1. A finite difference estimates a slope from $f(x+h)$ and $f(x-h)$. Why can you not make it as accurate as you
+#    like by making $h$ smaller and smaller, and why does autograd not have this problem?
+#
+#    <details><summary>Answer</summary>
+#
+#    Two errors pull in opposite directions. With a large $h$ the curve bends away from its tangent between the two
+#    points, so the chord's slope is off (for the central difference the error falls like $h^2$). With a tiny $h$ the
+#    two function values are nearly equal, and subtracting them loses their digits to rounding (an error growing
+#    like $1/h$). Autograd uses no $h$ at all: it applies the chain rule to the recorded operations, so its only
+#    error is float rounding.
+#    </details>
+#
+# 2. Started at +0.3, gradient descent ends in the shallow minimum of $f$, not in the deeper one. Why, and what
+#    does Himmelblau's surface add to this?
+#
+#    <details><summary>Answer</summary>
+#
+#    Gradient descent only knows the slope where it stands, so it rolls downhill into whichever valley it starts
+#    in; nothing tells it that a deeper valley exists elsewhere. On Himmelblau's surface, four starts close to each
+#    other end in four different minima: the result depends on the start.
+#    </details>
+#
+# 3. What goes wrong with a learning rate that is too small, and with one that is too large?
+#
+#    <details><summary>Answer</summary>
+#
+#    Too small, and every step is tiny, so the descent crawls and, within a budget of steps, stops far from the
+#    minimum. Too large, and each step overshoots the bottom of the valley it aims at, so the path bounces from side
+#    to side or flies off.
+#    </details>
+#
+# 4. In the valley $\tfrac12(x^2 + 100\,y^2)$ plain gradient descent crawls. Why can a single learning rate not suit
+#    both directions?
+#
+#    <details><summary>Answer</summary>
+#
+#    The valley is a hundred times steeper across ($y$) than along ($x$). The learning rate must stay below $2/100$,
+#    or the steps across the valley grow instead of shrinking; but at such a rate each step shrinks $x$ only by a
+#    small fraction, so the walk along the flat floor is slow. The steepest direction sets the limit and the
+#    flattest one then sets the speed.
+#    </details>
+#
+# 5. How does momentum get through the narrow valley faster?
+#
+#    <details><summary>Answer</summary>
+#
+#    It moves along a decaying sum of past gradients instead of the latest one alone. Along the valley the gradients
+#    keep pointing the same way, so they add up and the steps grow; across it they alternate in sign and partly
+#    cancel, so the velocity across stays bounded. The path still overshoots and zigzags (see the figure); what
+#    momentum gains is speed along the floor.
+#    </details>
+#
+# 6. Adam divides its running average gradient by the square root of the running average squared gradient, per
+#    coordinate. What does that buy, and when does it stop helping?
+#
+#    <details><summary>Answer</summary>
+#
+#    Each coordinate's step is measured against that coordinate's own typical gradient size, so a steep coordinate
+#    and a flat one move at similar speeds. Because the rescaling works coordinate by coordinate, it helps most when
+#    the valley's steep and flat directions lie along the axes; in a rotated valley they do not, and the advantage is
+#    gone (exercise 3).
+#    </details>
+#
+# 7. `backward()` adds into `.grad` instead of overwriting it. Why is it built that way, and what goes wrong in a
+#    training loop that forgets `zero_grad()`?
+#
+#    <details><summary>Answer</summary>
+#
+#    Adding up means that several `backward()` calls, for several losses or for a batch sent through in pieces,
+#    leave the gradient of their sum. A loop that never clears `.grad` would step along the sum of this step's
+#    gradient and all earlier ones, not along the gradient at the current weights: in the notebook, computing the
+#    same loss twice and calling `backward()` on each (each call needs a fresh graph, since `backward()` frees the
+#    one it used) leaves twice the gradient in `.grad`.
+#    </details>
+#
+# 8. Why does every descent loop do its update inside `with torch.no_grad():`?
+#
+#    <details><summary>Answer</summary>
+#
+#    The update is not part of any loss, so it must not be recorded in the graph that autograd differentiates; the
+#    next step's gradient would otherwise be traced back through all the earlier updates. PyTorch even refuses to
+#    change a leaf that requires a gradient in place while it is recording (the notebook prints the error).
+#    </details>
+#
+# 9. The `Value` engine's `backward()` visits the Values in reverse topological order and adds with `+=`. What would
+#    go wrong without each of these?
+#
+#    <details><summary>Answer</summary>
+#
+#    A Value must have received the gradient from every one of its uses before it hands its own gradient on to its
+#    inputs; the reverse topological order guarantees that. Without it, a Value could pass on an incomplete
+#    gradient. The `+=` is what sums the contributions of several uses: in $c \cdot c$, overwriting would keep only
+#    one of the two and give half the true derivative.
+#    </details>
+#
+# 10. Why does gradient descent minimize cross-entropy on MNIST instead of maximizing accuracy directly?
+#
+#     <details><summary>Answer</summary>
+#
+#     Accuracy is a staircase: a small change to the weights changes no prediction, so it is flat almost everywhere
+#     and its gradient is zero. Cross-entropy is smooth, and every weight moves it a little, so its gradient tells
+#     each of the 7,840 weights which way to go, for winning and losing templates alike; it approaches 0 only as the
+#     model becomes certain and right (probability 1 on the true digit).
+#     </details>
+#
+# 11. At the learning rate that suits standardized pixels, raw pixels make the loss blow up. Why, and why does it
+#     not grow without limit as on a quadratic?
+#
+#     <details><summary>Answer</summary>
+#
+#     Compared with pixels in [0, 1], raw pixels make the weight steps 255 times larger, and each step then moves
+#     the scores 255 times further again: roughly $255^2$ times too far. But the cross-entropy's gradient is
+#     bounded, since each image contributes its pixels times numbers between −1 and 1, so the loss leaps up and then
+#     comes down in fits instead of exploding like a quadratic, whose gradient grows with the distance from the
+#     bottom.
+#     </details>
+#
+# 12. Why is the race between gradient descent and the walk judged on validation accuracy, and what does it mean
+#     that gradient descent's validation loss turns upwards while its training loss keeps falling?
+#
+#     <details><summary>Answer</summary>
+#
+#     Gradient descent can drive the training accuracy on 3,000 images to its ceiling by memorising them, and a
+#     score stuck at its ceiling cannot tell a good model from a lucky one; the validation images were seen by
+#     neither learner. The rising validation loss is overfitting: fitting the same images ever more tightly no
+#     longer helps on new ones, and the validation curve is how we see it.
+#     </details>

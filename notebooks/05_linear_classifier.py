@@ -108,7 +108,7 @@ print(f"standardized training pixels: mean {X_train.mean():.2f}, std {X_train.st
 # ## Logits: one score per digit
 #
 # Softmax regression keeps a weight matrix $W$ of shape $10 \times 784$ (one row of weights per digit) and a
-# bias vector $b$ of 10 numbers. The score, or **logit**, of digit $k$ for image $x$ is
+# bias vector $b$ of 10 numbers. The score, or **[logit](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#logit)**, of digit $k$ for image $x$ is
 # $z_k = w_k \cdot x + b_k$, a weighted vote of all pixels. For a whole batch this is one matrix product,
 #
 # $$Z = X W^\top + b \qquad (N \times 784)\,(784 \times 10) + (10) \;\to\; N \times 10,$$
@@ -131,11 +131,12 @@ print("parameters:", W.numel() + b.numel())
 # %% [markdown]
 # ## Softmax, and why the obvious version breaks
 #
-# Logits can be any real numbers. **Softmax** turns a row of them into probabilities that are positive and
+# Logits can be any real numbers. **[Softmax](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#softmax)** turns a row of them into probabilities that are positive and
 # sum to one: $p_k = e^{z_k} / \sum_j e^{z_j}$. Written exactly like that, it fails as soon as a logit is
 # large: in float32, $e^{z}$ overflows to infinity for $z$ above about 88.7, and $\infty / \infty$ is `nan`.
 #
-# The fix uses the fact that softmax does not change when the same constant is subtracted from every logit.
+# The fix uses the fact that softmax does not change when the same constant $c$ is subtracted from every logit:
+# $e^{z_k - c} / \sum_j e^{z_j - c} = e^{-c} e^{z_k} / (e^{-c} \sum_j e^{z_j}) = e^{z_k} / \sum_j e^{z_j}$.
 # Subtracting the row maximum $m$ makes every exponent at most 0, so nothing overflows, and the sum then holds
 # the term $e^0 = 1$, so it is at least 1 and its logarithm never sees 0. The logarithm of the denominator is
 # the **log-sum-exp**,
@@ -186,6 +187,7 @@ Z_wild = torch.randn(1000, 10, generator=g_wild) * torch.logspace(0, 4, 1000).un
 assert not torch.isfinite(softmax_naive(Z_wild)).all()
 assert torch.allclose(softmax(Z_wild), torch.softmax(Z_wild, dim=1), atol=1e-6)
 assert torch.allclose(logsumexp(Z_wild).squeeze(1), torch.logsumexp(Z_wild, dim=1), rtol=1e-6, atol=1e-5)
+assert torch.allclose(log_softmax(Z_wild), torch.log_softmax(Z_wild, dim=1), rtol=1e-6, atol=1e-5)
 print("naive softmax: rows with nan or inf =", (~torch.isfinite(softmax_naive(Z_wild))).any(dim=1).sum().item())
 print("stable softmax: rows with nan or inf =", (~torch.isfinite(softmax(Z_wild))).any(dim=1).sum().item())
 print("largest difference to torch.softmax:", f"{(softmax(Z_wild) - torch.softmax(Z_wild, dim=1)).abs().max():.1e}")
@@ -212,7 +214,7 @@ fig.tight_layout()
 # %% [markdown]
 # ## Cross-entropy, the loss
 #
-# A good model gives the true digit $y$ a high probability. The **cross-entropy** loss of one image is the
+# A good model gives the true digit $y$ a high probability. The **[cross-entropy](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#cross-entropy)** loss of one image is the
 # negative log of that probability, $L = -\log p_y = \operatorname{LSE}(z) - z_y$, averaged over the batch.
 # It is 0 for a perfectly confident correct answer and grows without bound as $p_y \to 0$. With all weights
 # and biases zero, every digit gets probability $1/10$, so the loss must be exactly $\log 10$.
@@ -263,13 +265,13 @@ def loss_and_gradients(X, y, W, b):
 # derivation is right, the two agree up to float32 rounding:
 
 # %%
-Xb, yb = X_train[:512], y_train[:512]
+xb, yb = X_train[:512], y_train[:512]
 g_check = torch.Generator().manual_seed(1)  # this cell's own random numbers: a re-run draws the same weights
 W_check = (0.01 * torch.randn(10, 784, generator=g_check)).requires_grad_()
 b_check = (0.01 * torch.randn(10, generator=g_check)).requires_grad_()
 
-loss, grad_W, grad_b, _ = loss_and_gradients(Xb, yb, W_check.detach(), b_check.detach())
-F.cross_entropy(Xb @ W_check.T + b_check, yb).backward()
+loss, grad_W, grad_b, _ = loss_and_gradients(xb, yb, W_check.detach(), b_check.detach())
+F.cross_entropy(xb @ W_check.T + b_check, yb).backward()
 
 diff = max((grad_W - W_check.grad).abs().max().item(), (grad_b - b_check.grad).abs().max().item())
 print(f"largest |hand-derived gradient - autograd gradient|: {diff:.2e}")
@@ -295,7 +297,7 @@ with torch.no_grad():
     for step in steps:
         W_moved = W_check.clone()
         W_moved[k, j] += step
-        losses.append(F.cross_entropy(Xb @ W_moved.T + b_check, yb).item())
+        losses.append(F.cross_entropy(xb @ W_moved.T + b_check, yb).item())
 fig, ax = plt.subplots(figsize=(6.5, 3.5))
 ax.plot(steps, losses, label="loss")
 ax.plot(steps, loss.item() + grad_W[k, j].item() * steps, "--", label="tangent: slope = hand-derived gradient")
@@ -310,7 +312,9 @@ fig.tight_layout()
 # ### Vectorized, not looped
 #
 # The formula $\nabla_W L = \frac1N \sum_i (p_i - Y_i)\, x_i^\top$ can also be computed the way it reads: a
-# Python loop over the images, adding one outer product at a time. Same numbers, but the matrix product
+# Python loop over the images, adding one **outer product** at a time: for a row $g$ of 10 numbers and an image
+# $x$ of 784, the outer product $g\,x^\top$ (`torch.outer(g, x)`) is the 10×784 matrix of every product $g_k x_j$.
+# Same numbers, but the matrix product
 # hands the whole sum to an optimized routine at once. Both versions, timed back to back:
 
 # %%
@@ -325,8 +329,8 @@ def gradient_looped(X, y, W, b):
 
 
 W0, b0 = W_check.detach(), b_check.detach()
-assert torch.allclose(gradient_looped(Xb, yb, W0, b0), grad_W, atol=1e-6)
-t = speedup(lambda: gradient_looped(Xb, yb, W0, b0), lambda: loss_and_gradients(Xb, yb, W0, b0), repeat=5)
+assert torch.allclose(gradient_looped(xb, yb, W0, b0), grad_W, atol=1e-6)
+t = speedup(lambda: gradient_looped(xb, yb, W0, b0), lambda: loss_and_gradients(xb, yb, W0, b0), repeat=5)
 print(f"looped {t['slow'] * 1e3:.1f} ms, vectorized {t['fast'] * 1e3:.2f} ms: {t['ratio']:.0f}× faster")
 
 # %% [markdown]
@@ -335,8 +339,8 @@ print(f"looped {t['slow'] * 1e3:.1f} ms, vectorized {t['fast'] * 1e3:.2f} ms: {t
 # **Optimization** here means finding the $W, b$ with the lowest average loss over all training images.
 # Gradient descent repeats one step: $W \leftarrow W - \eta\, \nabla_W L$ (and the same for $b$), with a
 # learning rate $\eta$. Computing the exact gradient over all 50,000 training images for every step would be wasteful;
-# **mini-batch stochastic gradient descent** estimates it from a small random batch instead, and takes many
-# cheap, slightly noisy steps. One pass over the training set is an **epoch**.
+# **[mini-batch stochastic gradient descent](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#mini-batch)** estimates it from a small random batch instead, and takes many
+# cheap, slightly noisy steps. One pass over the training set is an **[epoch](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#epoch)**.
 #
 # We start from all weights zero. Two facts make that safe here. The loss of softmax regression is **convex** (a
 # bowl with no false valleys: every lowest point has the same loss), so no starting point can trap gradient descent
@@ -370,8 +374,8 @@ def train_by_hand(epochs, lr, batch_size, seed=0):
     for epoch in range(1, epochs + 1):
         start = time.perf_counter()
         total_loss = correct = 0.0
-        for Xb, yb in batches:
-            loss, grad_W, grad_b, Z = loss_and_gradients(Xb, yb, W, b)
+        for xb, yb in batches:
+            loss, grad_W, grad_b, Z = loss_and_gradients(xb, yb, W, b)
             W -= lr * grad_W  # the whole of gradient descent is these two lines
             b -= lr * grad_b
             total_loss += loss.item() * len(yb)
@@ -424,18 +428,23 @@ print("nn.Linear computes X Wᵀ + b:", linear_matches)
 
 # %%
 seed_everything(0)
-model_sgd = nn.Linear(784, 10)
+model_sgd = nn.Linear(784, 10).to(dev)  # on the same device as the recipes below, so their seconds compare
 nn.init.zeros_(model_sgd.weight)  # the hand loop's start
 nn.init.zeros_(model_sgd.bias)
 optimizer_sgd = torch.optim.SGD(model_sgd.parameters(), lr=0.05)
-batches_128 = TensorBatches(X_train, y_train, batch_size=128, seed=0)
+batches_128 = TensorBatches(X_train, y_train, batch_size=128, seed=0, device=dev)
+# For every batch xb, yb, fit runs the four lines our hand loop replaced by loss_and_gradients and two updates:
+#     loss = F.cross_entropy(model_sgd(xb), yb)  # forward: logits, then stable log-softmax and -log p_y
+#     optimizer_sgd.zero_grad()                  # clear the previous batch's gradients
+#     loss.backward()                            # autograd: the gradient we derived by hand
+#     optimizer_sgd.step()                       # W -= lr * grad_W, b -= lr * grad_b
 history_sgd = fit(model_sgd, optimizer_sgd, batches_128, epochs=epochs, val=(X_val, y_val))
 
 # %%
 gaps = {key: max(abs(a - b) for a, b in zip(history_hand.column(key), history_sgd.column(key)))
         for key in ("loss", "train_accuracy", "val_accuracy")}
-weight_gap = max((model_sgd.weight.detach() - W_hand).abs().max().item(),
-                 (model_sgd.bias.detach() - b_hand).abs().max().item())
+weight_gap = max((model_sgd.weight.detach().cpu() - W_hand).abs().max().item(),
+                 (model_sgd.bias.detach().cpu() - b_hand).abs().max().item())
 for key, gap in gaps.items():
     print(f"largest difference per epoch, {key:15s}: {gap:.1e}")
 print(f"largest difference between the final weights: {weight_gap:.1e} (largest weight {W_hand.abs().max():.2f})")
@@ -445,13 +454,16 @@ assert gaps["loss"] < 1e-4 and gaps["train_accuracy"] < 1e-3 and gaps["val_accur
 print("nn.Linear + torch.optim.SGD + fit retrace the hand loop:", all(gap < 1e-3 for gap in gaps.values()))
 
 # %% [markdown]
-# The curves coincide: the hand-derived gradient and autograd differ only in rounding, so the machinery is a
+# The records coincide: every per-epoch difference printed above is at float-rounding level, because the
+# hand-derived gradient and autograd differ only in rounding, so the machinery is a
 # faithful copy of what we wrote. Now the improvements, each added on top of the previous one, each judged
 # on the validation images after the same number of epochs:
 #
 # 1. **Adam** instead of plain SGD (learning rate 0.003): it adapts a separate step size for every weight from
-#    running averages of its gradients and their squares (notebook 04);
-# 2. a **cosine schedule**, $\eta_t = \tfrac{\eta_0}{2}(1+\cos(\pi t/T))$, where $t$ counts batches and $T$ is the
+#    running averages of its gradients and their squares (notebook 04). Because it divides each step by a running
+#    measure of the gradient's own size, Adam moves every weight by roughly the learning rate whatever the
+#    gradient's size, so its rate is not comparable with SGD's and is chosen much smaller;
+# 2. a **[cosine schedule](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#learning-rate-schedule)**, $\eta_t = \tfrac{\eta_0}{2}(1+\cos(\pi t/T))$, where $t$ counts batches and $T$ is the
 #    total number of batches (`fit` steps it after every batch), which lowers the learning rate smoothly to zero
 #    over training, so the last epochs settle into the bottom of the bowl instead of bouncing around it;
 # 3. batches of 512 instead of 128: four times fewer, larger matrix products per epoch, which a CPU computes
@@ -492,6 +504,10 @@ for name, (_, h) in ladder.items():
     best_epoch = max(h, key=lambda row: row["val_accuracy"])["epoch"]
     print(f"{name:22s} {h.last['val_accuracy']:8.4f} {best_epoch:11d} {h.last['loss']:14.4f} {h.seconds:8.1f}")
 final_val = [h.last["val_accuracy"] for _, h in ladder.values()]
+p_val, n_val = ladder["+ cosine schedule"][1].last["val_accuracy"], len(y_val)
+standard_error = math.sqrt(p_val * (1 - p_val) / n_val)  # binomial: how much one run's accuracy varies by chance
+print(f"noise scale of one validation accuracy, sqrt(p(1 - p)/n): {standard_error:.4f}, "
+      f"about {standard_error * n_val:.0f} of the {n_val:,} validation images")
 if not is_quick():  # these claims are about the full training split; quick mode trains on a tenth of it
     check(0.90 < min(final_val) and max(final_val) < 0.93, "every recipe ends between 90% and 93% validation accuracy")
     check(ladder["+ cosine schedule"][1].last["val_accuracy"] > ladder["+ Adam"][1].last["val_accuracy"],
@@ -500,6 +516,7 @@ if not is_quick():  # these claims are about the full training split; quick mode
 # %%
 fig = plot_history({name: h for name, (_, h) in ladder.items()}, keys=("loss", "val_accuracy"),
                    title="Softmax regression: the hand loop's recipe, then one change at a time")
+fig.axes[0].set_ylabel("training loss (mean over the epoch's batches)")
 handles, names = fig.axes[0].get_legend_handles_labels()
 for ax in fig.axes:  # one legend below both panels, so it hides none of the curves
     ax.get_legend().remove()
@@ -513,13 +530,14 @@ fig.tight_layout(rect=(0, 0.08, 1, 1))
 # from epoch to epoch instead of settling (see the right panel; Adam's best epoch is the 4th). The schedule is what
 # helps: as the learning rate glides to zero, the last epochs settle into the bottom of the bowl, and the training
 # loss ends lower too. Batches of 512 make an epoch cheaper; they end a little below the schedule with batches of
-# 128, but by about two dozen validation images, which one seed cannot tell apart from noise. Whatever the
-# optimizer, softmax regression tops out around 92% on MNIST: the limit is the model, not the optimizer, as the
-# next notebook will show.
+# 128, but by about two dozen validation images, which one seed cannot tell apart from noise (the binomial
+# standard error $\sqrt{p(1-p)/n}$ of one validation accuracy, printed under the table, is about as large).
+# Whatever the optimizer, softmax regression tops out around 92% on MNIST: the limit is the model, not the
+# optimizer, as the next notebook will show.
 #
 # The validation images choose the final recipe: the one with the highest validation accuracy after the last
-# epoch. Only that model meets the test set, once. `evaluate(model, X, y)` returns the mean loss and accuracy;
-# `predict(model, X)` returns the logits, computed in batches without gradients. The test target is 92%, a little
+# epoch. Only that model meets the test set, once. `evaluate(model, X, y)` returns a dict
+# `{"loss": ..., "accuracy": ...}` of the mean loss and the accuracy; `predict(model, X)` returns the logits, computed in batches without gradients. The test target is 92%, a little
 # below what the chosen recipe measured in the stored run, to leave room for other machines.
 
 # %%
@@ -536,9 +554,11 @@ print(result.verdict)
 # %% [markdown]
 # ## What the model learned: ten templates
 #
-# Each row of $W$ has one weight per pixel, so it can be shown as a 28×28 image: red pixels are evidence
-# *for* the digit, blue ones evidence *against* it. The logit of digit $k$ is the match between the image and
-# template $k$. A handful of pixels near the border, inked in only a few training images, get extreme weights
+# Each row of $W$ has one weight per pixel, so it can be shown as a 28×28 image. Red: ink at that pixel raises
+# the digit's logit; blue: ink there lowers it. The logit of digit $k$ is the pixel-by-pixel match between the
+# standardized image and template $k$, $w_k \cdot x$, plus its bias $b_k$. A blank pixel is not neutral:
+# standardization turns its 0 into $-\text{mean}/\text{std}$ (both printed at the top), a negative value, so under
+# a red weight it lowers the logit a little, the opposite of ink. A handful of pixels near the border, inked in only a few training images, get extreme weights
 # and would set each template's colour scale, so we clip each template at its 98th percentile for display. Each
 # template has its own colour scale, symmetric about zero (white is exactly 0): compare the colours within one
 # template, not across two, since the deepest red of one may stand for a larger weight than that of another.
@@ -550,7 +570,7 @@ print(result.verdict)
 # %%
 weights = model.weight.detach().cpu()
 clip = weights.abs().quantile(0.98, dim=1, keepdim=True)
-fig = show_weights(weights.clamp(-clip, clip), titles=[f"digit {d}" for d in range(10)],
+fig = show_weights(weights.clamp(-clip, clip), ncols=5, size=2.0, titles=[f"digit {d}" for d in range(10)],
                    title="Rows of W as images (red: ink here favours the digit, blue: it counts against; "
                          "white is 0)\neach template on its own colour scale")
 
@@ -558,8 +578,9 @@ fig = show_weights(weights.clamp(-clip, clip), titles=[f"digit {d}" for d in ran
 # ## Where it goes wrong
 #
 # A **confusion matrix** counts, for every true digit (row), how often each digit was predicted (column).
-# The diagonal holds the correct answers; the off-diagonal cells show which pairs the model mixes up, and
-# their colour grows darker with the number of mistakes. From here on we study the test images the final model
+# The diagonal holds the correct answers (left white, their counts in green: they are so much larger than the
+# errors that colouring them would wash out the colour scale of everything else); the off-diagonal cells show
+# which pairs the model mixes up, and their colour grows darker with the number of mistakes. From here on we study the test images the final model
 # has already been scored on; nothing is chosen from them any more.
 
 # %%
@@ -569,12 +590,8 @@ confidence, pred_test = probs_test.max(dim=1)
 fig = plot_confusion(y_test, pred_test, title="Softmax regression on the 10,000 test images")
 fig.set_size_inches(7.5, 6.5)
 ax = fig.axes[0]
-darkest = max(int(cell.get_text()) for cell in ax.texts if cell.get_position()[0] != cell.get_position()[1])
-for cell in ax.texts:  # make every count readable: larger digits, white on the dark cells
-    column, row = cell.get_position()
+for cell in ax.texts:  # larger digits, so every count reads easily
     cell.set_fontsize(10)
-    if row != column and int(cell.get_text()) > darkest / 2:
-        cell.set_color("white")
 fig.tight_layout()
 
 # %%
@@ -686,6 +703,12 @@ print(f"Fashion-MNIST, the same recipe: test accuracy {fashion_test:.2%}")
 # %% [markdown]
 # ## Exercises
 #
+# The exercises whose answer is a value, a tensor or a function check it for you: run
+# `from mnist_course.exercises import notebook05 as ex` once, then the check the exercise names, such as
+# `ex.q2.check(...)`, prints "Correct" or what is still wrong; `ex.q2.hint()` gives a hint and
+# `ex.q2.solution()` says where the solution is. The other exercises are open: compare your answer with the
+# sample answer under them.
+#
 # 1. Train by hand with learning rates 0.005, 0.05 and 0.5 (same batch size, two epochs each). Which one is
 #    too timid, and what goes wrong with the large one?
 #
@@ -710,41 +733,70 @@ print(f"Fashion-MNIST, the same recipe: test accuracy {fashion_test:.2%}")
 #    </details>
 #
 # 2. Add L2 weight decay to the hand-written update: the loss gets an extra $\frac{\lambda}{2}\lVert W
-#    \rVert^2$. What does that add to the gradient? Train one epoch with $\lambda = 0$ and $\lambda = 10^{-3}$
-#    and compare the validation accuracy.
+#    \rVert^2$. What does that add to the gradient? Write it as a function `decay_gradient(W, lam)` and check it
+#    with `ex.q2.check(decay_gradient)` (`ex.q2.hint()` gives a hint). Train one epoch with $\lambda = 0$ and
+#    $\lambda = 10^{-3}$ and compare the validation accuracy.
 #
 #    <details><summary>Solution</summary>
 #
 #    The extra term's gradient is $\lambda W$ (the bias is usually left alone), so each step also shrinks the
 #    weights a little towards zero:
 #    ```python
+#    from mnist_course.exercises import notebook05 as ex
+#
+#    def decay_gradient(W, lam):
+#        return lam * W  # the derivative of (lam / 2) * W_ij ** 2 for every weight
+#
 #    for lam in (0.0, 1e-3):
 #        W_decay, b_decay = torch.zeros(10, 784), torch.zeros(10)
-#        for X_batch, y_batch in TensorBatches(X_train, y_train, batch_size=128, seed=0):
-#            _, grad_W_decay, grad_b_decay, _ = loss_and_gradients(X_batch, y_batch, W_decay, b_decay)
-#            W_decay -= 0.05 * (grad_W_decay + lam * W_decay)
+#        for xb_decay, yb_decay in TensorBatches(X_train, y_train, batch_size=128, seed=0):
+#            _, grad_W_decay, grad_b_decay, _ = loss_and_gradients(xb_decay, yb_decay, W_decay, b_decay)
+#            W_decay -= 0.05 * (grad_W_decay + decay_gradient(W_decay, lam))
 #            b_decay -= 0.05 * grad_b_decay
+#        train_accuracy_decay = ((X_train @ W_decay.T + b_decay).argmax(dim=1) == y_train).float().mean().item()
 #        accuracy_decay = ((X_val @ W_decay.T + b_decay).argmax(dim=1) == y_val).float().mean().item()
-#        print(f"lambda = {lam:g}: validation accuracy {accuracy_decay:.4f}, largest weight {W_decay.abs().max():.3f}")
+#        print(f"lambda = {lam:g}: training accuracy {train_accuracy_decay:.4f}, validation accuracy "
+#              f"{accuracy_decay:.4f}, largest weight {W_decay.abs().max():.3f}")
+#    ex.q2.check(decay_gradient)
 #    ```
-#    The two accuracies printed differ by a couple of validation images, and the largest weight barely shrinks:
-#    the accuracy hardly moves. With 7850 parameters and 50,000 images this model cannot memorize the training
-#    set, so there is little overfitting for weight decay to cure; notebook 06 meets a model where there is.
+#    The two validation accuracies printed differ by a couple of images, and the largest weight barely shrinks.
+#    One epoch at this $\lambda$ hardly changes the model: each step multiplies $W$ by $1 - \eta\lambda$, a factor
+#    just below 1, and one epoch takes a few hundred such steps. There is also little overfitting to cure: the
+#    training accuracy printed is within about a point of the validation accuracy. Notebook 06 meets a model where
+#    there is more.
 #    </details>
 #
-# 3. Softmax maps 10 logits to 10 probabilities, so its derivative is a 10×10 Jacobian. Show that it equals
-#    $\operatorname{diag}(p) - p\,p^\top$, using `torch.autograd.functional.jacobian` on one row of logits.
+# 3. Softmax maps 10 logits to 10 probabilities, so its derivative is a 10×10 **Jacobian**: the matrix $J$ of
+#    every partial derivative $J_{kj} = \partial p_k / \partial z_j$ of an output probability with respect to an
+#    input logit. Show that it equals
+#    $\operatorname{diag}(p) - p\,p^\top$, using `torch.autograd.functional.jacobian` on one row of logits. Write
+#    the formula as a function `softmax_jacobian(z)` of one row of 10 logits and check it with
+#    `ex.q3.check(softmax_jacobian)`; `ex.q3.hint()` gives a hint.
 #
 #    <details><summary>Solution</summary>
 #
 #    ```python
+#    from mnist_course.exercises import notebook05 as ex
+#
+#    def softmax_jacobian(z):
+#        p = softmax(z.unsqueeze(0))[0]  # notebook 05's softmax takes a batch of rows
+#        return torch.diag(p) - torch.outer(p, p)
+#
 #    z = torch.randn(10)
 #    J = torch.autograd.functional.jacobian(lambda v: softmax(v.unsqueeze(0))[0], z)
-#    p = softmax(z.unsqueeze(0))[0]
-#    print("Jacobian == diag(p) - p pᵀ:", torch.allclose(J, torch.diag(p) - torch.outer(p, p), atol=1e-6))
+#    print("Jacobian == diag(p) - p pᵀ:", torch.allclose(J, softmax_jacobian(z), atol=1e-6))
+#    ex.q3.check(softmax_jacobian)
+#
+#    # the chain rule back to the logits: dL/dz = Jᵀ · dL/dp, for the loss L = -log p_y of one label y
+#    y_one, p = 3, softmax(z.unsqueeze(0))[0]
+#    dL_dp = torch.zeros(10)
+#    dL_dp[y_one] = -1 / p[y_one]  # the derivative of -log p_y with respect to p_k is -[k = y] / p_y
+#    onehot = F.one_hot(torch.tensor(y_one), 10).float()
+#    print("Jᵀ · dL/dp == p - onehot(y):", torch.allclose(J.T @ dL_dp, p - onehot, atol=1e-6))
 #    ```
-#    Multiplying this Jacobian by the derivative of $-\log p_y$, which is $-[k=y]/p_y$, gives back
-#    $p - \text{onehot}(y)$.
+#    Multiplying the transposed Jacobian by the derivative of the loss $-\log p_y$ with respect to the probabilities,
+#    $-[k=y]/p_y$, gives the gradient with respect to the logits, $p - \text{onehot}(y)$: the formula derived in
+#    the notebook (the last line printed checks it).
 #    </details>
 #
 # 4. Train the same `nn.Linear` model with the chosen recipe on pixels scaled to [0, 1] instead of
@@ -786,9 +838,9 @@ print(f"Fashion-MNIST, the same recipe: test accuracy {fashion_test:.2%}")
 #    ```python
 #    for reduction in ("mean", "sum"):
 #        W_red, b_red = torch.zeros(10, 784), torch.zeros(10)
-#        for X_batch, y_batch in TensorBatches(X_train, y_train, batch_size=128, seed=0):
-#            _, grad_W_red, grad_b_red, _ = loss_and_gradients(X_batch, y_batch, W_red, b_red)
-#            scale = len(y_batch) if reduction == "sum" else 1  # the summed loss's gradient is N times the mean's
+#        for xb_red, yb_red in TensorBatches(X_train, y_train, batch_size=128, seed=0):
+#            _, grad_W_red, grad_b_red, _ = loss_and_gradients(xb_red, yb_red, W_red, b_red)
+#            scale = len(yb_red) if reduction == "sum" else 1  # the summed loss's gradient is N times the mean's
 #            W_red -= 0.05 * scale * grad_W_red
 #            b_red -= 0.05 * scale * grad_b_red
 #        Z_red = X_val @ W_red.T + b_red
@@ -801,3 +853,128 @@ print(f"Fashion-MNIST, the same recipe: test accuracy {fashion_test:.2%}")
 #    the images it gets wrong are wrong with great confidence, and cross-entropy charges them dearly. Averaging
 #    also keeps the good learning rate roughly independent of the batch size.
 #    </details>
+
+# %% [markdown]
+# ## Questionnaire
+#
+# Answer each question in your own words first, then open the answer to compare.
+#
+# 1. Softmax written straight from the formula returns `nan` for large logits. Why, and why does subtracting each
+#    row's maximum fix it without changing the answer?
+#
+#    <details><summary>Answer</summary>
+#
+#    In float32, $e^{z}$ overflows to infinity once $z$ is large, and infinity divided by infinity is `nan`.
+#    Subtracting the same constant from every logit of a row multiplies numerator and denominator by the same
+#    factor, so the probabilities do not change. After subtracting the maximum every exponent is at most 0, so
+#    nothing overflows, and the sum contains $e^0 = 1$, so its logarithm never sees 0.
+#    </details>
+#
+# 2. With all weights and biases zero, the loss is exactly $\log 10$. Why, and what is that number good for?
+#
+#    <details><summary>Answer</summary>
+#
+#    Zero logits give every digit the same probability, one tenth, and the cross-entropy of each image is then
+#    $-\log(1/10) = \log 10$. It is the loss of a model that knows nothing, so it is the value to expect at the start
+#    of training and a quick check that the loss is wired correctly; a trained model should be far below it.
+#    </details>
+#
+# 3. The gradient of the loss with respect to the logits is $p - \text{onehot}(y)$. What does a step downhill do to
+#    the true digit's logit and to the others, and which images push hardest?
+#
+#    <details><summary>Answer</summary>
+#
+#    The true digit's logit goes up in proportion to $1 - p_y$, and every wrong digit's logit goes down in proportion
+#    to its probability. An image the model already gets right with confidence pushes almost nothing; an image it
+#    gets confidently wrong pushes hardest.
+#    </details>
+#
+# 4. The hand-derived gradient and autograd's differ by a tiny amount. Why check them against each other at all,
+#    and why is a tiny difference no cause for worry?
+#
+#    <details><summary>Answer</summary>
+#
+#    A wrong gradient rarely crashes anything: the model still trains, only worse, and nothing tells you why.
+#    Agreement on a batch is strong evidence that the derivation and its code are right. The two compute the same
+#    sums in different orders, so float32 rounding makes them differ slightly; what matters is that the difference
+#    is tiny next to the gradient's own entries (both are printed).
+#    </details>
+#
+# 5. Why train with mini-batches instead of computing the exact gradient over all 50,000 training images for every
+#    step?
+#
+#    <details><summary>Answer</summary>
+#
+#    A random batch gives a noisy estimate of the full gradient at a small fraction of its cost. Many cheap,
+#    slightly noisy steps make far more progress per pass over the data than one exact step per pass.
+#    </details>
+#
+# 6. Softmax regression starts from all-zero weights. Why is that safe here, and why would it fail for a network
+#    with a hidden layer?
+#
+#    <details><summary>Answer</summary>
+#
+#    The loss is convex, a bowl without false valleys, so no start can trap it; and there is no symmetry to break,
+#    because each row of the weights belongs to one digit and receives a different gradient from the first step.
+#    With a hidden layer, an all-zero start makes the hidden units output 0 and blocks every gradient except the
+#    output bias's; a constant non-zero start keeps all hidden units identical forever.
+#    </details>
+#
+# 7. Before trying Adam or a schedule, the notebook first reproduces the hand loop with `nn.Linear`,
+#    `torch.optim.SGD` and `fit`. Why bother?
+#
+#    <details><summary>Answer</summary>
+#
+#    The switch replaces four pieces of machinery at once. If the results had changed together with an improvement,
+#    there would be no telling whether the improvement or a bug in the switch caused it. Reproducing the hand loop
+#    to float rounding proves the new machinery is the same computation; after that, each change is made alone, so
+#    its effect can be attributed to it.
+#    </details>
+#
+# 8. Adam alone did not beat plain SGD here, but the cosine schedule helped. Why?
+#
+#    <details><summary>Answer</summary>
+#
+#    At a constant learning rate neither optimizer's steps shrink towards the end, so the weights keep jittering
+#    around the bottom of the bowl and the validation accuracy wobbles from epoch to epoch. The schedule lowers the
+#    learning rate smoothly to zero, so the last epochs settle into the bottom, and the training loss ends lower too.
+#    </details>
+#
+# 9. Batches of 512 ended a little below batches of 128 with the same schedule. Should you conclude that larger
+#    batches are worse for this model?
+#
+#    <details><summary>Answer</summary>
+#
+#    No. The difference is a couple of dozen validation images, which a single seed cannot tell apart from
+#    run-to-run noise; a difference inside the noise is not a finding. What the larger batches clearly bought is
+#    cheaper epochs (the `seconds` column).
+#    </details>
+#
+# 10. The test set meets only the recipe that the validation images chose, and the mistakes are studied on the
+#     test images only after that. Why in that order?
+#
+#     <details><summary>Answer</summary>
+#
+#     Choosing among recipes by their test scores would flatter the winner's test score, as the random guessers of
+#     notebook 02 showed, so the choice is made on validation images and the test set scores one model, once.
+#     Looking at test mistakes afterwards is harmless, because nothing is chosen from them any more.
+#     </details>
+#
+# 11. The learned templates are not pictures of digits, and their borders are one flat shade. Why?
+#
+#     <details><summary>Answer</summary>
+#
+#     Each template is tuned to tell its digit apart from the other nine, so ink where competing digits have their
+#     strokes counts against it and shows in blue. A border pixel that is blank in every training image holds the
+#     same standardized value in all of them, so all such pixels receive the same gradient and move together.
+#     </details>
+#
+# 12. The same model, unchanged, does clearly worse on Fashion-MNIST than on digits. What limits it there?
+#
+#     <details><summary>Answer</summary>
+#
+#     Several classes share an outline: a shirt, a T-shirt, a pullover and a coat differ in details such as sleeves,
+#     collars and buttons. One template per class cannot express "this outline, but with a collar", and the most
+#     frequent confusions the notebook prints are between such classes. Networks with hidden units can combine
+#     features that way.
+#     </details>

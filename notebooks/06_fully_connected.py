@@ -16,14 +16,12 @@
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/06_fully_connected.ipynb)
 #
-# *Runs in under a minute on a 2-core CPU (last full run).*
+# *Runs in under half a minute on a 2-core CPU (last full run).*
 #
 # The linear classifier of notebook 05 matches each image against one template per digit, and stalls a little
-# above 92%. Put one layer of 500 nonlinear units between the pixels and the output, and the same data, the same
-# loss and the same `torch.optim` optimizers (now with momentum and weight decay) take us past 98%. This notebook
-# shows why that layer helps, builds the network twice (from raw tensors, then as an `nn.Module`), looks inside it
-# at the start of training (how the weights must be initialized, and a sanity check every new model should pass),
-# and meets the first problem a bigger model brings: overfitting.
+# above 92%. Put one layer of 500 nonlinear units between the pixels and the output, and the same data and loss
+# take us past 98%. This notebook shows why that layer helps, builds the network from raw tensors and then as an
+# `nn.Module`, shows how its weights must start, and meets the first problem a bigger model brings: overfitting.
 #
 # **You will learn**
 #
@@ -38,11 +36,9 @@
 # - a training recipe (**optimization** with momentum, a learning-rate schedule and regularization) that
 #   reaches 98% on the MNIST test set in seconds on a CPU, chosen on a validation split and tested once.
 #
-# To fit one sitting, three side topics sit outside the main path, to read or run when you like: **width against
-# depth** on a small budget is a collapsed "Going further" aside at the end of the initialization section, after
-# "Overfit one batch" (its code runs as written); the difference between plain and **Nesterov momentum** is a
-# collapsed aside in "The full network"; and the **linear-scaling rule** for batch size and learning rate is
-# exercise 4, with a solution that measures it.
+# To fit one sitting, side topics wait in collapsed "Going further" asides (width against depth, after "Overfit
+# one batch"; plain and Nesterov momentum, in "The full network") and in the exercises (the linear-scaling rule
+# for batch size and learning rate is exercise 4; whether dropout pays on the full training set, exercise 5).
 
 # %%
 # Colab only: install the course package from the same ref as this notebook (main). Colab already has torch,
@@ -77,7 +73,7 @@ from mnist_course.data import TensorBatches, load_splits, mean_std, standardize
 from mnist_course.models import MLP, count_parameters
 from mnist_course.plot import plot_history, show_weights
 from mnist_course.results import check, record
-from mnist_course.settings import device, is_quick, pick, seed_everything
+from mnist_course.settings import device, pick, seed_everything
 from mnist_course.train import accuracy, evaluate, fit
 
 seed_everything(0)
@@ -110,7 +106,7 @@ print("points", tuple(X_toy.shape), "| per class", y_toy.bincount().tolist())
 
 # %% [markdown]
 # We train three models on these 400 points with full-batch Adam: a linear classifier (`nn.Linear(2, 2)`), and
-# two networks with one hidden layer of ReLU units, $h = \max(0,\, W_1 x + b_1)$, then a linear output layer
+# two networks with one hidden layer of [ReLU](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#relu) units, $h = \max(0,\, W_1 x + b_1)$, then a linear output layer
 # that turns the hidden units into two class scores. `nn.Sequential` chains layers: its output is the first
 # layer's output fed to the second, and so on. So `nn.Sequential(nn.Linear(2, 4), nn.ReLU(), nn.Linear(4, 2))` is
 # the network $x \mapsto W_2 \max(0, W_1 x + b_1) + b_2$ with four hidden units.
@@ -170,21 +166,25 @@ fig, axes = plt.subplots(1, 3, figsize=(13, 4.6))
 for ax, (name, (toy_net, acc)) in zip(axes, toy_models.items()):
     plot_regions(ax, toy_net, f"{name}: accuracy {acc:.2f}", unit_lines=(name == "4 ReLU units"))
 axes[0].set_ylabel("$x_2$")
-axes[0].legend(loc="lower left", fontsize=9)
-axes[1].legend(loc="lower left", fontsize=9)
+axes[1].legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=9)  # below the plots, off the points
 fig.suptitle("Decision regions (shaded: the class each point of the plane would get)")
 fig.tight_layout()
 
 # %% [markdown]
-# The linear model can only cut the plane in two with one line, so it gets about half the points right. Each
+# The linear model can only cut the plane in two with one line, and no line encloses the disk: training settles
+# on an almost useless one, with about half the points right (the accuracy in its title). Each
 # ReLU unit is zero on one side of its own line (dashed in the middle panel) and rises like a ramp on the other;
-# the output layer adds these ramps up, each with its own weight. Between the dashed lines every unit is either
-# off or on a straight ramp, so the class scores are linear there and the border is a straight piece. The border
-# can bend only where it crosses a unit's line, so every corner of the border in the middle panel sits on a dashed
-# line. A closed convex border crosses each line at most twice, so four units allow up to eight sides: more sides
-# than units. Only three dashed lines cross the window shown (the fourth unit switches on outside it, or nowhere,
-# so it bends nothing here), and they carry the border's six corners, two each. 32 units give an almost round
-# border. Both networks enclose the disk.
+# the output layer adds these ramps up, each with its own weight. Between the dashed lines the class scores are
+# linear, so the border is a straight piece there, and it can bend only where it crosses a unit's line: every
+# corner of the border in the middle panel sits on a dashed line. 32 units give an almost round border. Both
+# networks enclose the disk.
+#
+# <details><summary>Going further: more sides than units</summary>
+#
+# A closed convex border crosses each line at most twice, so four units allow up to eight sides: more sides than
+# units. Only three dashed lines cross the window shown (the fourth unit switches on outside it, or nowhere, so it
+# bends nothing here), and they carry the border's six corners, two each.
+# </details>
 #
 # The nonlinearity is essential. Without the ReLU, two linear layers are just one linear layer in disguise:
 # $W_2(W_1 x + b_1) + b_2 = (W_2 W_1) x + (W_2 b_1 + b_2)$. The check below builds such a stack, folds it into a
@@ -236,7 +236,7 @@ print("splits: train", tuple(images_train.shape), "| validation", tuple(images_v
 #
 # Two details matter. The weights must start **random**: if all hidden units started equal, they would receive
 # equal gradients and stay identical forever (the section on initialization below shows it). And their scale
-# matters: drawing $W_1$ with standard deviation $\sqrt{2 / \text{fan-in}}$ (*He initialization*), where the
+# matters: drawing $W_1$ with standard deviation $\sqrt{2 / \text{fan-in}}$ (*[He initialization](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#he-initialization)*), where the
 # fan-in is the number of inputs each unit receives (784 here), keeps the hidden activations at about the scale
 # of the inputs, because ReLU zeroes half of them. The whole forward pass is two matrix products, so a batch is
 # processed at once (**vectorization** again). Autograd provides the **gradient** of the loss for all four
@@ -288,7 +288,7 @@ print(f"total: {sum(p.numel() for p in params):,} parameters (the linear model o
 # - and the first layer is again a linear layer: $\nabla_{W_1} = (\partial L / \partial A)^\top X$,
 #   $\nabla_{b_1} = \sum_i (\partial L / \partial A)_i$.
 #
-# That is **backpropagation**: a forward pass that keeps $A$ and $H$, then one backward step per layer, made of
+# That is **[backpropagation](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#backpropagation)**: a forward pass that keeps $A$ and $H$, then one backward step per layer, made of
 # matrix products as big as the forward one (one for the weights' gradient, one to pass the gradient on to the
 # layer below). Autograd does precisely this, so the two must agree:
 
@@ -460,8 +460,8 @@ def start_statistics(weight_std, X, y):
     return loss.item(), [(H.detach(), H.grad) for H in hidden]
 
 
-X_batch, y_batch = X_train[:256], y_train[:256]
-statistics = {name: start_statistics(weight_std, X_batch, y_batch) for name, weight_std in starts.items()}
+xb, yb = X_train[:256], y_train[:256]
+statistics = {name: start_statistics(weight_std, xb, yb) for name, weight_std in starts.items()}
 for name, (loss_at_start, layers) in statistics.items():
     print(f"{name}: loss at start {loss_at_start:.3g}")
     print("  activation std per layer:", "  ".join(f"{H.std():8.2g}" for H, _ in layers))
@@ -502,14 +502,19 @@ fig.tight_layout()
 # times larger, the loss at start is enormous, and the gradients grow by orders of magnitude towards the first
 # layer: the first step would throw the weights far away. With He's scale, both histograms and the printed standard
 # deviations stay put from layer to layer, which is what "keeps the activations at the scale of the inputs" means.
-# They sit at about 0.8 rather than 1 because He keeps the root mean square of the activations at the inputs', not
-# their standard deviation, and a ReLU output, never negative, has a mean above zero, so its standard deviation is
-# below its root mean square. Its few dead units (the same as with σ = 1, since there too the biases hardly count)
-# are units whose random weights happen to point away from all 256 images; they are a small share. PyTorch's own
-# default for `nn.Linear`, which `MLP` uses, is a uniform draw with standard deviation $1/\sqrt{3\,\text{fan-in}}$,
-# less than half of He's: harmless for the one hidden layer of this notebook, but a deep plain network would shrink
-# its activations layer by layer. `nn.init.kaiming_normal_` gives He's start, and batch normalization (used in
-# notebook 10, explained in notebook 11) makes the start matter much less.
+# Its few dead units are units whose random weights happen to point away from all 256 images; they are a small
+# share. `nn.init.kaiming_normal_` gives He's start, and batch normalization (introduced in notebook 10, opened up
+# in notebook 11) makes the start matter much less.
+#
+# <details><summary>Going further: why about 0.8, and PyTorch's own default</summary>
+#
+# The He activations' standard deviations sit below 1 because He keeps the root mean square of the activations at
+# the inputs', not their standard deviation, and a ReLU output, never negative, has a mean above zero, so its
+# standard deviation is below its root mean square. The dead units are as many as with σ = 1, since there too the
+# biases hardly count. PyTorch's own default for `nn.Linear`, which `MLP` uses, is a uniform draw with standard
+# deviation $1/\sqrt{3\,\text{fan-in}}$, less than half of He's: harmless for the one hidden layer of this
+# notebook, but a deep plain network would shrink its activations layer by layer.
+# </details>
 #
 # **Overfit one batch.** Before a long training run, check that the model, the loss and the optimizer can learn at
 # all: a fresh network trained on one small batch, say 64 images, should drive the loss to nearly zero and get
@@ -581,7 +586,7 @@ check(one_batch_loss.item() < 0.01 and accuracy(logits.detach().cpu(), y_one.cpu
 #     ax.set_ylabel("validation accuracy")
 #     ax.grid(alpha=0.3)
 # axes[1].legend(title="hidden layers × width", loc="center left", bbox_to_anchor=(1.02, 0.5))
-# fig.suptitle("What width and depth buy on a small budget (circles: one hidden layer, squares: deeper)")
+# fig.suptitle("What width and depth buy on a small budget (X: no hidden layer, circles: one, squares: more)")
 # fig.tight_layout()
 # ```
 # </details>
@@ -655,29 +660,27 @@ def report(runs):
 report(runs)
 
 # %% [markdown]
-# That is **overfitting**: the training loss keeps falling towards zero and the training accuracy reaches
+# That is **[overfitting](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#overfitting)**: the training loss keeps falling towards zero and the training accuracy reaches
 # 100%, while the validation loss stops improving after a few epochs and then *rises* (the middle panel). The
-# network has stopped learning about digits and started memorizing these particular images; its growing
-# confidence on the training set makes its mistakes on new images ever more expensive. The gap between training
-# (dashed) and validation (solid) accuracy in the right panel, and the validation loss turning up in the middle
-# one, are the things to watch.
+# network has stopped learning about digits and started memorizing these particular images, and its growing
+# confidence makes its mistakes on new images ever more expensive.
 #
 # The simplest remedy is already in the middle panel: stop training where the validation loss is lowest (the
 # epoch printed above) and keep the weights from that epoch. That is **early stopping**, and it is chosen on the
-# validation images, never on the test set. Here validation accuracy still creeps up after that epoch (right
-# panel), so decide on the validation measure you care about: the loss rewards well-founded confidence, the
-# accuracy right answers.
+# validation images, never on the test set. Choose the measure you stop on by what you care about: here the
+# validation accuracy (right panel) still creeps up for a while after the loss is lowest, while the network grows
+# ever more confident, so that each mistake costs more.
 #
 # Two standard remedies:
 #
-# - **Weight decay** adds $\frac{\lambda}{2}\lVert w \rVert^2$ to the loss, so the gradient gains $\lambda w$
+# - **[Weight decay](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#weight-decay)** adds $\frac{\lambda}{2}\lVert w \rVert^2$ to the loss, so the gradient gains $\lambda w$
 #   and every step also shrinks the weights a little. Large weights are needed to fit every quirk of the
 #   training set exactly; keeping them small favours smoother functions. In `torch.optim` it is the
 #   `weight_decay=λ` argument.
-# - **Dropout** sets each hidden activation to zero with probability $p$ during training (and scales the
+# - **[Dropout](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#dropout)** sets each hidden activation to zero with probability $p$ during training (and scales the
 #   survivors by $1/(1-p)$ so the expected sum is unchanged: "inverted" dropout). No unit can rely on any other
-#   being there, so the network must spread what it knows over many units, a bit like training an ensemble of
-#   thinned networks. At evaluation time dropout is switched off.
+#   being there, so the network must spread what it knows over many units, a bit like training many thinned
+#   networks that share their weights, and averaging them at evaluation, where dropout is switched off.
 #
 # Dropout is three lines: draw a random mask that keeps each unit with probability $1 - p$, multiply, rescale.
 
@@ -735,31 +738,29 @@ report(runs)
 
 # %% [markdown]
 # Look at the middle panel. With weight decay the validation loss no longer turns upwards: it keeps falling almost
-# to the last epoch. Dropout reaches its lowest validation loss later than the unregularized network and stays
-# below it from there on, although it too creeps up towards the end (the epochs are printed above). The training
-# loss shows the mechanism: weight decay stops it from being driven towards zero, because ever-larger weights
-# would be needed for that, and larger weights now cost something.
-#
-# The accuracies move much less (by a point or so): all three networks still learn all 1,000 training images
-# by heart, and 1,000 images hold only so much about handwriting. Regularization cannot replace data. What it
-# buys is a model that gets worse more slowly, or not at all, the longer it trains, and whose confidence on new
-# images is better founded, which is what the validation loss measures.
+# to the last epoch, and its training loss is not driven towards zero, because that would need ever-larger
+# weights, which now cost something. Dropout reaches its lowest validation loss later than the unregularized
+# network and stays below it from there on, although it too creeps up towards the end (the epochs are printed
+# above). Its training loss, measured with dropout switched off, ends the lowest of all: the handicap applies only
+# while training, and the full network fits these 1,000 images even more tightly. The accuracies move much less:
+# all three networks still learn the 1,000 training images by heart.
+# Regularization cannot replace data; it buys a model that gets worse more slowly, or not at all, the longer it
+# trains.
 #
 # ## The full network
 #
-# Now everything together on the 50,000 training images. The recipe:
+# Now the whole training split, 50,000 images, with a recipe of the kind later notebooks use (momentum, a
+# learning-rate schedule stepped after every batch, weight decay, a validation split):
 #
-# - `MLP((784, 500, 10), dropout=p)`: how much dropout, if any, the validation images will decide below;
-# - SGD with **momentum** 0.9 (notebook 04), in Nesterov's variant: each step follows a decaying sum of past
-#   gradients rather than the latest one alone, which damps the zig-zag across narrow valleys of the loss and
-#   speeds up travel along them;
+# - SGD with **momentum** 0.9 (notebook 04), in Nesterov's variant (a collapsed aside below says how it differs);
 # - a **cosine learning-rate schedule**: start at 0.2 and glide to zero, big steps to make progress early,
 #   small ones to settle at the end;
-# - weight decay 5e-4 and batches of 256. Larger batches keep the CPU's matrix routines busier, so an epoch takes
-#   less time, but a batch twice as large makes half as many steps per epoch. The usual rule of thumb, **linear
-#   scaling**, doubles the learning rate along with the batch size so that an epoch makes about the same progress;
-#   exercise 4 tests it like with like (the same optimizer and epochs, the batch doubled with the learning rate
-#   kept or doubled).
+# - weight decay 5e-4, and batches of 256, which keep the CPU's matrix routines busier than batches of 128.
+#
+# With fifty times more images than in the overfitting experiment, no dropout: whether dropout still pays at this
+# data size is exercise 5, which answers it on the validation images. The run is watched on the validation images
+# after every epoch, and only its final network meets the test set, once. The cell builds a fresh model and
+# optimizer, so it can be re-run at any time.
 #
 # <details><summary>Going further: plain and Nesterov momentum</summary>
 #
@@ -767,15 +768,9 @@ report(runs)
 # $\eta\, v$; Nesterov's variant, used here, steps by $\eta\,(g + 0.9\,v)$, a look one step ahead. Where the
 # gradient keeps pointing the same way, $v$ grows to $g / (1 - 0.9) = 10\,g$, so in both variants the step is
 # about ten times a plain SGD step, as if the learning rate were $10\eta$; where it flips sign from step to step,
-# the terms largely cancel. So a
-# learning rate with momentum is not comparable with the same learning rate without it: compare runs that use the
-# same optimizer.
+# the terms largely cancel. So a learning rate with momentum is not comparable with the same learning rate without
+# it: compare runs that use the same optimizer.
 # </details>
-#
-# **A small sweep on the validation images** decides the dropout rate: three runs of the full recipe, with
-# dropout 0, 0.2 and 0.5, each watched on the validation images after every epoch. The run with the best final
-# validation accuracy becomes our final network, and only it meets the test set, once. The cell builds fresh
-# models and optimizers, so it can be re-run at any time.
 
 # %%
 def train_full(dropout_rate, epochs):
@@ -785,44 +780,30 @@ def train_full(dropout_rate, epochs):
     batches = TensorBatches(X_train, y_train, batch_size=256, seed=0, device=dev)
     optimizer = torch.optim.SGD(net.parameters(), lr=0.2, momentum=0.9, nesterov=True, weight_decay=5e-4)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs * len(batches))
-    print(f"dropout {dropout_rate}:")
     return net, fit(net, optimizer, batches, epochs=epochs, val=(X_val, y_val), scheduler=scheduler)
 
 
 full_epochs = pick(8, 1)
-sweep = {rate: train_full(rate, full_epochs) for rate in (0.0, 0.2, 0.5)}
-for rate, (_, h) in sweep.items():
-    print(f"dropout {rate}: final validation accuracy {h.last['val_accuracy']:.4f}, "
-          f"final training loss {h.last['loss']:.4f}, {h.seconds:.1f} s")
-final_dropout = max(sweep, key=lambda rate: sweep[rate][1].last["val_accuracy"])
-if not is_quick():  # quick mode trains one epoch on a tenth of the data
-    check(min(sweep, key=lambda rate: sweep[rate][1].last["val_accuracy"]) == 0.5, "dropout 0.5 scores lowest")
-final_model, final_history = sweep[final_dropout]
-print(f"chosen on the validation images: dropout {final_dropout}")
+final_model, final_history = train_full(0.0, full_epochs)
 
 # %%
-fig = plot_history({f"dropout {rate}": h for rate, (_, h) in sweep.items()},
-                   title="784-500-10 on the training split: the dropout sweep, judged on validation")
+fig = plot_history({"784-500-10": final_history}, title="784-500-10 on the training split, watched on validation")
 
 # %% [markdown]
-# Read the first epoch of each run: the training accuracy is *below* the validation accuracy. That is not a
-# sign of anything wrong. The training accuracy `fit` prints is a running average over the epoch's batches,
-# each scored by the network as it was at that moment, from its first clumsy steps on, and (in the dropout runs)
-# with dropout switched on, which handicaps the network it scores. The validation accuracy is measured once, after
-# the epoch, by the finished epoch's network with dropout off. Later epochs start from a good network, and the two
-# accuracies meet and then cross as the network begins to fit its training images better than new ones.
-#
-# Dropout makes training harder on purpose: the higher the rate, the higher the training loss that `fit` prints
-# (measured with dropout on) stays; measured with dropout off, as in the 1,000-image experiment, it can even end
-# lower. Whether that pays on new images at this data size is what the sweep measured, and the printed validation
-# accuracies decide. Read them with their precision in mind: one validation image is 0.0001 of accuracy (0.01
-# percentage points), so two runs a few images apart are a near tie, and the sweep's pick between them is close to a coin toss. A rate of 0.5 costs clearly
-# more: within eight epochs the network does not learn around that much noise. Now the chosen network
-# meets the test set, once:
+# In Jupyter, `fit` redraws its curves after every epoch; the figure above is the final version (left: the training
+# loss, averaged over each epoch's batches as it trained). Read the first epoch: the training accuracy is *below*
+# the validation accuracy. That is not a sign of anything wrong. The training accuracy `fit` prints is a running
+# average over the epoch's batches, each scored by the
+# network as it was at that moment, from its first clumsy steps on; the validation accuracy is measured once, after
+# the epoch, by the finished epoch's network. Later epochs start from a good network, and the two accuracies meet
+# and then cross as the network begins to fit its training images better than new ones. The curve flattens at the
+# end whatever the budget, because the cosine schedule brings the learning rate to zero; to know whether more
+# epochs would pay, raise `full_epochs` (the schedule stretches with it) and compare the final validation
+# accuracies. Now the network meets the test set, once:
 
 # %%
 test_accuracy = evaluate(final_model, X_test, y_test)["accuracy"]
-print(f"final network (dropout {final_dropout}): test accuracy {test_accuracy:.4f}, "
+print(f"final network: test accuracy {test_accuracy:.4f}, "
       f"{round((1 - test_accuracy) * len(y_test))} test images wrong")
 print(f"training time: {final_history.seconds:.1f} s for {full_epochs} epochs ({count_parameters(final_model):,} parameters)")
 result = record("test accuracy", test_accuracy, 0.98)
@@ -867,9 +848,8 @@ print(f"overfitting one batch of 64 images: loss {one_batch_loss.item():.2e} aft
 for name, rows in runs.items():
     print(f"overfitting on {n_small_train:,} images, {name}: final validation loss {rows[-1]['val_loss']:.3f}, "
           f"accuracy {rows[-1]['val_accuracy']:.3f}")
-for rate, (_, h) in sweep.items():
-    print(f"full recipe, dropout {rate}: validation accuracy {h.last['val_accuracy']:.4f}")
-print(f"final network (dropout {final_dropout}, chosen on validation): test accuracy {test_accuracy:.4f} "
+print(f"full recipe: validation accuracy {final_history.last['val_accuracy']:.4f}")
+print(f"final network: test accuracy {test_accuracy:.4f} "
       f"after {final_history.seconds:.1f} s of training")
 
 # %% [markdown]
@@ -881,22 +861,25 @@ print(f"final network (dropout {final_dropout}, chosen on validation): test accu
 #   applied one layer at a time, $G$, then $G W_2$, then the ReLU's mask; written by hand it matched autograd.
 #   Written with raw tensors or as an `nn.Module`, it is the same function; `MLP` in the package is the general
 #   version. Almost all of its parameters are in the first layer.
-# - The start matters. From a constant start every hidden unit stays identical (an all-zero start is worse: only
-#   the output bias learns), so the weights start random. Their scale compounds layer by layer: too small and the
-#   activations and gradients vanish and the biases kill nearly half the units of the deeper layers (389 of 1280
-#   in all), too large and they explode; He's
-#   $\sqrt{2/\text{fan-in}}$ keeps both steady. Per-layer histograms and a count of dead ReLUs show which case a
-#   network is in, and overfitting one batch checks that it can learn at all.
+# - The start matters. From a constant start every hidden unit stays identical, so the weights start random.
+#   Their scale compounds layer by layer: too small and activations and gradients vanish (and the biases kill many
+#   units), too large and they explode; He's $\sqrt{2/\text{fan-in}}$ keeps both steady. Per-layer histograms and
+#   a count of dead ReLUs show which case a network is in; overfitting one batch checks that it can learn at all.
 # - With too little data the network memorizes: training loss falls to nearly zero while validation loss
 #   rises. Early stopping, weight decay and dropout (itself three lines: a random mask and a rescale) curb it; more
 #   data cures it.
-# - With momentum, a cosine schedule and weight decay, and the dropout rate chosen by a sweep on the validation
-#   images, the full network clears the 98% target on the test set, scored once, after a few epochs on a CPU
-#   (accuracy and seconds printed above). The remaining errors need a model that knows that pixels have
-#   neighbours: convolutions, from notebook 09.
+# - With momentum, a cosine schedule and weight decay, watched on the validation images, the full network clears
+#   the 98% target on the test set, scored once, after a few epochs on a CPU (accuracy and seconds printed above).
+#   The remaining errors need a model that knows that pixels have neighbours: convolutions, from notebook 09.
 
 # %% [markdown]
 # ## Exercises
+#
+# The exercises whose answer is a value, a tensor or a function check it for you: run
+# `from mnist_course.exercises import notebook06 as ex` once, then the check the exercise names, such as
+# `ex.q2.check(...)`, prints "Correct" or what is still wrong; `ex.q2.hint()` gives a hint and
+# `ex.q2.solution()` says where the solution is. The other exercises are open: compare your answer with the
+# sample answer under them.
 #
 # 1. Train the toy rings with only 2 hidden ReLU units, for seeds 0, 1 and 2. Plot the decision regions. Why
 #    can two units never enclose the disk, and why might one seed do even worse than the others?
@@ -924,14 +907,18 @@ print(f"final network (dropout {final_dropout}, chosen on validation): test accu
 #    </details>
 #
 # 2. Initialize the raw-tensor network with all weights zero instead of He initialization and train one epoch.
-#    What accuracy do you get, and why? Compare with the constant start of the initialization section.
+#    What accuracy do you get, and why? Compare with the constant start of the initialization section. Which of
+#    W1, b1, W2, b2 move away from zero? Predict it, then check the list of their names with `ex.q2.check(moved)`;
+#    `ex.q2.hint()` gives a hint.
 #
 #    <details><summary>Solution</summary>
 #
 #    ```python
+#    from mnist_course.exercises import notebook06 as ex
+#
 #    params_zero = [torch.zeros_like(p).requires_grad_() for p in initial]
-#    for X_batch, y_batch in TensorBatches(X_train, y_train, batch_size=128, seed=0, device=dev):
-#        F.cross_entropy(forward(X_batch, params_zero), y_batch).backward()
+#    for xb, yb in TensorBatches(X_train, y_train, batch_size=128, seed=0, device=dev):
+#        F.cross_entropy(forward(xb, params_zero), yb).backward()
 #        with torch.no_grad():
 #            for p in params_zero:
 #                p -= 0.1 * p.grad
@@ -940,8 +927,9 @@ print(f"final network (dropout {final_dropout}, chosen on validation): test accu
 #        zero_accuracy = accuracy(forward(X_val.to(dev), params_zero).cpu(), y_val)
 #    print(f"validation accuracy {zero_accuracy:.4f} | share of 1s among the validation digits "
 #          f"{(y_val == 1).float().mean():.4f}")
-#    print("parameters that moved away from zero:",
-#          [name for name, p in zip(["W1", "b1", "W2", "b2"], params_zero) if p.abs().max() > 0])
+#    moved = [name for name, p in zip(["W1", "b1", "W2", "b2"], params_zero) if p.abs().max() > 0]
+#    print("parameters that moved away from zero:", moved)
+#    ex.q2.check(moved)
 #    ```
 #    The accuracy is exactly the share of the most common digit, 1, among the validation images (both printed).
 #    With $W_1 = 0$ every hidden activation is 0, so the gradient for $W_2$ ($\propto H$) is zero; with $W_2 = 0$
@@ -951,24 +939,28 @@ print(f"final network (dropout {final_dropout}, chosen on validation): test accu
 #    </details>
 #
 # 3. Replace `torch.relu` in `forward` by the identity (`H = X @ W1.T + b1`) and train one epoch from the same
-#    initial weights. Compare with the ReLU network and with notebook 05.
+#    initial weights. Compare with the ReLU network and with notebook 05. Check your forward pass, written as
+#    `forward_linear(X, params)`, with `ex.q3.check(forward_linear)`; `ex.q3.hint()` gives a hint.
 #
 #    <details><summary>Solution</summary>
 #
 #    ```python
+#    from mnist_course.exercises import notebook06 as ex
+#
 #    def forward_linear(X, params):
 #        W1, b1, W2, b2 = params
 #        return (X @ W1.T + b1) @ W2.T + b2
 #
 #    params_linear = [p.clone().requires_grad_() for p in initial]
-#    for X_batch, y_batch in TensorBatches(X_train, y_train, batch_size=128, seed=0, device=dev):
-#        F.cross_entropy(forward_linear(X_batch, params_linear), y_batch).backward()
+#    for xb, yb in TensorBatches(X_train, y_train, batch_size=128, seed=0, device=dev):
+#        F.cross_entropy(forward_linear(xb, params_linear), yb).backward()
 #        with torch.no_grad():
 #            for p in params_linear:
 #                p -= 0.1 * p.grad
 #                p.grad = None
 #    linear_accuracy = accuracy(forward_linear(X_val.to(dev), params_linear).detach().cpu(), y_val)
 #    print(f"one epoch, validation accuracy: without the ReLU {linear_accuracy:.4f}, with it {raw_accuracy:.4f}")
+#    ex.q3.check(forward_linear)
 #    ```
 #    Without the ReLU it lands in the range of notebook 05's linear classifier (about 92% after ten epochs there)
 #    and well below the ReLU network after the same epoch (both printed), despite having the same 397,510
@@ -994,25 +986,158 @@ print(f"final network (dropout {final_dropout}, chosen on validation): test accu
 #    ```
 #    A larger batch makes an epoch somewhat cheaper (the seconds are printed; on a CPU the gain is modest), but
 #    with the learning rate kept, each doubling halves the number of steps, and the accuracy after the epoch
-#    drops, by more at 512 than at 256. Scaled with the batch, the learning rate gives it back: in our runs, both
-#    scaled runs ended close to the batches of 128 (compare the printed accuracies). The rule holds for batches that are not too large; far
-#    beyond, the scaled steps get too big to be stable, and practitioners add a warm-up (notebook 10's one-cycle
+#    drops, by more at 512 than at 256. Scaling the learning rate with the batch is meant to give that back:
+#    compare each scaled run with the kept one of the same batch size, and with the batches of 128. The rule holds
+#    for batches that are not too large; far beyond, the scaled steps get too big to be stable, and practitioners add a warm-up (notebook 10's one-cycle
 #    schedule starts with one).
 #    </details>
 #
-# 5. On the 1,000-image overfitting experiment, try dropout 0.2 and 0.8 and weight decay 5e-4 and 5e-2. Which
-#    settings are too weak, which too strong?
+# 5. **Does dropout pay on 50,000 images?** On 1,000 images dropout 0.5 helped the validation loss. Train the full
+#    recipe (`train_full`) with dropout 0.2 and 0.5 as well, and compare the final validation accuracies with the
+#    run above, in validation images. Which rate would you choose, and how sure can you be?
 #
 #    <details><summary>Solution</summary>
 #
 #    ```python
-#    small_sweep = {f"dropout {p}": train_and_track(dropout=p) for p in (0.2, 0.8)}
-#    small_sweep |= {f"weight decay {wd}": train_and_track(weight_decay=wd) for wd in (5e-4, 5e-2)}
-#    report(small_sweep)
+#    dropout_runs = {0.0: final_history}
+#    for rate in (0.2, 0.5):
+#        print(f"dropout {rate}:")
+#        dropout_runs[rate] = train_full(rate, full_epochs)[1]
+#    for rate, h in dropout_runs.items():
+#        gain = round((h.last["val_accuracy"] - final_history.last["val_accuracy"]) * len(y_val))
+#        print(f"dropout {rate}: validation accuracy {h.last['val_accuracy']:.4f} ({gain:+d} images against no "
+#              f"dropout), final training loss {h.last['loss']:.4f} (measured with dropout on)")
+#    fig = plot_history({f"dropout {rate}": h for rate, h in dropout_runs.items()}, title="The dropout sweep")
 #    ```
-#    Weak settings (dropout 0.2, weight decay 5e-4) behave much like no regularization: the validation loss
-#    still climbs. Very strong weight decay keeps the weights so small that the model underfits (training
-#    accuracy stays below 100% and validation accuracy drops). Check dropout 0.8 the same way: too strong if its
-#    training accuracy stays below 100% and its validation accuracy falls below no regularization's. The best
-#    setting is found on the validation set, never on the test set.
+#    One validation image is 0.0001 of accuracy, so read the printed differences in images: two runs a few images
+#    apart are a tie, and picking between them is a coin toss that another seed could reverse. The training loss
+#    rises with the rate (dropout handicaps training on purpose), and within eight epochs a rate as high as 0.5
+#    leaves the network too little time to learn around that much noise. With fifty times more data than in the
+#    overfitting experiment, there is much less overfitting for dropout to cure: the validation images decide,
+#    and a tie goes to the simpler, faster recipe.
 #    </details>
+
+# %% [markdown]
+# ## Questionnaire
+#
+# Answer each question in your own words first, then open the answer to compare.
+#
+# 1. Why can no linear classifier separate the disk from the ring around it, however long it trains?
+#
+#    <details><summary>Answer</summary>
+#
+#    Its border between two classes is where their scores tie, $(w_0 - w_1) \cdot x + (b_0 - b_1) = 0$: a straight
+#    line in the plane. The ring surrounds the disk on every side, so whichever line it draws, ring points remain on
+#    the disk's side. Trained with cross-entropy it settles on an almost useless line, about half the points right.
+#    </details>
+#
+# 2. How does a hidden layer of ReLU units bend the border, and where can the border have its corners?
+#
+#    <details><summary>Answer</summary>
+#
+#    Each unit is zero on one side of its own line and rises like a ramp on the other; the output layer adds these
+#    ramps up, each with its own weight. Between the units' lines the class scores are linear, so the border is
+#    straight there, and it can bend only where it crosses one of those lines. More units give more lines, hence more
+#    corners and a rounder border.
+#    </details>
+#
+# 3. Why is the nonlinearity essential? What do two stacked linear layers without it compute?
+#
+#    <details><summary>Answer</summary>
+#
+#    One linear function: $W_2(W_1 x + b_1) + b_2 = (W_2 W_1) x + (W_2 b_1 + b_2)$. However many linear layers are
+#    stacked, they collapse into a single one, and the notebook's trained stack did no better than the linear model.
+#    </details>
+#
+# 4. When backpropagation passes the gradient back through a ReLU, what happens to it, and what does that mean for a
+#    unit that is off for every image?
+#
+#    <details><summary>Answer</summary>
+#
+#    The ReLU's slope is 1 where the unit was on and 0 where it was off, so the gradient is passed through unchanged
+#    where the unit was on and blocked where it was off: a mask. A unit that is off for every image of a batch (a
+#    dead ReLU) gets no gradient from any of them, so those images cannot change its incoming weights.
+#    </details>
+#
+# 5. Almost all the parameters of the 784-500-10 network sit in its first layer. Why?
+#
+#    <details><summary>Answer</summary>
+#
+#    The first layer has 500 weights for each of the 784 pixels, while the output layer has only 10 for each of the
+#    500 hidden units. That first weight matrix is where the model's capacity, and most of its computing time, goes.
+#    </details>
+#
+# 6. Started from a constant, all 500 hidden units stay identical, however long the network trains. Why, and what
+#    is the network then worth?
+#
+#    <details><summary>Answer</summary>
+#
+#    Identical units compute the same function of every image, so backpropagation hands each of them the same
+#    gradient, and after every step they are still equal. The 500 units act as one: a single number per image, from
+#    which the output layer must tell ten digits apart. A random start breaks the tie.
+#    </details>
+#
+# 7. In a deep network, why does the scale of the random start matter so much, and what does He's
+#    $\sqrt{2/\text{fan-in}}$ achieve?
+#
+#    <details><summary>Answer</summary>
+#
+#    Each layer multiplies by a weight matrix, so the activations grow or shrink by roughly the same factor at every
+#    layer, and the factors compound; the gradients do the same on their way back. Too small a scale makes both
+#    vanish (and leaves the sign of many units to their biases, killing them); too large a scale makes them explode.
+#    He's scale makes the factor about 1, the 2 making up for the ReLU zeroing about half of the units, so
+#    activations and gradients keep their size from layer to layer.
+#    </details>
+#
+# 8. Why train a fresh network on a single batch of 64 images before a long run, and what does success *not* tell
+#    you?
+#
+#    <details><summary>Answer</summary>
+#
+#    It checks that the model, the loss and the optimizer can learn at all: they should drive the loss to nearly
+#    zero and get every image right. If they cannot, something is broken (a wrong label, a missing `zero_grad()`, a
+#    learning rate far off), and more data will not fix it. Success says nothing about new images: it is
+#    memorising, not training.
+#    </details>
+#
+# 9. On 1,000 training images, what do the curves look like when the network overfits, and what is early stopping?
+#
+#    <details><summary>Answer</summary>
+#
+#    The training loss keeps falling towards zero and the training accuracy reaches its ceiling, while the
+#    validation loss stops improving after a few epochs and then rises: the network memorizes these images, and its
+#    growing confidence makes its mistakes on new ones ever more expensive. Early stopping keeps the weights from
+#    the epoch where the validation loss was lowest, chosen on the validation images, never on the test set.
+#    </details>
+#
+# 10. How do weight decay and dropout each curb overfitting, and why does dropout scale the surviving activations by
+#     $1/(1-p)$?
+#
+#     <details><summary>Answer</summary>
+#
+#     Weight decay adds $\lambda w$ to every gradient, so each step also shrinks the weights; fitting every quirk of
+#     the training images needs large weights, which now cost something. Dropout zeroes each hidden activation with
+#     probability $p$ during training, so no unit can rely on any other and what the network knows is spread over
+#     many units. Scaling the survivors keeps the expected sum unchanged, so the next layer sees activations of the
+#     same size on average in training and at evaluation, when dropout is switched off.
+#     </details>
+#
+# 11. In the first epoch of the full run, the training accuracy is below the validation accuracy. Is something
+#     wrong?
+#
+#     <details><summary>Answer</summary>
+#
+#     No. The training accuracy `fit` prints is a running average over the epoch's batches, each scored by the
+#     network as it was at that moment, from its first clumsy steps on. The validation accuracy is measured once,
+#     after the epoch, by the finished network.
+#     </details>
+#
+# 12. The first-layer weights of the most influential hidden units look like pieces of strokes and blobs, not like
+#     notebook 05's ten digit templates. Why is that an advantage?
+#
+#     <details><summary>Answer</summary>
+#
+#     Instead of one whole-digit template per class there are hundreds of partial detectors, and the output layer
+#     combines them: a digit can be recognized from several of its parts, in several styles, which a single template
+#     per class cannot do.
+#     </details>

@@ -36,8 +36,9 @@
 # - how a layer combines several input channels, what a 1×1 convolution does, and how gradient descent can learn a
 #   kernel from examples;
 # - the difference between convolution and cross-correlation (the flip), max pooling, and the transposed
-#   convolution that makes images larger;
-# - to find a digit inside a large image by template matching, and to read **coordinates** of rows and columns.
+#   convolution that makes images larger, and why it is the *transpose* of the convolution's matrix;
+# - to find a digit inside a large image by template matching, and report where it is as a (row, column) coordinate
+#   (notebook 03), drawn with the (x, y) swap that plotting needs.
 
 # %%
 # Colab only: install the course package from the same ref as this notebook (main). Colab already has torch,
@@ -66,6 +67,7 @@ import torch
 import torch.nn.functional as F
 from matplotlib import cbook
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
 
 from mnist_course.data import load_mnist, to_unit
 from mnist_course.results import check, record
@@ -81,12 +83,13 @@ digits = to_unit(x_test)  # 10,000 × 28 × 28 floats in [0, 1]; 0 is background
 # ## Convolution in 1-D: smoothing a noisy signal
 #
 # Take a signal sampled at 200 points and add noise to it. A simple way to remove much of the noise is to
-# replace every sample by the average of itself and its neighbours. Written out, with a **kernel** `w` of `k`
-# weights (here all equal to 1/k):
+# replace every sample by the average of itself and its neighbours. Written out, with a **[kernel](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#kernel)** `w` of `k`
+# weights (for a moving average all equal to 1/k; we also try a Gaussian bell, whose weights fall off away from
+# the centre):
 #
 # $$\text{out}[i] = \sum_{j=0}^{k-1} w[j]\; x[i + j], \qquad i = 0, 1, \dots, n - k.$$
 #
-# This sliding weighted sum is a **convolution**: the same small set of weights is applied at every position of
+# This sliding weighted sum is a **[convolution](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#convolution)**: the same small set of weights is applied at every position of
 # the input. (Strictly, the formula above is *cross-correlation*; the difference, a flip of the kernel, is the
 # subject of a later section. For the symmetric kernels used here the two are the same.) Without padding the
 # output is `k − 1` samples shorter than the input: the kernel must fit entirely inside the signal.
@@ -185,14 +188,23 @@ assert edges[i, j] == by_hand
 print("image", tuple(digit.shape), "* kernel", tuple(sobel_x.shape), "→ output", tuple(edges.shape))
 
 # %%
+def annotate(ax, values, im, fmt=lambda v: f"{v:g}", skip_zeros: bool = False, **text_kw) -> None:
+    """Write each value of a 2-D array on its cell of `im` (the imshow of that array), in a colour readable on the
+    cell: white on a dark cell, black on a light one (judged by the cell colour's luminance)."""
+    for (row, col), v in np.ndenumerate(np.asarray(values)):
+        if skip_zeros and v == 0:
+            continue
+        red, green, blue, _ = im.cmap(im.norm(v))
+        dark = 0.299 * red + 0.587 * green + 0.114 * blue < 0.5
+        ax.text(col, row, fmt(v), ha="center", va="center", color="white" if dark else "black", **text_kw)
+
+
 fig, axes = plt.subplots(1, 3, figsize=(11, 3.8))
 axes[0].imshow(digit, cmap="gray_r")
 # Rectangle takes (x, y) = (column, row); imshow centres pixel (row, col) on (col, row), so its corner is at −0.5
 axes[0].add_patch(Rectangle((j - 0.5, i - 0.5), 3, 3, fill=False, ec="C1", lw=2))
 axes[0].set(title=f"input: patch with top-left corner (row {i}, col {j})", xlabel="column", ylabel="row")
-axes[1].imshow(sobel_x, cmap="bwr", vmin=-2, vmax=2)
-for (a, b), v in np.ndenumerate(sobel_x.numpy()):
-    axes[1].text(b, a, f"{v:g}", ha="center", va="center", fontsize=14)
+annotate(axes[1], sobel_x, axes[1].imshow(sobel_x, cmap="bwr", vmin=-2, vmax=2), fontsize=14)
 axes[1].set(title="kernel (Sobel x)", xlabel="b", ylabel="a", xticks=range(3), yticks=range(3))
 v = edges.abs().max().item()
 im = axes[2].imshow(edges, cmap="bwr", vmin=-v, vmax=v)
@@ -231,9 +243,11 @@ print("values stored:", cols.numel(), "for an image of", digit.numel(), "pixels"
 
 # %%
 fig, ax = plt.subplots(figsize=(12, 2.6))
-im = ax.imshow(cols[:, 26 * 8 : 26 * 14], cmap="gray_r", aspect="auto")
+first, last = 26 * 8, 26 * 14  # the patches of output rows 8 to 13
+im = ax.imshow(cols[:, first:last], cmap="gray_r", aspect="auto", extent=(first - 0.5, last - 0.5, 8.5, -0.5))
 ax.set(title="im2col: each column is one 3×3 patch (output rows 8 to 13 of the digit shown)",
-       xlabel="patch number (output position) − 208", ylabel="pixel within the patch")
+       xlabel="column of the im2col matrix = patch number i · 26 + j (patch with top-left corner (i, j))",
+       ylabel="pixel in patch\n(0–2 top row, 3–5 middle,\n6–8 bottom)", yticks=range(9))
 fig.colorbar(im, ax=ax, fraction=0.02, label="ink")
 fig.tight_layout()
 
@@ -320,13 +334,15 @@ print(result.verdict)
 # %% [markdown]
 # The vectorized versions are tens to hundreds of times faster than the loops (the exact ratios depend on your
 # machine; they are printed above). On one tiny image, fixed overheads dominate, and our two-line im2col can even
-# beat `F.conv2d`. On a real batch, `F.conv2d` uses carefully optimized code for the processor (it avoids
-# building the large im2col matrix, whose 1,000 × 25 × 576 values must be written and read again) and usually
+# beat `F.conv2d`. On a real batch, `F.conv2d` uses carefully optimized code for the processor (it never holds
+# the whole im2col matrix in memory at once, whose 1,000 × 25 × 576 values must otherwise be written and read
+# again) and usually
 # wins; compare the right-hand panel.
 #
 # ## Kernels at work: blur, sharpen, edges
 #
-# Long before neural networks, image processing designed kernels by hand. Four classics:
+# Long before neural networks, image processing designed kernels by hand. Four classic kernels,
+# and one map built from two of them:
 #
 # - **blur**: a small Gaussian bell, weights summing to 1 (a weighted local average);
 # - **sharpen**: the pixel times 5 minus its four neighbours, which exaggerates differences (sum 1);
@@ -373,14 +389,14 @@ def kernel_gallery(image: torch.Tensor, axes, cmap: str) -> None:
     """Original, the four kernels' outputs and the gradient magnitude, on one row of axes."""
     gx, gy = apply(image, sobel_x), apply(image, sobel_y)
     panels = [("original", image), ("blur", apply(image, blur)), ("sharpen", apply(image, sharpen)),
-              ("Sobel x (gₓ)", gx), ("Sobel y (g_y)", gy), ("magnitude √(gₓ² + g_y²)", (gx**2 + gy**2).sqrt())]
+              ("Sobel x (gₓ)", gx), ("Sobel y (g_y)", gy), ("magnitude √(gₓ² + g_y²)\n(darker = stronger)", (gx**2 + gy**2).sqrt())]
     for ax, (title, img) in zip(axes, panels):
         if title.startswith("Sobel"):
             v = img.abs().quantile(0.995).item()  # a robust scale: the few strongest edges would wash out the rest
             im = ax.imshow(img, cmap="bwr", vmin=-v, vmax=v)
-            ax.figure.colorbar(im, ax=ax, fraction=0.046)
+            ax.figure.colorbar(im, ax=ax, fraction=0.046, label="response")
         elif title.startswith("magnitude"):
-            ax.imshow(img, cmap=cmap, vmin=0, vmax=img.quantile(0.995).item())
+            ax.imshow(img, cmap="gray_r", vmin=0, vmax=img.quantile(0.995).item())  # the same on both rows
         else:
             ax.imshow(img, cmap=cmap, vmin=0, vmax=1)  # brightness in [0, 1]; sharpening overshoots are clipped
         ax.set_title(title, fontsize=10)
@@ -391,13 +407,16 @@ fig, axes = plt.subplots(2, 6, figsize=(13, 5))
 kernel_gallery(digit, axes[0], "gray_r")
 kernel_gallery(photo, axes[1], "gray")
 fig.suptitle("Hand-made kernels on a digit (top) and a photo (bottom)\n"
-             "Sobel: red = larger value to the right / below (more ink on the digit, brighter on the photo)")
+             "Sobel: red where the value grows to the right / below (digit: more ink, drawn darker; photo: brighter), "
+             "blue where it falls")
 fig.tight_layout()
 
 # %% [markdown]
 # Sobel x lights up the vertical parts of the strokes and of the face, Sobel y the horizontal ones; the magnitude
 # outlines both. On the photo the blur is subtle, because 5×5 pixels is small next to the whole photo
-# (its size is printed above), while on the 28×28 digit it smears the strokes.
+# (its size is printed above), while on the 28×28 digit it smears the strokes. The lines along the photo's borders
+# in the Sobel and magnitude panels are an artefact of zero padding: just outside the image the "brightness"
+# drops to 0, which looks like a strong edge. (The digit has no such lines: its border is blank already.)
 #
 # ### Random kernels
 #
@@ -426,7 +445,8 @@ for k in range(8):
     axes[1, k].imshow(responses[k], cmap="bwr", vmin=-v, vmax=v)
     for ax in axes[:, k]:
         ax.axis("off")
-fig.suptitle("Random 3×3 kernels (top) and their outputs on the digit (bottom); blue negative, white 0, red positive")
+fig.suptitle("Random 3×3 kernels (top) and their outputs on the digit (bottom); blue negative, white 0, red positive\n"
+             "(each panel on its own colour scale)")
 fig.tight_layout()
 
 # %% tags=["nbval-check-output"]
@@ -460,18 +480,19 @@ fig, axes = plt.subplots(1, 3, figsize=(10, 3), gridspec_kw={"width_ratios": [2,
 axes[0].semilogy(kernel_losses)
 axes[0].set(xlabel="step", ylabel="mean squared error (log scale)", title="Fitting a 3×3 kernel to edge maps")
 for ax, (title, k) in zip(axes[1:], [("learned kernel", learned.detach()[0, 0]), ("Sobel x", sobel_x)]):
-    ax.imshow(k, cmap="bwr", vmin=-2, vmax=2)
-    for (a, b), v in np.ndenumerate(k.numpy()):
-        ax.text(b, a, f"{0.0 if abs(v) < 0.005 else v:.2f}", ha="center", va="center", fontsize=9)  # no "-0.00"
+    annotate(ax, k, ax.imshow(k, cmap="bwr", vmin=-2, vmax=2), fmt=lambda v: f"{0.0 if abs(v) < 0.005 else v:.2f}",
+             fontsize=9)  # 0.0 for tiny values: no "-0.00"
     ax.set(title=title, xticks=[], yticks=[])
 fig.tight_layout()
-print(f"loss {kernel_losses[0]:.3f} → {kernel_losses[-1]:.1e}; largest difference to Sobel x: {learned_error:.1e}")
+orders = np.log10(kernel_losses[0] / kernel_losses[-1])
+print(f"loss {kernel_losses[0]:.3f} → {kernel_losses[-1]:.1e} ({orders:.0f} orders of magnitude); "
+      f"largest difference to Sobel x: {learned_error:.1e}")
 
 # %% [markdown]
-# The loss falls by ten orders of magnitude and the learned weights equal Sobel x to within 2.8e-05 (both printed
-# above). A convolutional network does the same with many kernels at once, except that nobody hands it the edge
-# maps: the only target is the digit's label, and the kernels become whatever helps to predict it (notebook 10
-# shows what they become).
+# The loss falls by many orders of magnitude (the count is printed above), and the learned weights equal Sobel x
+# up to the tiny difference printed on the same line. A convolutional network does the same with many kernels at
+# once, except that nobody hands it the edge maps: the only target is the digit's label, and the kernels become
+# whatever helps to predict it (notebook 10 shows what they become).
 #
 # ## Several input channels, and 1×1 convolutions
 #
@@ -543,6 +564,8 @@ for ax, (s, p) in zip(axes, cases):
     out = F.conv2d(digit[None, None], box3, stride=s, padding=p)[0, 0]
     ax.imshow(out, cmap="gray_r")
     ax.set(title=f"stride {s}, padding {p}: {out.shape[0]}×{out.shape[1]}", xlabel="column", ylabel="row")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # pixel indices are whole numbers
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
 fig.suptitle("A 3×3 average filter on the 28×28 digit: the output size follows the formula")
 fig.tight_layout()
 
@@ -553,9 +576,10 @@ fig.tight_layout()
 # $\sum w[a, b]\, x[i + a, j + b]$. In mathematics and signal processing this is called **cross-correlation**. The
 # **convolution** of the textbooks flips the kernel first, upside down and left to right:
 #
-# $$(w * x)[i, j] = \sum_{a, b} w[a, b]\; x[i - a, j - b].$$
+# $$(w * x)[i, j] = \sum_{a, b} w[a, b]\; x[i - a, j - b],$$
 #
-# The flip is easy to see on an *impulse*, an image that is zero except for a single 1: convolution stamps
+# where, in this section, a and b count from the kernel's centre (−1, 0, 1 for a 3×3 kernel, which is what
+# padding 1 does in the code below), so output pixel (i, j) sits on input pixel (i, j). The flip is easy to see on an *impulse*, an image that is zero except for a single 1: convolution stamps
 # a copy of the kernel around the impulse, cross-correlation stamps it rotated by 180°. Convolution is
 # cross-correlation with a flipped kernel, and we check exactly that.
 
@@ -576,10 +600,7 @@ print("np.convolve == np.correlate with the kernel reversed:",
 fig, axes = plt.subplots(1, 3, figsize=(10, 3.4))
 for ax, (title, img) in zip(axes, [("kernel w", asym), ("cross-correlation of an impulse\n(F.conv2d)", xcorr),
                                    ("convolution of an impulse\n(F.conv2d with w flipped)", conv)]):
-    ax.imshow(img, cmap="Blues", vmin=0, vmax=9)
-    for (a, b), v in np.ndenumerate(img.numpy()):
-        if v:
-            ax.text(b, a, f"{v:g}", ha="center", va="center", fontsize=11)
+    annotate(ax, img, ax.imshow(img, cmap="Blues", vmin=0, vmax=9), skip_zeros=True, fontsize=11)
     ax.set(title=title, xlabel="column", ylabel="row", xticks=range(img.shape[1]), yticks=range(img.shape[0]))
 fig.tight_layout()
 
@@ -592,7 +613,7 @@ fig.tight_layout()
 #
 # ## Max pooling
 #
-# A **max pooling** layer shrinks a feature map by keeping only the largest value in each window, usually 2×2
+# A **[max pooling](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#max-pooling)** layer shrinks a feature map by keeping only the largest value in each window, usually 2×2
 # windows with stride 2: the size halves, and a feature that moves by a pixel inside its window gives the same
 # output. It has no weights. Vectorized by hand, it is a reshape that puts every 2×2 window on two axes of its
 # own, followed by a maximum over those two axes; we check it against `F.max_pool2d`.
@@ -645,12 +666,8 @@ fig.tight_layout()
 # `n_out` pixels back to `n`. The way back is not unique: since that formula rounds down, inputs of `n_out` to
 # `n_out + s − 1` pixels all give `n`, and the transposed convolution returns the smallest. PyTorch's
 # `output_padding` adds the missing pixels: notebook 07's layers (k = 3, s = 2, p = 1, `output_padding=1`) turn 7
-# pixels into (7 − 1)·2 − 2 + 3 + 1 = 14, where the formula alone gives 13.
-#
-# Convolution and transposed convolution are related more closely still: a convolution is linear, `y = W x` for a
-# large matrix `W`, and the transposed convolution multiplies by `Wᵀ`. That is exactly how backpropagation sends
-# the gradient from a convolution's output back to its input. We check the stamps against `F.conv_transpose2d`,
-# the size formula, and the gradient with autograd.
+# pixels into (7 − 1)·2 − 2 + 3 + 1 = 14, where the formula alone gives 13. We check the stamps against
+# `F.conv_transpose2d` and the size formula.
 
 # %%
 def conv_transpose2d_stamps(image: torch.Tensor, kernel: torch.Tensor, stride: int = 1) -> torch.Tensor:
@@ -673,30 +690,16 @@ for s, out in stamped.items():
     assert torch.equal(conv_transpose2d_stamps(small, stamp_kernel, s),
                        F.conv_transpose2d(small[None, None], stamp_kernel[None, None], stride=s)[0, 0])
 
-# The gradient of <conv2d(x), g> with respect to x is the transposed convolution of g.
-x_in = torch.randn(1, 1, 9, 9, generator=torch.Generator().manual_seed(6), requires_grad=True)
-g_out = torch.randn(1, 1, 3, 3, generator=torch.Generator().manual_seed(7))  # (9 − 5) // 2 + 1 = 3
-(F.conv2d(x_in, kernel5[None, None], stride=2) * g_out).sum().backward()
-as_gradient = torch.allclose(x_in.grad, F.conv_transpose2d(g_out, kernel5[None, None], stride=2), atol=1e-5)
-assert as_gradient
-
 # %% tags=["nbval-check-output"]
 print("stamps equal F.conv_transpose2d for strides 1, 2, 3; output sizes:",
       [tuple(out.shape) for out in stamped.values()], "= (2 − 1)·s + 3")
-print("gradient of a stride-2 convolution w.r.t. its input == F.conv_transpose2d of the output gradient:",
-      as_gradient)
 
 # %%
 fig, axes = plt.subplots(1, 4, figsize=(11, 2.9))
-axes[0].imshow(small, cmap="Blues", vmin=0, vmax=10)
-axes[0].set_title("input 2×2")
-for ax, (s, out) in zip(axes[1:], stamped.items()):
-    ax.imshow(out, cmap="Blues", vmin=0, vmax=10)
-    ax.set_title(f"stride {s}: {out.shape[0]}×{out.shape[1]}")
-for ax, img in zip(axes, [small, *stamped.values()]):
-    for (a, b), v in np.ndenumerate(img.numpy()):
-        ax.text(b, a, f"{v:g}", ha="center", va="center", fontsize=9)
-    ax.set(xticks=[], yticks=[])
+for ax, (title, img) in zip(axes, [("input 2×2", small)]
+                            + [(f"stride {s}: {out.shape[0]}×{out.shape[1]}", out) for s, out in stamped.items()]):
+    annotate(ax, img, ax.imshow(img, cmap="Blues", vmin=0, vmax=10), fontsize=9)
+    ax.set(title=title, xticks=[], yticks=[])
 fig.suptitle("Transposed convolution with a 3×3 kernel of ones: each input pixel stamps 3×3 copies of its value")
 fig.tight_layout()
 
@@ -705,6 +708,82 @@ fig.tight_layout()
 # with stride 2 they overlap in one row and one column; with stride 3 they tile the output without overlap. The
 # uneven overlap at stride 2 is the source of the "checkerboard" patterns that generated images sometimes show.
 #
+# ### Why "transposed": the convolution as a matrix
+#
+# A convolution is linear in its input, so for a fixed kernel it is a matrix product, `out = W x`. In 1-D without
+# padding, `W` has one row per output sample, and row `i` holds the kernel at columns `s·i` to `s·i + k − 1`, with
+# zeros elsewhere. We build `W` for the kernel (1, 2, 3) twice: on a signal of 6 samples with stride 1 (4 outputs)
+# and on one of 7 samples with stride 2 (3 outputs). Then we compare `F.conv1d` of a random signal `x` with
+# `W @ x`, and `F.conv_transpose1d` of a random vector `v` of the output's size with `Wᵀ @ v`.
+
+# %%
+def conv_matrix_1d(kernel: torch.Tensor, n: int, stride: int = 1) -> torch.Tensor:
+    """The matrix W of a 1-D convolution of an n-sample signal, no padding: W @ x == F.conv1d(x, kernel, stride)."""
+    k = len(kernel)
+    W = torch.zeros((n - k) // stride + 1, n)  # one row per output sample
+    for i in range(len(W)):
+        W[i, i * stride : i * stride + k] = kernel  # output i sees input samples stride·i … stride·i + k − 1
+    return W
+
+
+taps = torch.tensor([1.0, 2.0, 3.0])  # a kernel with no symmetry, so a flip would show
+conv_matrices = {1: conv_matrix_1d(taps, 6, stride=1), 2: conv_matrix_1d(taps, 7, stride=2)}
+gm = torch.Generator().manual_seed(8)
+matrix_diffs = {}  # stride → (largest |F.conv1d − W @ x|, largest |F.conv_transpose1d − Wᵀ @ v|)
+for stride, W in conv_matrices.items():
+    x_vec = torch.randn(W.shape[1], generator=gm)  # a signal of the input's size
+    v_vec = torch.randn(W.shape[0], generator=gm)  # a vector of the output's size
+    down = F.conv1d(x_vec[None, None], taps[None, None], stride=stride)[0, 0]
+    up = F.conv_transpose1d(v_vec[None, None], taps[None, None], stride=stride)[0, 0]
+    assert torch.allclose(down, W @ x_vec, atol=1e-6) and torch.allclose(up, W.T @ v_vec, atol=1e-6)
+    matrix_diffs[stride] = ((down - W @ x_vec).abs().max().item(), (up - W.T @ v_vec).abs().max().item())
+for stride, (d_conv, d_transposed) in matrix_diffs.items():
+    print(f"stride {stride}: W is {tuple(conv_matrices[stride].shape)}; largest |F.conv1d − W @ x| = {d_conv:.1e}, "
+          f"largest |F.conv_transpose1d − Wᵀ @ v| = {d_transposed:.1e}")
+
+fig, axes = plt.subplots(1, 3, figsize=(12, 3.6), gridspec_kw={"width_ratios": [6, 7, 3]})
+w_labels = ("input sample (column)", "output sample (row)")
+wt_labels = ("v index (= conv output sample)", "conv input sample\n(= transposed conv output)")
+for ax, (name, M, (xlabel, ylabel)) in zip(axes, [("W, stride 1", conv_matrices[1], w_labels),
+                                                  ("W, stride 2", conv_matrices[2], w_labels),
+                                                  ("Wᵀ, stride 2", conv_matrices[2].T, wt_labels)]):
+    annotate(ax, M, ax.imshow(M, cmap="Blues", vmin=0, vmax=3.5), fmt=lambda v: f"{v:.0f}", fontsize=10)
+    ax.set(title=f"{name}: {M.shape[1]} samples → {M.shape[0]}", xlabel=xlabel, ylabel=ylabel,
+           xticks=range(M.shape[1]), yticks=range(M.shape[0]))
+fig.suptitle("A 1-D convolution with kernel (1, 2, 3) as a matrix: each row holds the kernel, shifted by the stride")
+fig.tight_layout()
+
+# %% tags=["nbval-check-output"]
+print("W shapes:", {stride: tuple(W.shape) for stride, W in conv_matrices.items()})
+print("F.conv1d == W @ x and F.conv_transpose1d == Wᵀ @ v (within 1e-6) for strides 1 and 2:",
+      all(max(d) < 1e-6 for d in matrix_diffs.values()))
+
+# %% [markdown]
+# Read `Wᵀ` (the right-hand panel) column by column: column `i` holds the kernel at rows `s·i` to `s·i + k − 1`,
+# so `Wᵀ v` adds `v[i]` times the kernel at position `s·i`, for every `i`. These are exactly the stamps of the
+# transposed convolution, and `F.conv_transpose1d` agrees with `Wᵀ @ v` to float rounding (the largest
+# differences are printed above the figure). That is where the name comes from, and it explains the sizes too:
+# `W` maps the input's length to the output's, `Wᵀ` maps the output's length back to the input's. No library
+# builds `W` for real images: for a 28×28 digit and a 3×3 kernel it would be a 676×784 matrix whose every row
+# holds the kernel's 9 weights and zeros everywhere else (no padding: each output pixel sees exactly 9 inputs).
+#
+# The matrix view also says what backpropagation does with a convolution. For `y = W x` and the gradient `g` of
+# the loss with respect to `y`, the gradient with respect to `x` is `Wᵀ g`: the transposed convolution of `g`.
+# We check this in 2-D with autograd, for a stride-2 convolution with the 5×5 kernel from earlier.
+
+# %%
+# The gradient of <conv2d(x), g> with respect to x is the transposed convolution of g.
+x_in = torch.randn(1, 1, 9, 9, generator=torch.Generator().manual_seed(6), requires_grad=True)
+g_out = torch.randn(1, 1, 3, 3, generator=torch.Generator().manual_seed(7))  # (9 − 5) // 2 + 1 = 3
+(F.conv2d(x_in, kernel5[None, None], stride=2) * g_out).sum().backward()
+as_gradient = torch.allclose(x_in.grad, F.conv_transpose2d(g_out, kernel5[None, None], stride=2), atol=1e-5)
+assert as_gradient
+
+# %% tags=["nbval-check-output"]
+print("gradient of a stride-2 convolution w.r.t. its input == F.conv_transpose2d of the output gradient:",
+      as_gradient)
+
+# %% [markdown]
 # ## Template matching: finding a digit in a larger image
 #
 # Cross-correlation measures how well the kernel matches each patch of the image, so a kernel that *is* an image
@@ -714,10 +793,16 @@ fig.tight_layout()
 #
 # The plain score $\sum t \cdot x$ is large wherever there is much ink, so a bold digit can beat the right one.
 # *Normalized* cross-correlation removes this: subtract the means of template and patch and divide by both
-# norms. The score is then the correlation coefficient between template and patch, between −1 and 1, and 1 only
-# for a perfect match (the patch equals the template up to brightness and contrast). All its parts are
-# convolutions: the template term, and the sums of the pixels and of their squares over each window (a
-# convolution with a kernel of ones).
+# norms. For a template $t$ and a patch $x$ of $n$ pixels, with means $\bar t$ and $\bar x$, the score is
+#
+# $$\text{ncc} = \frac{\sum (t - \bar t)(x - \bar x)}{\lVert t - \bar t\rVert\, \lVert x - \bar x\rVert},
+# \qquad \lVert x - \bar x\rVert^2 = \sum x^2 - \frac{\left(\sum x\right)^2}{n},$$
+#
+# the **correlation coefficient** of the two sets of pixel values: the cosine of the angle between template and
+# patch once each has its mean removed. It lies between −1 and 1, and is 1 only for a perfect match (the patch
+# equals the template up to brightness and contrast). All its parts are convolutions: the numerator is one
+# (because $t - \bar t$ sums to zero, $\sum (t - \bar t)(x - \bar x) = \sum (t - \bar t)\, x$), and the window
+# sums of $x$ and of $x^2$ (convolutions with a kernel of ones) give the denominator.
 
 # %%
 gc = torch.Generator().manual_seed(3)
@@ -825,62 +910,103 @@ fig.tight_layout()
 #   at every pixel, mixing channels.
 # - Max pooling keeps the largest value of each window, halving the map and tolerating small shifts.
 # - A transposed convolution stamps the kernel once per input pixel, giving (n − 1)s − 2p + k pixels (plus
-#   `output_padding`); it is the backward pass of a convolution, from output gradient to input gradient.
+#   `output_padding`). Written as matrices, a convolution is `W x` and the transposed convolution is `Wᵀ v`, which
+#   is also the backward pass of a convolution, from output gradient to input gradient.
 # - Normalized cross-correlation found the hidden digit at its exact **coordinate** (row, column), where the plain
 #   score is fooled by heavy ink.
 #
 # ## Exercises
 #
+# The exercises whose answer is a value, a tensor or a function check it for you: run
+# `from mnist_course.exercises import notebook09 as ex` once, then the check the exercise names, such as
+# `ex.q1.check(...)`, prints "Correct" or what is still wrong; `ex.q1.hint()` gives a hint and
+# `ex.q1.solution()` says where the solution is. The other exercises are open: compare your answer with the
+# sample answer under them.
+#
 # 1. Add a `padding` argument to `conv2d_loops` (pad the image with zeros first, e.g. with `F.pad`) and check it
 #    against `F.conv2d(..., padding=p)` for `p = 1` and `p = 2`.
+#    Check your `conv2d_loops_padded(image, kernel, padding)` with `ex.q1.check(conv2d_loops_padded)`;
+#    `ex.q1.hint()` gives a hint.
 #
 #    <details><summary>Solution</summary>
 #
 #    ```python
+#    from mnist_course.exercises import notebook09 as ex
+#
 #    def conv2d_loops_padded(image, kernel, padding=0):
 #        return conv2d_loops(F.pad(image, (padding,) * 4), kernel)
 #
-#    for p in (1, 2):
-#        ours = conv2d_loops_padded(digit, kernel5, p)
-#        theirs = F.conv2d(digit[None, None], kernel5[None, None], padding=p)[0, 0]
-#        print(p, ours.shape, (ours - theirs).abs().max().item() < 1e-5)
+#    for pad in (1, 2):
+#        padded_ours = conv2d_loops_padded(digit, kernel5, pad)
+#        padded_theirs = F.conv2d(digit[None, None], kernel5[None, None], padding=pad)[0, 0]
+#        print(f"padding {pad}: output {tuple(padded_ours.shape)}, equal to F.conv2d within 1e-5:",
+#              (padded_ours - padded_theirs).abs().max().item() < 1e-5)
+#    ex.q1.check(conv2d_loops_padded)
 #    ```
-#    `F.pad` takes (left, right, top, bottom) for the last two dimensions.
+#    `F.pad` takes (left, right, top, bottom) for the last two dimensions. Padding 1 gives 26×26 and padding 2 gives
+#    28×28 with the 5×5 kernel, as ⌊(n + 2p − k)/s⌋ + 1 says.
 #    </details>
 #
 # 2. Make `conv2d_unfold` work with a stride: `F.unfold` accepts `stride=`. Check your version against
 #    `F.conv2d(..., stride=2)` and the output size against `conv_output_size`.
+#    Check your `conv2d_unfold_strided(image, kernel, stride)` with `ex.q2.check(conv2d_unfold_strided)`;
+#    `ex.q2.hint()` gives a hint.
 #
 #    <details><summary>Solution</summary>
 #
 #    ```python
+#    from mnist_course.exercises import notebook09 as ex
+#
 #    def conv2d_unfold_strided(image, kernel, stride=1):
 #        (h, w), k = image.shape, kernel.shape[0]
 #        cols = F.unfold(image[None, None], kernel_size=k, stride=stride)[0]
 #        n_h, n_w = conv_output_size(h, k, stride), conv_output_size(w, k, stride)
 #        return (kernel.reshape(1, -1) @ cols).reshape(n_h, n_w)
 #
-#    ours = conv2d_unfold_strided(digit, kernel5, stride=2)
-#    theirs = F.conv2d(digit[None, None], kernel5[None, None], stride=2)[0, 0]
-#    print(ours.shape, (ours - theirs).abs().max().item() < 1e-5)  # torch.Size([12, 12]) True
+#    strided_ours = conv2d_unfold_strided(digit, kernel5, stride=2)
+#    strided_theirs = F.conv2d(digit[None, None], kernel5[None, None], stride=2)[0, 0]
+#    print("output", tuple(strided_ours.shape), "conv_output_size:", conv_output_size(28, 5, 2),
+#          "equal to F.conv2d within 1e-5:", (strided_ours - strided_theirs).abs().max().item() < 1e-5)
+#    ex.q2.check(conv2d_unfold_strided)
 #    ```
+#    Both give 12×12: ⌊(28 − 5)/2⌋ + 1 = 12.
 #    </details>
 #
 # 3. Design a 3×3 kernel that responds to diagonal strokes running from bottom-left to top-right (like the
-#    stroke of a 7 or a 4), with weights summing to 0. Show its output on a few digits.
+#    stroke of a 7 or a 4), with weights summing to 0. Try it on small test patterns, then show its output on a
+#    few digits.
+#    Check your kernel, `diag`, with `ex.q3.check(diag)`; `ex.q3.hint()` gives a hint.
 #
 #    <details><summary>Solution</summary>
 #
 #    ```python
+#    from mnist_course.exercises import notebook09 as ex
+#
 #    diag = torch.tensor([[-1.0, -1.0, 2.0], [-1.0, 2.0, -1.0], [2.0, -1.0, -1.0]])
-#    print(diag.sum())  # tensor(0.)
-#    fig, axes = plt.subplots(2, 5, figsize=(10, 4))
-#    for k in range(5):
-#        axes[0, k].imshow(digits[k], cmap="gray_r")
-#        axes[1, k].imshow(apply(digits[k], diag).clamp_min(0), cmap="magma")
+#    print("weights sum to", diag.sum().item())
+#    vertical = torch.zeros(5, 5)
+#    vertical[:, 2] = 1.0
+#    patterns = {"flat (all ink)": torch.ones(5, 5), "rising diagonal": torch.eye(5).flip(1),
+#                "falling diagonal": torch.eye(5), "vertical line": vertical}
+#    for name, pattern in patterns.items():
+#        print(f"{name:16s}: response at the centre {apply(pattern, diag)[2, 2].item():g}")
+#
+#    fig, axes = plt.subplots(2, 5, figsize=(10, 4.4))
+#    for m in range(5):
+#        axes[0, m].imshow(digits[m], cmap="gray_r")
+#        axes[0, m].set_title(f"a {int(y_test[m])}")
+#        axes[1, m].imshow(apply(digits[m], diag).clamp_min(0), cmap="magma")
+#        axes[1, m].set_title("positive response")
+#        for ax in axes[:, m]:
+#            ax.axis("off")
+#    fig.suptitle("A kernel for strokes rising from bottom-left to top-right (bright = strong response)")
+#    fig.tight_layout()
+#    ex.q3.check(diag)
 #    ```
-#    The kernel is a line of 2s along the anti-diagonal, and −1 elsewhere: it gives large outputs where a bright
-#    stroke follows that line and zero on flat regions.
+#    The kernel is a line of 2s along the anti-diagonal and −1 elsewhere. The printed responses show what it
+#    does: 2 + 2 + 2 = 6 on a rising diagonal line, 0 on a flat patch (the weights sum to 0), and 0 on a falling
+#    diagonal or a vertical line, where the one 2 on the line is cancelled by two −1s. On the digits it lights up
+#    the rising strokes.
 #    </details>
 #
 # 4. Use a *different* handwritten example of the same digit as the template (another test image with the same
@@ -889,32 +1015,166 @@ fig.tight_layout()
 #    <details><summary>Solution</summary>
 #
 #    ```python
-#    label = y_test[chosen[target]]
+#    label = int(y_test[chosen[target]])
 #    others = [n for n in range(len(digits)) if y_test[n] == label and n not in chosen.tolist()]
+#    hits = []
 #    for alt in others[:5]:  # new names, so the lesson's variables (i, j, other, scores) keep their values
 #        other_scores = normalized_cross_correlation(canvas, digits[alt])
-#        row, col = argmax_2d(other_scores)
-#        hit = min(range(len(corners)), key=lambda n: abs(corners[n][0] - row) + abs(corners[n][1] - col))
-#        print(f"best score {other_scores.max():.2f} at {(row, col)}, on a {int(y_test[chosen[hit]])}")
+#        best_row, best_col = argmax_2d(other_scores)
+#        nearest = min(range(len(corners)),
+#                      key=lambda n: abs(corners[n][0] - best_row) + abs(corners[n][1] - best_col))
+#        hits.append(int(y_test[chosen[nearest]]))
+#        print(f"template {alt}: best score {other_scores.max():.2f} at {(best_row, best_col)}, on a {hits[-1]}")
+#    print(f"{hits.count(label)} of {len(hits)} best matches land on a {label}")
 #    ```
-#    The best scores drop clearly below 1 (the printed scores of these five templates). Check where each best
-#    match lands: often on a 1, an easy shape, but not always. One fixed template matches new handwriting less
-#    well than its exact copy; learned, layered kernels are what copes with the variety of handwriting.
+#    Every best score is below the exact copy's 1 (the five printed scores), and the last line counts how
+#    many of the best matches still land on a digit of the right class. One fixed template matches new
+#    handwriting less well than its exact copy; learned, layered kernels are what copes with the variety of
+#    handwriting.
 #    </details>
 #
 # 5. The 5×5 Gaussian `blur` is *separable*: it equals a 5×1 kernel followed by a 1×5 kernel (its outer
 #    product). Check that both give the same output, and compare the number of multiplications per pixel.
+#    Check your 1-D kernel `g1` with `ex.q5.check(g1, blur)`; `ex.q5.hint()` gives a hint.
 #
 #    <details><summary>Solution</summary>
 #
 #    ```python
+#    from mnist_course.exercises import notebook09 as ex
+#
 #    g1 = torch.exp(-0.5 * ax_**2)
 #    g1 = g1 / g1.sum()
 #    assert torch.allclose(torch.outer(g1, g1), blur)
 #    two_pass = F.conv2d(F.conv2d(digit[None, None], g1.reshape(1, 1, 5, 1), padding=(2, 0)),
 #                        g1.reshape(1, 1, 1, 5), padding=(0, 2))[0, 0]
-#    print((two_pass - apply(digit, blur)).abs().max().item() < 1e-6)  # True
+#    print("two 1-D passes equal the 5×5 blur within 1e-6:", (two_pass - apply(digit, blur)).abs().max().item() < 1e-6)
+#    print("multiplications per pixel: one 5×5 pass", blur.numel(), "| two 1-D passes", 2 * g1.numel())
+#    ex.q5.check(g1, blur)
 #    ```
-#    One 5×5 pass costs 25 multiplications per pixel, the two 1-D passes 5 + 5 = 10. For a k×k kernel it is k²
-#    against 2k, which is why large blurs are usually done in two passes.
+#    One 5×5 pass costs 25 multiplications per pixel, the two 1-D passes 5 + 5 = 10 (both printed). For a k×k
+#    kernel it is k² against 2k, which is why large blurs are usually done in two passes.
 #    </details>
+
+# %% [markdown]
+# ## Questionnaire
+#
+# Answer each question in your own words first, then open the answer to compare.
+#
+# 1. What makes a sliding weighted sum a convolution, and why is the output without padding `k − 1` samples
+#    shorter than the input?
+#
+#    <details><summary>Answer</summary>
+#
+#    The same small set of weights, the kernel, is applied at every position of the input. Without padding the
+#    kernel must fit entirely inside the signal, so its first position starts at sample 0 and its last ends at the
+#    last sample: there are `n − k + 1` positions, `k − 1` fewer than samples.
+#    </details>
+#
+# 2. Both smoothing kernels more than halve the error, yet the moving average beats the Gaussian here. Why?
+#
+#    <details><summary>Answer</summary>
+#
+#    What remains after smoothing is mostly noise, and averaging cancels more of it the more evenly the weights are
+#    spread: the moving average's equal weights have a smaller sum of squares than the Gaussian's, whose outer
+#    weights are tiny. Weights that sum to 1 keep the signal's level in both cases.
+#    </details>
+#
+# 3. What does im2col do, and what does it trade for its speed?
+#
+#    <details><summary>Answer</summary>
+#
+#    It copies every patch the kernel visits into one column of a matrix (`F.unfold`), so every output pixel is a
+#    dot product of the flattened kernel with one column, and all of them together one matrix product, the most
+#    optimized operation in numerical computing. The price is memory: every pixel is copied once per kernel position
+#    that covers it.
+#    </details>
+#
+# 4. On one tiny image the two-line im2col can beat `F.conv2d`, but on a batch of 1,000 images and 16 kernels
+#    `F.conv2d` usually wins. Why?
+#
+#    <details><summary>Answer</summary>
+#
+#    On one small image, fixed overheads dominate the time. On a real batch the im2col matrix is large and must be
+#    written to memory and read again, while `F.conv2d` uses code optimized for the processor that never holds the
+#    whole matrix in memory at once.
+#    </details>
+#
+# 5. A kernel's weights sum to 1 for blur and sharpen and to 0 for Sobel. What does that sum tell you about the
+#    output on a flat region?
+#
+#    <details><summary>Answer</summary>
+#
+#    A kernel whose weights sum to $s$ turns a flat image of brightness $c$ into $s \cdot c$ away from the border.
+#    So blur and sharpen keep flat regions as they are and change only places where the brightness varies, while a
+#    Sobel kernel answers 0 on flat regions and responds only where the brightness changes, at edges.
+#    </details>
+#
+# 6. Why do the Sobel and magnitude panels of the photo show lines along its borders, but not those of the digit?
+#
+#    <details><summary>Answer</summary>
+#
+#    Zero padding puts a frame of zeros around the image, so just outside the photo the brightness drops to 0, which
+#    the kernels read as a strong edge. The digit's border is blank already, so padding it with zeros changes
+#    nothing.
+#    </details>
+#
+# 7. Gradient descent recovered the Sobel-x kernel from nothing but pairs of digits and their edge maps. What does
+#    that show, and what is different in a convolutional network?
+#
+#    <details><summary>Answer</summary>
+#
+#    A kernel is weights like any other: the loss depends smoothly on them, so gradient descent can fit them to
+#    examples. In a convolutional network nobody hands over the edge maps; the only target is the label, and the
+#    kernels become whatever helps to predict it.
+#    </details>
+#
+# 8. How does a layer with several input channels combine them, and what does a 1×1 convolution do?
+#
+#    <details><summary>Answer</summary>
+#
+#    Each output channel has one kernel slice per input channel; it convolves every input channel with its own slice
+#    and adds the results, plus a bias. A 1×1 convolution sees no neighbours: at every pixel it multiplies the vector
+#    of channel values by the same matrix, mixing channels but not positions, a cheap way to change the number of
+#    channels.
+#    </details>
+#
+# 9. Deep-learning libraries compute cross-correlation and call it convolution. What is the difference, and why
+#    does it not matter for a network?
+#
+#    <details><summary>Answer</summary>
+#
+#    The textbook convolution flips the kernel upside down and left to right before sliding it; on an impulse it
+#    stamps the kernel as it is, cross-correlation rotated by 180°. A network learns its kernels, and learning a
+#    kernel or its flipped copy is equally easy, so either operation serves.
+#    </details>
+#
+# 10. What does 2×2 max pooling give a network, and what does it cost?
+#
+#     <details><summary>Answer</summary>
+#
+#     It keeps the largest value of each window, so a feature map halves in size, and a feature that moves by a pixel
+#     inside its window gives the same output: the map becomes coarser and less sensitive to exact positions, and
+#     the next convolution combines features over a larger area. It has no weights to learn; what it gives up is the
+#     exact position within each window.
+#     </details>
+#
+# 11. Why is the transposed convolution called *transposed*, and where else does it appear?
+#
+#     <details><summary>Answer</summary>
+#
+#     A convolution with a fixed kernel is linear, so it is a matrix product `W x`, each row of `W` holding the
+#     kernel shifted by the stride. The transposed convolution computes `Wᵀ v`: each input value stamps the kernel
+#     onto the output, mapping the output's length back to the input's. It is also the backward pass of a
+#     convolution: the gradient with respect to the input is `Wᵀ g`, as the notebook checks with autograd.
+#     </details>
+#
+# 12. Why does plain cross-correlation with a digit template find the wrong place, while the normalized version
+#     finds the right one, and what would make even the normalized version struggle?
+#
+#     <details><summary>Answer</summary>
+#
+#     The plain score $\sum t \cdot x$ is large wherever there is much ink, so a bold digit can beat the right one.
+#     Subtracting the means and dividing by both norms turns the score into a correlation coefficient, which is 1
+#     only for a patch that equals the template up to brightness and contrast. It works here because the template is
+#     an exact copy; another person's handwriting of the same digit matches less well (exercise 4).
+#     </details>
