@@ -1021,8 +1021,9 @@ def _random_shift(random_shift: Any) -> str:
                     for dx in range(-6, 7):
                         if torch.allclose(out[k, 0], xb[k, 0].roll((dy, dx), dims=(0, 1)), atol=1e-5):
                             raise _NotYet(
-                                "torch.roll wraps what leaves one edge round to the other; shift_images fills the "
-                                "uncovered border with the background instead"
+                                "torch.roll wraps what leaves one edge round to the other; "
+                                "shift_images(xb, dx, dy, fill=background) fills the uncovered border with the "
+                                "background instead"
                             )
                 raise _NotYet(f"image {k} of the output is not a shifted copy of the input for {on}")
             dx, dy, fill = found

@@ -1087,8 +1087,8 @@ fashion_result = record(f"Fashion-MNIST conv AE / PCA test MSE, k={CODE}", fashi
 #    <details><summary>Answer</summary>
 #
 #    The output is an image, so the pixel scale fixes what the decoder must produce and what the loss means: a
-#    sigmoid output covers exactly (0, 1), and a mean squared error per pixel on that scale reads directly as a
-#    typical miss in units of full ink. Drawing the average training image for every input is an "autoencoder" with
+#    sigmoid output covers exactly (0, 1), and on that scale the mean squared error per pixel reads directly: its
+#    square root is a typical miss in units of full ink. Drawing the average training image for every input is an "autoencoder" with
 #    a code of size zero; any real model must beat its error.
 #    </details>
 #
@@ -1098,8 +1098,9 @@ fashion_result = record(f"Fashion-MNIST conv AE / PCA test MSE, k={CODE}", fashi
 #
 #    PCA keeps the image's coordinates along the few orthonormal directions in which the centred training images vary
 #    most, and rebuilds the image as the mean image plus those directions weighted by the coordinates. The SVD of the
-#    centred images returns their right singular vectors sorted by singular value, and the variance along the
-#    $j$-th one is $S_j^2/(N-1)$, so its first $k$ rows are the top $k$ principal directions.
+#    centred images returns their right singular vectors (the rows of `Vh`) sorted by singular value; the variance
+#    along the $j$-th one is $S_j^2/(N-1)$, and no direction perpendicular to the first $j-1$ has more, so the
+#    first $k$ rows of `Vh` are the top $k$ principal directions.
 #    </details>
 #
 # 4. A linear autoencoder with tied weights, trained by gradient descent, ends where PCA is. Why PCA, and why does
@@ -1147,7 +1148,9 @@ fashion_result = record(f"Fashion-MNIST conv AE / PCA test MSE, k={CODE}", fashi
 #    <details><summary>Answer</summary>
 #
 #    With two or four numbers no method can hold a digit's details, so there is little for nonlinearity to win.
-#    With wide codes many linear directions together already describe a digit well, and PCA catches up. The gain
+#    With wide codes many linear directions together already describe a digit well, and PCA catches up; at 64
+#    numbers the fully connected autoencoder's short training no longer even beats it, while the convolutional one
+#    keeps a smaller but clear lead. The gain
 #    is largest in between (the notebook prints the shares for each code size).
 #    </details>
 #
@@ -1167,7 +1170,7 @@ fashion_result = record(f"Fashion-MNIST conv AE / PCA test MSE, k={CODE}", fashi
 #     <details><summary>Answer</summary>
 #
 #     The pixel blend is two ghosts on top of each other; every stop of the code walk is decoded from one code, so it
-#     is drawn as one shape, morphing from one digit into the other. The 4's code lies where the 4s and 9s of the
+#     is drawn as one shape, mostly digit-like, changing from one digit into another rather than cross-fading. The 4's code lies where the 4s and 9s of the
 #     map overlap, and two numbers have little room for the detail that tells them apart (whether the top is
 #     closed), so the decoder draws one shape for both. A reconstruction is the decoder's idea of what lives at a
 #     code, not a copy of the input.

@@ -1482,8 +1482,10 @@ plt.show()
 #
 #    The decoder draws the average of all digits whose clouds overlap at a code, and two coordinates leave a lot of
 #    overlap, so digits that share ink crowd each other out. With sixteen coordinates the reconstruction term drops
-#    far lower and the reconstructions keep each digit's own shape: the blur came mostly from the tiny code, not
-#    from the VAE as such.
+#    far lower and the reconstructions keep each digit's own shape: the blur of the reconstructions came mostly from
+#    the tiny code, not from the VAE as such. Among the prior samples every digit now appears, but the judge reads
+#    them no more confidently than the 2-D VAE's: more room also lets prior draws land between the regions the
+#    encoder uses, where the decoder improvises.
 #    </details>
 #
 # 6. The latent random walk shrinks the code a little at every step before adding noise. Why, and where does its
@@ -1523,8 +1525,9 @@ plt.show()
 #
 #    <details><summary>Answer</summary>
 #
-#    A generator may draw mostly the digits that are easiest to pass off as real, and the game's losses still look
-#    fine, since each fake fools the discriminator. The judge's histogram of verdicts shows how often each digit
+#    A generator may draw mostly the digits that are easiest to pass off as real, and the game's losses can still look
+#    fine: they only say how well the fakes pass the discriminator, not how the fakes are spread over the ten digits.
+#    The judge's histogram of verdicts shows how often each digit
 #    appears, so a missing or rare digit stands out; the notebook's target asks for a minimum share of every digit.
 #    </details>
 #

@@ -970,7 +970,8 @@ print("test accuracy per class:", ", ".join(f"{FASHION_CLASSES[c]} {a:.0%}" for 
 #
 # 2. *Data augmentation*: train the CNN on randomly shifted digits. Pass `fit` a `transform`, a function it applies
 #    to every training batch before the forward pass (never to the validation digits), that shifts the batch by a
-#    random `(dx, dy)` between −3 and 3 pixels, then redraw the accuracy-against-shift curve.
+#    random `(dx, dy)` between −3 and 3 pixels, filling the uncovered border with the standardized background
+#    (`background`), then redraw the accuracy-against-shift curve.
 #    Check your `random_shift(xb)` with `ex.q2.check(random_shift)`; `ex.q2.hint()` gives a hint.
 #
 #    <details><summary>Solution</summary>
@@ -1143,8 +1144,8 @@ print("test accuracy per class:", ", ".join(f"{FASHION_CLASSES[c]} {a:.0%}" for 
 #    estimate; scoring it more often and acting on it would turn it into a second validation set.
 #    </details>
 #
-# 8. The first-layer filters look like Sobel kernels, and deeper feature maps are smaller and more abstract. What is
-#    a receptive field, and why does it grow with depth?
+# 8. Several first-layer filters look like Sobel edge detectors, and deeper feature maps are smaller and more
+#    abstract. What is a receptive field, and why does it grow with depth?
 #
 #    <details><summary>Answer</summary>
 #
@@ -1191,7 +1192,7 @@ print("test accuracy per class:", ", ".join(f"{FASHION_CLASSES[c]} {a:.0%}" for 
 #
 #     <details><summary>Answer</summary>
 #
-#     That MNIST is an easy benchmark: a high score on it says less about a method than it seems. Fashion-MNIST has
-#     the same format but classes whose outlines are alike (the tops), which is why new ideas are also tested on
-#     harder data.
+#     That MNIST is an easy benchmark: a high score on it says less about a method than it seems, which is why new
+#     ideas are also tested on harder data. Fashion-MNIST has the same format, but some of its classes have outlines
+#     that look alike (the tops: shirt, T-shirt, pullover, coat), and that is where most of its errors fall.
 #     </details>
