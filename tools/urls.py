@@ -37,10 +37,11 @@ def notebook_files(folder: Path = NOTEBOOKS) -> list[Path]:
 
 def _py_setup_span(lines: list[str], name: str) -> tuple[int, int]:
     """Line range [start, end) of the first code cell's body in a py:percent file (trailing blank lines excluded)."""
-    try:
-        start = lines.index("# %%") + 1
-    except ValueError:
-        raise ValueError(f"{name}: no code cell (a line '# %%'): is it a jupytext py:percent file?") from None
+    # A code cell's line is "# %%", or "# %% key=value ..." with cell metadata (slides, tags); never "# %% [markdown]".
+    code = re.compile(r"# %%( (?!\[)\S.*)?$")
+    start = next((i + 1 for i, line in enumerate(lines) if code.match(line)), None)
+    if start is None:
+        raise ValueError(f"{name}: no code cell (a line '# %%'): is it a jupytext py:percent file?")
     end = next((i for i in range(start, len(lines)) if lines[i].startswith("# %%")), len(lines))
     while end > start and not lines[end - 1].strip():
         end -= 1
