@@ -11,7 +11,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 01 · Random Walk: learning without gradients
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/01_random_walk.ipynb)
@@ -34,7 +34,7 @@
 # - to compare learners fairly: the same start, the same number of tries, an honest no-search yardstick, and
 #   the choice made on training accuracy, never on the test images the model is judged on.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # Colab only: install the course package from the same ref as this notebook (main). Colab already has torch,
 # NumPy and the rest, so --no-deps leaves them alone. Elsewhere this cell does nothing: in a checkout, `make lab`
 # installs the package into .venv and opens the notebooks (see the README).
@@ -72,7 +72,7 @@ dev = device()
 # Every tensor here is small and the walk takes thousands of tiny steps: the CPU is the right place for them.
 print(f"fastest device here: {dev}; this notebook computes on the CPU")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. An image is a grid of coordinates
 #
 # MNIST holds 70,000 handwritten digits: 60,000 for training and 10,000 for testing. Each image is a grid of
@@ -88,7 +88,7 @@ print("training images:", tuple(x_train.shape), x_train.dtype, "  labels:", tupl
 print("test images:    ", tuple(x_test.shape), x_test.dtype, "  labels:", tuple(y_test.shape), y_test.dtype)
 print("pixel values from", int(x_train.min()), "to", int(x_train.max()))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # A pixel is addressed by its **[coordinates](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#coordinate)** `(row, column)`: row 0 is the top of the image, column 0 the
 # left edge, and the value stored there is the amount of ink, from 0 (paper) to 255 (full ink). Indexing
 # with two coordinates reads one pixel.
@@ -96,6 +96,13 @@ print("pixel values from", int(x_train.min()), "to", int(x_train.max()))
 # To compare images with arithmetic we **flatten** the grid: read it row by row into one vector of
 # 28 · 28 = 784 numbers. The pixel at `(row, column)` lands at position `28 * row + column`. Now every image
 # is a point in a space with 784 coordinates, one per pixel; similar drawings are nearby points.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before running the next cell, ask the room where the pixel at (row 14, column 15) lands in
+# the flat vector; the cell prints the index as `28 * 14 + 15`, and the figure's legend gives the position it works
+# out to, with a red circle on the pixel in both panels. A common
+# misconception is that flattening throws something away: the values are only read row by row, and the cell asserts
+# that reshaping the vector back gives the grid exactly.
 
 # %%
 image, label = x_train[0], int(y_train[0])
@@ -107,7 +114,7 @@ print(f"pixel at (row {row}, column {col}) = {int(image[row, col])};  flat[28 * 
 assert flat[28 * row + col] == image[row, col]
 assert torch.equal(flat.reshape(28, 28), image)  # flattening loses nothing: reshape it back
 
-# %%
+# %% alt="Two panels. Left: a handwritten 5 as a 28x28 grid of ink values on row and column axes, the pixel at row 14, column 15 circled in red. Right: the flattened image, ink against position 0 to 784, zero at both ends, a burst of ink in each middle row's stretch, the pixel circled at position 407." slideshow={"slide_type": "subslide"}
 fig, (ax_img, ax_vec) = plt.subplots(1, 2, figsize=(12, 3.8), gridspec_kw={"width_ratios": [1, 2.6]})
 im = ax_img.imshow(image, cmap="gray_r")
 ax_img.plot(col, row, "o", mfc="none", mec="red", ms=10, mew=2)
@@ -125,7 +132,7 @@ ax_vec.set(title="The same image flattened: 28 rows laid end to end (grey lines:
 ax_vec.legend(loc="upper left")
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. A batch is a matrix
 #
 # Stack N flattened images and you get a matrix of shape N × 784: one image per row, one pixel per column.
@@ -153,7 +160,7 @@ print(f"training pixels after standardizing: mean {X.mean():.3f}, std {X.std():.
 print("training batch X:", tuple(X.shape), X.dtype, "  labels Y:", tuple(Y.shape), Y.dtype)
 print("test batch:      ", tuple(X_test.shape), X_test.dtype)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. A linear scorer
 #
 # The simplest classifier gives each digit a **template**: a row of 784 weights, one per pixel coordinate. The
@@ -177,7 +184,7 @@ print("predictions:", scores.argmax(1).tolist(), "  true digits:", Y[:5].tolist(
 # %% tags=["nbval-check-output"]
 print("X[:5]:", tuple(X[:5].shape), " W.T:", tuple(W_random.T.shape), " scores:", tuple(scores.shape))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Vectorization
 #
 # We could compute the scores with two Python loops, one dot product at a time. **[Vectorization](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#vectorization)** means
@@ -205,7 +212,7 @@ t_images = speedup(lambda: scores_loop(W_random, batch), lambda: scores_vectoriz
 print(f"scoring {len(batch)} images: loop {t_images['slow'] * 1e3:.1f} ms, matrix product {t_images['fast'] * 1e3:.3f} ms "
       f"-> {t_images['ratio']:.0f}× faster")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The **accuracy** is the share of images whose highest score is their true digit. Random templates know
 # nothing about digits, so averaged over many random `W`'s we expect about 1 in 10. Yet each random `W` is a fixed
 # rule, and some happen to line up a little with real digit shapes: that is why the accuracies below spread out
@@ -216,6 +223,12 @@ print(f"scoring {len(batch)} images: loop {t_images['slow'] * 1e3:.1f} ms, matri
 #
 # Two helpers from the course package appear from here on: `check` states a claim about the result and warns if
 # a re-run breaks it; `record` prints a headline result against its target.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before running the next cell, ask the room to guess the training accuracy of one random `W`,
+# and of the best of many random `W`'s. A natural guess is one in ten for both; the histogram shows the accuracies
+# spread widely around chance, with the best draw well above it. A common misconception is that the best draw was only
+# lucky on these images: the table in section 5 shows it keeps its accuracy on the test set.
 
 # %%
 def accuracy_of(W, X, Y):
@@ -236,7 +249,7 @@ print(f"best of {N_RANDOM} random W's:    training accuracy {best_random_acc:.1%
 check(0.03 < random_acc < 0.2, "a random scorer is close to chance (10%)")
 check(best_random_acc >= random_acc, "the best of many random W's beats one random W")
 
-# %%
+# %% alt="Histogram of the training accuracy of 200 random weight matrices. The bars spread widely on both sides of a dashed line at chance (10%), with a thin tail to the right; a red line at the far right, about twice chance, marks the best of the 200." slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(7, 3.5))
 ax.hist(random_accs, bins=20, color="gray", edgecolor="white")
 ax.axvline(0.1, color="black", ls="--", label="chance: 10%")
@@ -246,7 +259,7 @@ ax.set(title=f"Training accuracy of {N_RANDOM} random weight matrices", xlabel="
 ax.legend()
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. The random walk
 #
 # A **[random walk](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#random-walk)** is a path made of random steps. Ours walks through the space of all weight matrices
@@ -268,7 +281,15 @@ fig.tight_layout()
 # prints how many), but they matter for a template that wins no image: a nudge to it changes no prediction, and
 # keeping such nudges lets the template drift until it starts winning images (exercise 4 meets such a template).
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before running the walk, ask the room what share of the proposed steps they expect to be
+# kept, and what shape the training accuracy curve will take: a steady climb, a few sudden jumps, or fast at first and
+# then slow. The walk's cell prints how many steps were kept (and how many of those were ties), and the curve below it
+# answers the second question. Live knob: `SIGMA`, the step size; exercise 2 shows that changing it moves the final
+# accuracy about as much as changing the seed does, because only a step's size relative to the weights matters.
+# `SIGMA` also sets the noise of evolution's candidates in section 5, so the race there changes with it.
+
+# %% slideshow={"slide_type": "subslide"}
 STEPS = pick(6000, 300)
 SIGMA = 0.02  # size of a step: standard deviation of the noise added to one template
 
@@ -297,7 +318,7 @@ print(f"{STEPS} steps in {walk_seconds:.1f} s, {accepted} of them kept ({accepte
       f"{ties} of those ties (accuracy unchanged)")
 print(f"random walk: training accuracy {walk_train:.1%}, test accuracy {walk_test:.1%}")
 
-# %%
+# %% alt="Line plot of the random walk's training accuracy on 3,000 images against the step, up to 6,000 steps. The curve climbs steeply over the first thousand steps, then flattens and creeps up slowly to about 0.8, far above the dotted line of the best of 200 random W's and the dashed chance line." slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(8, 4))
 ax.plot(walk_curve, color="tab:blue", label="random walk")
 ax.axhline(best_random_acc, color="tab:red", ls=":", label=f"best of {N_RANDOM} random W's")
@@ -308,7 +329,7 @@ ax.grid(alpha=0.3)
 ax.legend(loc="center right")
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The curve climbs fast at first, when improving changes are easy to find, then slower and slower: the better
 # the templates, the rarer a random step that improves them. Every step costs a full pass over the training
 # subset, and most of them are thrown away.
@@ -321,7 +342,7 @@ walk_result = record("random walk training accuracy", walk_train, 0.75)
 # %% tags=["nbval-check-output"]
 print(walk_result.verdict)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # What did the walk learn? Each template drawn as a 28 × 28 image: red pixels raise the digit's score when they
 # hold more ink than average, blue ones lower it, white ones hardly matter. Each template has its own colour scale
 # (white is exactly 0 and full colour marks the template's largest weight in absolute value), so compare colours
@@ -331,7 +352,7 @@ print(walk_result.verdict)
 # above is too weak to see by eye in that noise. (Notebook 04 re-runs the same walk on its own training images and
 # draws its templates next to the ones gradient descent learns.)
 
-# %%
+# %% alt="Ten small square heat maps, the random walk's template for each digit 0 to 9, red for positive and blue for negative weights, each on its own colour scale. All ten look like random static: no digit shape can be seen in any of them."
 fig = show_weights(W_walk, titles=[f"digit {d}" for d in range(10)],
                    title="Templates learned by the random walk (each on its own colour scale)")
 
@@ -345,10 +366,10 @@ short = random_walk(X, Y, steps=min(200, STEPS), sigma=SIGMA, seed=0)
 same_walk = torch.equal(short.curve, torch.tensor(walk_curve[: len(short.curve)]))
 assert same_walk, "mnist_course.search.random_walk should retrace the walk above"
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 print("package walk retraces the notebook's walk:", same_walk)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### A yardstick that does not search: the nearest mean image
 #
 # Is the walk's accuracy good? Compare it with a classifier that involves no search at all. Average the
@@ -360,6 +381,12 @@ print("package walk retraces the notebook's walk:", same_walk)
 # $\lVert x\rVert^2 - 2\, x \cdot m + \lVert m\rVert^2$. The first term is the same for every digit, so the
 # nearest mean is the digit with the highest $2\, x \cdot m - \lVert m\rVert^2$: a linear scorer again, with
 # twice the mean images as templates plus one offset per digit, and one matrix product scores the whole batch.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before running the next cell, ask the room to vote: on the test set, will the walk's
+# thousands of steps or a plain average of each digit's training images score higher? The cell prints both, and its
+# check states that the average wins. Use it to make the point of the section: a learner has to beat a cheap yardstick
+# that does no search at all, and the introduction says the later notebooks have to beat this one.
 
 # %%
 means = torch.stack([X[Y == d].mean(0) for d in range(10)])  # 10 × 784: the mean image of each digit
@@ -378,13 +405,13 @@ print(f"nearest mean image: training accuracy {mean_train:.1%}, test accuracy {m
 print(f"random walk:        training accuracy {walk_train:.1%}, test accuracy {walk_test:.1%}")
 check(mean_test > walk_test, "the nearest mean image beats the random walk on the test set")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # On the test set, averaging beats the walk's thousands of steps (both printed above). The walk's templates
 # partly fit the particular training images they were tuned on; an average of a few hundred images of a digit
 # fits no single one of them. This is the yardstick for everything that follows, the one the introduction
 # promised: a learner has to beat the nearest mean image to be worth its cost.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. Vectorization, one level up: a whole population at once
 #
 # The walk evaluates one candidate at a time. Many search methods try a whole **population** of candidates
@@ -392,6 +419,12 @@ check(mean_test > walk_test, "the nearest mean image beats the random walk on th
 # vectorization evaluates all of it in one matrix product, which `population_accuracy` below does with two
 # reshapes and a comparison (notebook 03, where reshaping and broadcasting are taught, takes it apart line by
 # line). Here it is enough to check that it gives the same accuracies as a loop over the candidates.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before the timing cell of this section, ask the room whether evaluating a whole population at
+# once will gain as much as scoring a batch of images at once did, then compare the two panels of the bar chart. The
+# population gains less, because each candidate's evaluation was already one matrix product. The times depend on the
+# machine, so a live run prints its own.
 
 # %%
 def population_accuracy(Ws, X, Y):
@@ -419,12 +452,12 @@ assert torch.equal(linear_accuracy(population, X, Y), acc_batched)
 # %% tags=["nbval-check-output"]
 print("population:", tuple(population.shape), "-> accuracies:", tuple(acc_batched.shape))
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 t_population = speedup(lambda: population_accuracy_loop(population, X, Y), lambda: population_accuracy(population, X, Y))
 print(f"{POP} candidates on {N_TRAIN:,} images: loop {t_population['slow'] * 1e3:.1f} ms, "
       f"batched {t_population['fast'] * 1e3:.1f} ms -> {t_population['ratio']:.1f}× faster")
 
-# %%
+# %% alt="Two bar charts of time in milliseconds, best of 3, Python loop in grey against vectorized in green. Left, scoring 500 images: the vectorized bar is barely visible next to the loop's. Right, evaluating 32 candidates: the vectorized bar is shorter than the loop's but clearly visible. Each title gives the speed-up."
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.4))
 for ax, t, what in [(axes[0], t_images, f"score {len(batch)} images"), (axes[1], t_population, f"evaluate {POP} candidates")]:
     bars = ax.bar(["Python loop", "vectorized"], [t["slow"] * 1e3, t["fast"] * 1e3], color=["tab:gray", "tab:green"])
@@ -434,7 +467,7 @@ for ax, t, what in [(axes[0], t_images, f"score {len(batch)} images"), (axes[1],
 fig.suptitle("Vectorization: the same numbers, timed on the machine that ran this notebook")
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Scoring images one dot product at a time is hopeless next to a matrix product. The population gains less,
 # because each candidate's evaluation was already a matrix product; gluing them into one large product
 # still lets the CPU work more efficiently.
@@ -457,7 +490,15 @@ fig.tight_layout()
 # same standard deviation per weight, but each candidate shakes all ten templates at once, the change that
 # exercise 1 (at the end) shows hurts a walk; averaging the elite is what has to make up for it.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before running the race, ask the room which learner will be ahead early on and which at the
+# end, given the same start and the same budget of candidate evaluations (evolution's rounded down to whole
+# generations). The figure plots both against candidates evaluated, not against steps or generations, so at every
+# point of its axis both have had the same number of tries. A common misconception is that evolution wins by taking bigger
+# steps: its candidates use noise of the same size per weight, and what has to make up for shaking all ten templates
+# at once is averaging the elite.
+
+# %% slideshow={"slide_type": "subslide"}
 GENERATIONS = STEPS // POP  # the walk's budget of STEPS candidates, rounded down to whole generations
 ELITE = POP // 4
 
@@ -484,7 +525,7 @@ print(f"random walk: training accuracy {walk_train:.1%}, test accuracy {walk_tes
 # (A quick smoke run, MNIST_COURSE_QUICK=1, is too short for the race, so the claim is checked at full size only.)
 check(is_quick() or evo_train > walk_train, "with the same start and budget, evolution ends above the random walk")
 
-# %%
+# %% alt="Line plot of training accuracy against the number of candidate W's evaluated, from the same start with the same budget. The random walk (blue) climbs faster at first; evolution (green) overtakes it partway through and ends higher, above the dotted line of the nearest mean image; the walk ends at about that line. A dashed line marks chance." slideshow={"slide_type": "subslide"}
 evals_walk = torch.arange(len(walk_curve))
 evals_evo = POP * torch.arange(len(evo_curve))
 fig, ax = plt.subplots(figsize=(9, 4))
@@ -498,7 +539,7 @@ ax.grid(alpha=0.3)
 ax.legend(loc="center right")
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The walk climbs faster at first: early on, improving nudges are easy to find, and the walk can move after every
 # single evaluation, while evolution spends 32 evaluations on each step. Later, when improving steps are rare, the
 # walk keeps throwing its evaluations away, and evolution's averaged steps pull ahead: it ends above the walk
@@ -510,7 +551,7 @@ fig.tight_layout()
 # sits clearly below training accuracy: the templates partly fit those particular images (this is called
 # **[overfitting](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#overfitting)**).
 
-# %%
+# %% alt="Grouped bar chart of training (blue) and test (orange) accuracy of five methods, each bar labelled with its percentage. One random W and the best of 200 stay low. The nearest mean, the random walk and evolution reach about 0.8 or more on training; the nearest mean scores as well on the test set, the walk and evolution lower." slideshow={"slide_type": "subslide"}
 methods = {
     "one random W": (random_acc, accuracy_of(W_random, X_test, y_test)),
     f"best of {N_RANDOM}": (best_random_acc, accuracy_of(W_best_random, X_test, y_test)),
@@ -532,7 +573,7 @@ ax.set(title="Learning without gradients: accuracy of each method", ylabel="accu
 ax.legend(loc="upper left")
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Which method is best? We choose by **training** accuracy alone; the test column above plays no part in it.
 # Choosing by test accuracy would let the test images take part in the choice, and the winner's test score would
 # be flattered by its luck on exactly those images (notebook 02 shows this happening). Training accuracy is
@@ -549,7 +590,7 @@ best_result = record("best derivative-free test accuracy", methods[best_method][
 # %% tags=["nbval-check-output"]
 print(best_result.verdict)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - An image is a 28 × 28 grid of pixels addressed by **coordinates** (row, column); flattened, it is a
@@ -571,7 +612,8 @@ print(best_result.verdict)
 # Every candidate above cost a full pass over the training subset and gave back one number, the accuracy; the
 # walk used only one bit of it, better or not. Notebook 04 computes the **gradient**, which says in one pass how
 # to change all 7,840 weights at once.
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
 #
 # The exercises whose answer is a value, a tensor or a function check it for you: run
@@ -690,7 +732,7 @@ print(best_result.verdict)
 #    start winning images again. Notebook 04's smooth loss function gives every template a signal, winning or not.
 #    </details>
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Questionnaire
 #
 # Answer each question in your own words first, then open the answer to compare.

@@ -11,7 +11,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 02 · Datasets
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/02_datasets.ipynb)
@@ -32,7 +32,7 @@
 # - to write in-memory mini-batches yourself, and how much faster they are than a `DataLoader` with per-sample
 #   transforms, measured.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # Colab only: install the course package from the same ref as this notebook (main). Colab already has torch,
 # NumPy and the rest, so --no-deps leaves them alone. Elsewhere this cell does nothing: in a checkout, `make lab`
 # installs the package into .venv and opens the notebooks (see the README).
@@ -73,7 +73,7 @@ dev = device()
 x_train, y_train = load_mnist("train")
 x_test, y_test = load_mnist("test")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## What MNIST is
 #
 # MNIST (the *Modified NIST* database) holds 70,000 handwritten digits, each a 28×28 grayscale image with its
@@ -96,7 +96,7 @@ x_test, y_test = load_mnist("test")
 # %% tags=["nbval-check-output"]
 print(f"training set: {len(x_train):,} images, test set: {len(x_test):,} images, {len(x_train) + len(x_test):,} in all")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The raw files
 #
 # The data lives in four files, one for the images and one for the labels of each split. `data_root()` tells
@@ -108,7 +108,7 @@ raw_dir = root / "MNIST" / "raw"
 for path in sorted(raw_dir.glob("*-ubyte")):
     print(f"{path.relative_to(root).as_posix():38s} {path.stat().st_size:>12,} bytes")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # These files use the **IDX format**, which is simple enough to read by hand:
 #
 # | bytes | meaning |
@@ -122,6 +122,12 @@ for path in sorted(raw_dir.glob("*-ubyte")):
 # The first four bytes read as one integer are the file's *magic number*. Let us look at the first 16 bytes of
 # the training images.
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before running the next cell, ask the room to use the table to say which of the first bytes
+# of the training image file will give the value type, the number of dimensions and the number of images.
+# Then decode the printed hex bytes together, as the text below the cell does for the image count. A common slip is to
+# read the sizes least significant byte first; question 2 of the questionnaire asks what that would give.
+
 # %%
 raw = (raw_dir / "train-images-idx3-ubyte").read_bytes()
 header = raw[:16]
@@ -131,7 +137,7 @@ print(f"magic number: {magic} = 0x{magic:08x}  ->  type code 0x{header[2]:02x}, 
 dims = [int.from_bytes(header[4 + 4 * i : 8 + 4 * i], "big") for i in range(header[3])]
 print("dimensions:", dims)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Three dimensions: 60,000 images of 28 rows of 28 pixels (`00 00 ea 60` is 14·16³ + 10·16² + 6·16 = 60,000;
 # in hexadecimal, e = 14 and a = 10).
 # The pixels follow the header directly, so NumPy can view the rest of the bytes as an array of that shape.
@@ -148,7 +154,7 @@ labels = np.frombuffer(raw_labels, dtype=np.uint8, offset=8)
 print("pixels:", pixels.shape, pixels.dtype, "  labels:", labels.shape, labels.dtype)
 print("first ten labels:", labels[:10].tolist())
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # No plotting library is needed to see a digit: print a character per pixel, darker characters for more ink.
 
 # %% tags=["nbval-check-output"]
@@ -157,7 +163,7 @@ print(f"label {labels[0]}")
 for row in pixels[0, 5:25]:  # the top and bottom rows are empty
     print("".join(shades[int(v) * len(shades) // 256] for v in row))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Three readers, one dataset
 #
 # Nobody reads IDX files by hand twice. `torchvision.datasets.MNIST(root=data_root())` finds the same files and
@@ -165,6 +171,12 @@ for row in pixels[0, 5:25]:  # the top and bottom rows are empty
 # `read_idx`, our by-hand reading in a function) gives the tensors the rest of the course uses. "Looks the same"
 # is not a check: `torch.equal` is true only when the shapes and every single value agree. It does not compare
 # dtypes (a `uint8` tensor equals a `float32` one holding the same values), so we print those separately.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Ask the room what *identical* should mean for two readers of the same files: pictures that
+# look alike, or every value equal? Before running the next cell, point out that `torch.equal` ignores the dtype,
+# which is why the cell prints the dtypes on lines of their own. The same habit, checking equality exactly rather than
+# by eye, comes back later in this notebook, when our split and our batches are compared with the package's.
 
 # %% tags=["nbval-check-output"]
 tv_train = torchvision.datasets.MNIST(root=data_root(), train=True)  # no download: the files are already there
@@ -178,7 +190,7 @@ print("read_idx    == by hand:   ", np.array_equal(read_idx(raw_dir / "train-ima
 print("image dtypes (by hand, torchvision, load_mnist):", by_hand.dtype, tv_train.data.dtype, x_train.dtype)
 print("label dtypes (torchvision, load_mnist):         ", tv_train.targets.dtype, y_train.dtype)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # One difference matters later: indexing a torchvision dataset, `tv_train[i]`, returns *one* example as a
 # PIL image (the Python Imaging Library's type; mode `L` means 8-bit grayscale) and a Python int, meant to be
 # passed through per-sample transforms. We come back to that at the end.
@@ -187,7 +199,7 @@ print("label dtypes (torchvision, load_mnist):         ", tv_train.targets.dtype
 image, label = tv_train[0]
 print(type(image).__name__, image.size, image.mode, "label", label)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Shapes, dtypes and value ranges
 #
 # The images are stored as `uint8`, one byte per pixel: 0 is background and 255 is full ink. The labels are
@@ -203,7 +215,8 @@ print(f"training images in memory: {n_bytes / 1e6:.1f} MB as uint8, {4 * n_bytes
 # %% [markdown]
 # The whole training set is smaller than a phone photo album: it fits in memory many times over, which is why
 # this course keeps it there.
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## A look at the digits
 #
 # A montage of the first ten training images of each digit, drawn as one picture with torchvision's
@@ -211,7 +224,7 @@ print(f"training images in memory: {n_bytes / 1e6:.1f} MB as uint8, {4 * n_bytes
 # differently people write the same digit. (`torch.nonzero(y_train == d)` lists the positions of the images of
 # digit *d*; notebook 03 explains such boolean masks and indexing with them.)
 
-# %%
+# %% alt="A 10 by 10 montage of handwritten digits: row d holds the first ten training images of digit d, digits 0 to 9 from top to bottom, examples 1 to 10 from left to right. Within each row the same digit varies visibly in slant, stroke thickness and shape." slideshow={"slide_type": "subslide"}
 first_ten = torch.cat([torch.nonzero(y_train == d).flatten()[:10] for d in range(10)])
 # unsqueeze(1): N×28×28 → N×1×28×28, one channel axis (notebook 03 explains unsqueeze)
 # make_grid returns 3×302×302 (a gray image copied into 3 channels); [0] keeps one: a 302×302 image
@@ -225,7 +238,7 @@ ax.set_xlabel("example")
 ax.set_title("The first ten training images of each digit")
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # How many of each digit are there? `torch.bincount` counts how often each label occurs.
 
 # %% tags=["nbval-check-output"]
@@ -236,7 +249,7 @@ print("train:", counts_train.tolist())
 print("test: ", counts_test.tolist())
 print(f"train: least common digit {counts_train.argmin().item()}, most common {counts_train.argmax().item()}")
 
-# %%
+# %% alt="Grouped bar chart of each digit's share of its split in percent, train (60,000) in blue against test (10,000) in orange, with a dashed line at perfectly balanced. Every bar sits close to the line, digit 1 a little above and digit 5 a little below, and the two splits nearly match." slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(8, 3.5))
 digits = np.arange(10)
 ax.bar(digits - 0.2, 100 * counts_train / counts_train.sum(), width=0.4, label="train (60,000)")
@@ -250,14 +263,14 @@ ax.set_ylim(0, 15)  # head room above the bars for the legend
 ax.legend(loc="upper center", ncol=3)
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Every digit makes up close to a tenth of each split, and the two splits have nearly the same mix. So plain
 # accuracy is a fair headline metric here: no class is so rare that a model could ignore it and still look good.
 #
 # Averaging all images of one digit pixel by pixel gives its **mean image**: a blurry "typical" digit that shows
 # where the ink usually is. The last panel averages all digits together.
 
-# %%
+# %% alt="A row of eleven blurry grey images: the mean training image of each digit 0 to 9, then of all digits together, on one scale of mean pixel value. Each digit's typical shape is easy to recognize, with the darkest ink where most writers put their strokes; the last panel is a paler oval blur."
 mean_images = torch.stack([x_train[y_train == d].float().mean(0) for d in range(10)] + [x_train.float().mean(0)])
 fig, axes = plt.subplots(1, 11, figsize=(12, 1.9))
 for d, ax in enumerate(axes):
@@ -272,13 +285,13 @@ mean_ink = mean_images[:10].mean(dim=(1, 2))
 print("mean pixel value per digit:", [round(v, 1) for v in mean_ink.tolist()])
 print(f"most ink: digit {mean_ink.argmax().item()}, least ink: digit {mean_ink.argmin().item()}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The lines above print how much ink each digit carries on average (its mean image's mean pixel value) and which
 # digits carry the most and the least: the long closed loop of a 0 against the single stroke of a 1. The amount of
 # ink alone tells a few digits apart, but several others carry nearly the same amount, so a model has to look at
 # *where* the ink is, which is what the mean images show.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Scaling
 #
 # **[Scaling](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#scaling)** changes the range of the numbers a model sees without changing what they say: every pixel goes
@@ -294,7 +307,13 @@ print(f"most ink: digit {mean_ink.argmax().item()}, least ink: digit {mean_ink.a
 # go through exactly the same map as the images the model learned from, and the test set must not influence any
 # choice we make. Here we use one *μ* and one *σ* for all pixels (as most MNIST code does).
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before running the next cells, ask the room to sketch the histogram of the training pixels
+# before and after standardizing: does its shape change, or only the axis under it? The three panels of the figure
+# answer it. Also ask what mean the standardized test pixels will have: close to, but not exactly, zero, because they
+# are standardized with the training set's statistics, and the test set is a different sample of handwriting.
+
+# %% slideshow={"slide_type": "subslide"}
 unit_train = x_train.float() / 255                      # normalize: pixels in [0, 1]
 mean, std = unit_train.mean().item(), unit_train.std().item()  # statistics of the TRAINING pixels only
 standardized_train = (unit_train - mean) / std             # standardize
@@ -324,7 +343,7 @@ print(f"standardized training pixels have mean 0 and std 1: {centred}")
 # three quarters of 255) among them, occur from about twice to more than four times as often as their neighbours
 # (counts printed below).
 
-# %%
+# %% alt="Three histograms of the training pixels on a log count axis: raw, normalized to [0, 1] and standardized, each with a dashed red line at its mean. All three have the same shape, tall bars at background and full ink, a low floor between with a few taller single bars; only the x axis moves and stretches." slideshow={"slide_type": "subslide"} tags=["slides-hide-input"]
 zero_share = (x_train == 0).float().mean().item()
 print(f"{100 * zero_share:.1f}% of all training pixels are exactly 0 (background)")
 value_counts = torch.bincount(x_train.flatten(), minlength=256)  # how many pixels have each value 0..255
@@ -351,7 +370,7 @@ axes[0].set_ylabel("number of pixels (log scale)")
 fig.suptitle("Training pixels before and after scaling")
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Why scaling matters for learning
 #
 # Scaling changes nothing that a picture shows, yet it changes how a model learns. Notebook 01's linear scorer
@@ -359,6 +378,13 @@ fig.tight_layout()
 # times larger than pixels in [0, 1] do, and a change of a template by a given amount moves the scores 255 times
 # as far. Let us measure that on 512 training images scaled three ways, with one step of notebook 01's random walk:
 # Gaussian noise of size 0.02 added to the template of one digit.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before running the next cell, ask the room how much further the same step moves a score with
+# raw pixels than with pixels in [0, 1], and whether standardized pixels come closer to one or to the other. The
+# scores are linear in the pixels, so the raw ratio is exactly 255, as the cell asserts. Live knob: change the seed in
+# `manual_seed(0)` and re-run; the raw ratio stays the same, while the standardized one moves with the step drawn, as
+# the text below the cell says.
 
 # %%
 n_demo = 512
@@ -378,7 +404,7 @@ std_over_unit = moved["standardized"] / moved["normalized [0, 1]"]
 print(f"raw / normalized: {raw_over_unit:.1f}×   standardized / normalized: {std_over_unit:.1f}×")
 assert abs(raw_over_unit - 255) < 0.01  # scores are linear in the pixels: exactly 255 times as far
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # For this one step, standardized pixels move the score about twice as far as normalized ones (the ratio is
 # printed). Dividing by the standard deviation stretches them 1 / 0.3081 ≈ 3.2-fold; subtracting the mean first
 # changes that again, here taking some of it back, by an amount that depends on the step drawn. Either way it is
@@ -407,7 +433,8 @@ assert abs(raw_over_unit - 255) < 0.01  # scores are linear in the pixels: exact
 # them; no single pixel position is centred on its own. Blank pixels and faint ink (below the mean, about 33 of
 # 255) are now negative and stronger ink positive, so an image's inputs are no longer all of one sign. (Exercise 3
 # centres each position separately.)
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## A validation split
 #
 # Training choices (learning rate, model size, number of epochs, …; an *epoch* is one pass over all the training
@@ -438,7 +465,7 @@ print("fit:", tuple(x_fit.shape), " validation:", tuple(x_val.shape))
 print("overlap:", torch.isin(val_idx, fit_idx).sum().item(), " images covered:", torch.cat([fit_idx, val_idx]).unique().numel())
 print("same split when re-run:", torch.equal(again_fit, fit_idx) and torch.equal(again_val, val_idx))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # This is the one validation split of the whole course. The package holds the same function,
 # `mnist_course.data.split_indices`, and `load_splits()` returns the three splits it makes: `(x_train, y_train),
 # (x_val, y_val), (x_test, y_test) = load_splits()`; there `x_train` holds the 50,000 fitting images, not all
@@ -459,7 +486,7 @@ print("the package's split_indices gives our indices:", same_indices)
 print("load_splits() gives our train / val / test images and labels:", same_images)
 print("sizes:", {name: len(images) for name, (images, _) in splits._asdict().items()})
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # A random split keeps the class mix: the share of each digit in the validation set is close to the whole
 # training set's (the largest difference is printed below). And the statistics for standardization barely move
 # when computed on the 50,000 fitting images only, so it makes no practical difference which of the two sets they
@@ -473,7 +500,7 @@ print(f"largest difference in a digit's share: {100 * (share_val - share_all).ab
 mean_fit, std_fit = mean_std(x_fit)
 print(f"mean/std on all 60,000: {mean:.4f} / {std:.4f};  on the {len(x_fit):,} fitting images: {mean_fit:.4f} / {std_fit:.4f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Why the test set is used only at the end.** Every time we pick the best of several options by their score on
 # a set of images, the winner's score on *that* set is flattered: part of why it won is luck on exactly those
 # images. A score on images that influenced no decision is the only honest estimate of how the model does on new
@@ -485,6 +512,15 @@ print(f"mean/std on all 60,000: {mean:.4f} / {std:.4f};  on the {len(x_fit):,} f
 # random, so each is right 10% of the time in the long run, whatever we measure. We pick the one that scores best
 # on 500 validation images, then measure every model on the other validation images, which played no part in the
 # choice.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before running the experiment, ask the room to predict the winner's accuracy on the images
+# that chose it and on the fresh images. Every model guesses at random, so nothing about the winner carries over: it
+# looks clever on the images that picked it and falls back to chance on the others. Live knob: raise `n_choose` to a
+# few thousand and re-run; the winner's score on the images that chose it comes down towards chance, since a larger
+# choosing set leaves less room for luck, and its score on the fresh images stays near chance. Do not lower it much:
+# with fewer choosing images the winner's flattered score can pass the right edge of the scatter plot, whose axes are
+# fixed.
 
 # %%
 n_choose = 500
@@ -498,7 +534,7 @@ print(f"the winner on the {n_choose} images it was chosen by: {acc_choose[winner
 print(f"the winner on {n_fresh:,} images it never saw:       {acc_fresh[winner].item():.3f}")
 print(f"all 200 models on those {n_fresh:,}, on average:     {acc_fresh.mean().item():.3f}")
 
-# %%
+# %% alt="Scatter plot of 200 models that guess at random: accuracy on the 500 images used to choose (x) against accuracy on 9,500 fresh images (y), with dashed chance lines at 1 in 10. The points spread widely along x but stay close to chance on y; the red winner, the rightmost point, sits back at chance on y." slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(5.5, 5))
 ax.scatter(acc_choose.numpy(), acc_fresh.numpy(), s=12, alpha=0.6, label="a model that guesses at random")
 ax.scatter([acc_choose[winner].item()], [acc_fresh[winner].item()], s=80, color="C3", label="the winner, chosen by its x value")
@@ -514,12 +550,12 @@ ax.set_title("Choosing by a score flatters that score")
 ax.legend(fontsize=8, loc="upper left")
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # On the images it was chosen by, the winner looks as if it had learned something; on fresh images it is back at
 # chance. Trying many learning rates or architectures (network designs) on one validation set does the same, more
 # mildly: the best validation score is a little optimistic. The untouched test set gives the honest final number.
 #
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Feeding batches: `DataLoader` against in-memory tensors
 #
 # Training takes the data in **mini-batches**: a mini-batch is a small random group of examples stacked into one
@@ -537,6 +573,13 @@ fig.tight_layout()
 # consecutive slices. `yield` makes the function a Python *generator* (nothing to do with its `torch.Generator`
 # argument, the private random stream): a `for` loop over it receives one batch at a time.
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before the room reads this slide, ask where a `DataLoader` spends its time on MNIST: reading
+# the disk, or something else? The slide's first paragraph answers it: the data is already in memory, and the cost is
+# the Python work done for every single example, turning it into a PIL image and passing it through the transforms.
+# Before the timing cell, ask for a guess of the speed-up, then compare it with the printed ratio and the verdict
+# recorded against the course's target.
+
 # %%
 def memory_batches(x: torch.Tensor, y: torch.Tensor, batch_size: int, generator: torch.Generator):
     """One epoch of shuffled mini-batches from tensors already in memory."""
@@ -546,7 +589,7 @@ def memory_batches(x: torch.Tensor, y: torch.Tensor, batch_size: int, generator:
         yield x[start : start + batch_size], y[start : start + batch_size]  # slices: nothing more is copied
 
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The course package has the same thing as a class, `TensorBatches` from `mnist_course.data` (it can also move
 # the data to a GPU once, or drop a last short batch). With the same seed it must hand out the very same batches,
 # epoch after epoch; we check two epochs.
@@ -563,7 +606,7 @@ for epoch in range(2):
     assert same
     print(f"epoch {epoch}: {len(ours)} batches, the same as TensorBatches: {same}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Now the two ways of feeding batches side by side, both over all 60,000 training images (only to compare the two
 # feeders; training from notebook 04 on uses the 50,000 training-split images). First, both give the same
 # standardized values (checked on the first image) and batches of the same shape:
@@ -591,7 +634,7 @@ print("a batch from each:", tuple(xb_loader.shape), tuple(xb_memory.shape), " ba
 # the way the data is fed, not from the number of cores. The course expects the in-memory epoch to be at least 5×
 # faster; the last cells record that check.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 n_time = pick(20_000, 2_000)  # 20,000 normally, 2,000 in a quick smoke run (MNIST_COURSE_QUICK=1)
 # Subset(ds, idx) shows only those examples of ds: here the first n_time (a fixed subset, to keep the notebook quick)
 timed_loader = DataLoader(Subset(tv_standardized, range(n_time)), batch_size=128, shuffle=True,
@@ -620,7 +663,7 @@ print(f"one epoch over {n_time:,} images: DataLoader {seconds_loader:.2f} s, in-
 print(f"in-memory batches are {ratio:.1f}× faster")
 print(f"(at that rate, a DataLoader epoch over all {len(x_train):,} training images takes about {seconds_loader * len(x_train) / n_time:.0f} s)")
 
-# %%
+# %% alt="Horizontal bar chart of seconds per epoch over 20,000 images: the DataLoader with per-sample transforms (orange) takes several times as long as the in-memory TensorBatches (green). The bar labels give both times and the title gives the speed-up." slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(7, 2.4))
 bars = ax.barh(["in-memory\nTensorBatches", "DataLoader +\nper-sample transforms"], [seconds_memory, seconds_loader], color=["C2", "C1"])
 ax.bar_label(bars, fmt="%.2f s", padding=3)
@@ -641,7 +684,8 @@ print(result.verdict)
 # minutes on an ordinary CPU.
 # (Worker processes, `num_workers > 0`, can speed a `DataLoader` up, and on a GPU `TensorBatches(..., device=dev)`
 # keeps the whole dataset on the GPU.)
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - MNIST is 70,000 handwritten digits from NIST's two databases, remixed by LeCun, Cortes and Burges into a
@@ -659,7 +703,8 @@ print(result.verdict)
 # - In-memory mini-batches take six lines (`memory_batches`, the same batches as the package's `TensorBatches`)
 #   and were many times faster than a `DataLoader` with per-sample transforms over the same epoch (the ratio is
 #   printed above), with the same standardized values (checked on the first image).
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
 #
 # The exercises whose answer is a value, a tensor or a function check it for you: run
@@ -768,7 +813,7 @@ print(result.verdict)
 #    workers can shrink the gap, not close it (the in-memory time is printed beside them).
 #    </details>
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Questionnaire
 #
 # Answer each question in your own words first, then open the answer to compare.

@@ -11,7 +11,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 03 · Slicing and Indexing
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/03_slicing_and_indexing.ipynb)
@@ -31,7 +31,7 @@
 # - to compute with pixel **coordinates** and broadcasting;
 # - **vectorization**: replacing Python loops by whole-tensor operations, with the speed-up measured.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # Colab only: install the course package from the same ref as this notebook (main). Colab already has torch,
 # NumPy and the rest, so --no-deps leaves them alone. Elsewhere this cell does nothing: in a checkout, `make lab`
 # installs the package into .venv and opens the notebooks (see the README).
@@ -68,12 +68,18 @@ seed_everything(0)
 dev = device()
 x, y = load_mnist("train")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## A photograph is an array
 #
 # Matplotlib ships a few sample files with its installation, among them a portrait of the computer scientist
 # Grace Hopper. `plt.imread` decodes the JPEG into a NumPy array of bytes. It hands back a read-only array, so we
 # copy it into one we own (`np.array` copies).
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before running the next cell, ask the room to predict the shape that `plt.imread` returns for
+# a colour photograph, and in which order its axes come. Many expect the width first, as screen sizes are quoted; the
+# printed shape puts the rows, the height, first. Stress that `photo[r, c]` is drawn at (x, y) = (c, r): the text
+# below calls mixing the two the most common indexing bug in image code.
 
 # %% tags=["nbval-check-output"]
 with cbook.get_sample_data("grace_hopper.jpg") as f:
@@ -96,7 +102,7 @@ r, c = 100, 420  # a pixel in the blue background, top right
 print("photo[r, c]      ->", photo[r, c], "  one pixel: its red, green and blue values")
 print("photo[r, c, 2]   ->", photo[r, c, 2], "        its blue value alone")
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 print("photo[r].shape      ->", photo[r].shape, "  one row of pixels")
 print("photo[:, c].shape   ->", photo[:, c].shape, "  one column")
 print("photo[..., 0].shape ->", photo[..., 0].shape, "  the red channel of every pixel")
@@ -106,7 +112,7 @@ print("photo[..., 0].shape ->", photo[..., 0].shape, "  the red channel of every
 # a stride you will meet below); the axes still count the shown array's own rows and columns (a crop starts again
 # at 0).
 
-# %%
+# %% alt="Four panels of a portrait of Grace Hopper with axes in row r (downwards) and column c: the colour photo with pixel photo[100, 420] circled in the blue background, then its red, green and blue channels in gray. The blue background is dark in the red channel and bright in the blue one; the flag's red stripes the reverse." slideshow={"slide_type": "subslide"}
 def show_photo(ax, img: np.ndarray, **kwargs) -> plt.Axes:
     """Draw an image at half resolution when it is large, with axes in the image's own row and column numbers."""
     step = 2 if min(img.shape[:2]) > 300 else 1
@@ -129,7 +135,7 @@ for k, (ax, name) in enumerate(zip(axes[1:], ["red", "green", "blue"])):
 fig.colorbar(im, ax=axes[1:], fraction=0.02, label="channel value (0 = none, 255 = full)")
 _ = fig.suptitle("One photograph, three channels")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The flag's red stripes are bright in the red channel and dark in the blue one; the blue background is the
 # reverse; white stars and the white collar are bright in all three.
 #
@@ -140,7 +146,14 @@ _ = fig.suptitle("One photograph, three channels")
 # (a range of rows and columns), flips (step −1) and subsampling (step > 1, here every 16th row and column: one
 # pixel in 256). (NumPy's `strides`, below, are something else: bytes per step.)
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before revealing the figure, ask the room to sketch what `photo[..., ::-1]` looks like: which
+# colours change, and which stay? Reversing the channels swaps red and blue, so the red stripes turn blue, while
+# white, which has equal red, green and blue, stays white. A common misconception is that a slice copies the pixels:
+# the cell after the figure prints each result's strides and confirms with `np.shares_memory` that all five are views
+# of the photo's memory.
+
+# %% alt="Six panels of the portrait, each titled by its slice: the whole photo, a crop of the face, the photo upside down, mirrored left to right, with its channels reversed so the red stripes turn blue and the backdrop orange-brown, and every 16th row and column, a coarse blocky version." slideshow={"slide_type": "subslide"}
 views = {
     "photo[120:340, 130:370]": photo[120:340, 130:370],  # the face
     "photo[::-1]": photo[::-1],  # rows reversed: upside down
@@ -160,7 +173,7 @@ axes[0].set_ylabel("row")
 fig.suptitle("Slicing: crop, flips and a stride")
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Reversing the channels swaps red and blue: the flag's red stripes turn blue and the blue backdrop turns
 # orange-brown. Libraries disagree on the
 # order (OpenCV, for example, stores BGR), and this one slice converts between them. The stride keeps the picture
@@ -175,7 +188,7 @@ print(f"{'photo':24s} shape {str(photo.shape):14s} strides {photo.strides}")
 for expr, img in views.items():
     print(f"{expr:24s} shape {str(img.shape):14s} strides {img.strides}  shares memory: {np.shares_memory(img, photo)}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # One step down a column of `photo`, to the next row, jumps 1,536 bytes (a whole row: 512 pixels × 3 channels);
 # one step along a row, to the next pixel, jumps 3 bytes; a step to the next channel 1 byte. The upside-down
 # view walks the rows backwards (−1,536), the mirror image walks the columns backwards (−3), and the stride jumps
@@ -198,7 +211,7 @@ try:
 except ValueError as e:
     print("t[:, ::-1] raises ValueError:", e)
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 print("t:  ", tuple(t.shape), t.dtype, "strides", t.stride())
 print("chw:", tuple(chw.shape), "strides", chw.stride(), "contiguous:", chw.is_contiguous())
 print("t shares the NumPy array's memory:", np.shares_memory(t.numpy(), photo), " chw starts where t starts:",
@@ -207,7 +220,7 @@ print("crop equal: ", torch.equal(t[120:340, 130:370], torch.from_numpy(photo[12
 print("stride equal:", torch.equal(t[::16, ::16], torch.from_numpy(photo[::16, ::16].copy())))
 print("flip equal: ", torch.equal(t.flip(1), torch.from_numpy(photo[:, ::-1].copy())))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Writing into slices: stripes and a frame
 #
 # A slice on the left of `=` writes into the array. Three assignments, one per third of the columns, each
@@ -216,7 +229,7 @@ print("flip equal: ", torch.equal(t.flip(1), torch.from_numpy(photo[:, ::-1].cop
 # green light make yellow, green and blue make cyan, blue and red make magenta. Finally we frame the face in the
 # photo by writing red into four thin slices of a copy.
 
-# %%
+# %% alt="Four images made by assigning to slices: vertical red, green and blue stripes; horizontal red, green and blue bands; their brighter-of-the-two mix, a three-by-three grid that adds yellow, magenta and cyan where two colours meet; and the portrait with a red frame around the face." slideshow={"slide_type": "subslide"} tags=["slides-split-output"]
 h, w = 120, 180
 stripes = np.zeros((h, w, 3), dtype=np.uint8)  # rows × columns × channels, all black
 stripes[:, : w // 3, 0] = 255  # left third: red channel on
@@ -254,7 +267,7 @@ for rr in centres:
     print(f"row {rr:3d}:", "  ".join(str(mix[rr, cc].tolist()) for cc in columns))
 print("framed is a copy, the photo is untouched:", not np.shares_memory(framed, photo))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## MNIST: selecting with a boolean mask
 #
 # Back to digits. `x` holds 60,000 images (N×28×28, uint8) and `y` their labels. A comparison such as `y == 3`
@@ -269,10 +282,10 @@ print("threes:", tuple(threes.shape), "=", is_three.sum().item(), "images")
 three_or_eight = (y == 3) | (y == 8)
 print("threes or eights:", three_or_eight.sum().item(), "=", (y == 3).sum().item(), "+", (y == 8).sum().item())
 
-# %%
+# %% alt="Two rows of ten handwritten threes, the first twenty MNIST training images selected by the mask y == 3, differing in slant, thickness and style."
 fig = show_images(threes[:20], ncols=10, size=0.8, title="x[y == 3][:20]: the first twenty threes")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # A mask can also select *pixels*. `torch.nonzero` turns a mask into the coordinates of its True entries, one
 # (row, column) pair per line. With two index tensors, one per axis, `first[coords[:, 0], coords[:, 1]]` pairs
 # them up: value *k* is `first[coords[k, 0], coords[k, 1]]` (fancy indexing, next section). That reads the pixels
@@ -288,7 +301,7 @@ print("bounding box: rows", coords[:, 0].min().item(), "to", coords[:, 0].max().
 values = first[coords[:, 0], coords[:, 1]]  # pixel values at those coordinates
 print("all of them > 128:", bool((values > 128).all()), " same as first[bright]:", torch.equal(values, first[bright]))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Fancy indexing
 #
 # Indexing with a tensor (or list) of integers picks those examples, **in that order**, repeats allowed. A
@@ -304,10 +317,10 @@ print("indices:", first_each.tolist())
 print("labels: ", y[first_each].tolist(), " same as the loop:", torch.equal(first_loop, first_each))
 print("repeats and any order:", y[torch.tensor([7, 7, 0, 42])].tolist())
 
-# %%
+# %% alt="One row of ten MNIST digits labelled 0 to 9: the first example of each digit in the training set, picked by fancy indexing with first_each."
 fig = show_images(x[first_each], y[first_each], size=0.9, title="x[first_each]: the first example of each digit")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Sorting digits by ink
 #
 # Sorting is fancy indexing with a computed order: `argsort` returns the indices that would sort a tensor,
@@ -323,11 +336,11 @@ print("ink:", ink.dtype, tuple(ink.shape))
 print("lightest:", ink[lightest].tolist(), " digits", y[lightest].tolist())
 print("heaviest:", ink[heaviest].tolist(), " digits", y[heaviest].tolist())
 
-# %%
+# %% alt="Two rows of ten MNIST digits sorted by ink. Top row, the ten lightest: all labelled 1, each a single thin stroke. Bottom row, the ten heaviest: bold, blotted digits labelled 0, with two labelled 8." slideshow={"slide_type": "subslide"}
 fig = show_images(x[torch.cat([lightest, heaviest])], y[torch.cat([lightest, heaviest])], size=0.9,
                   title="Sorted by ink: the ten lightest (top) and the ten heaviest (bottom) digits")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The ten lightest digits are all ones (see the printed labels), single thin strokes; the heaviest are bold,
 # blotted zeros and eights. Sorting by a simple statistic is a quick way to find odd examples in any dataset.
 #
@@ -344,7 +357,7 @@ print("crop:", tuple(centre.shape))
 print(f"{100 * lost.sum().item() / ink.sum().item():.1f}% of all ink lies outside the central 20×20;"
       f" {100 * (lost == 0).float().mean().item():.1f}% of the images lose none")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Because `centre` is a view of `x`, writing into it would write into `x`, which every later cell reads: we never
 # write into it (writing through a view is shown on a copy of our own below, in *Views and copies*).
 #
@@ -362,13 +375,13 @@ print("padded:", tuple(padded.shape), " equal to the canvas:", torch.equal(padde
 shifted = F.pad(x[:n, :, :-3], (3, 0))  # drop the 3 right-most columns, add 3 empty ones on the left
 print("shifted right by 3:", tuple(shifted.shape), torch.equal(shifted[:, :, 3:], x[:n, :, :-3]))
 
-# %%
+# %% alt="Five MNIST digits titled 'Crop and pad': image 8104, which has the most ink outside the centre, then the same cropped and padded, losing the ends of its strokes; then image 0, a five, and the same five shifted right by 3 and shifted up by 3 pixels." slideshow={"slide_type": "subslide"}
 worst = lost.argmax().item()  # the image that loses the most ink to the crop
 pair = [x[worst], F.pad(centre[worst], (4, 4, 4, 4)), x[0], F.pad(x[0, :, :-3], (3, 0)), F.pad(x[0, 3:], (0, 0, 0, 3))]
 titles = [f"image {worst}: most\nink outside centre", "cropped, padded", "image 0", "shifted right 3", "shifted up 3"]
 fig = show_images(torch.stack(pair), titles, ncols=5, size=1.6, title="Crop and pad")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Reshape, flatten and permute
 #
 # A linear layer wants each image as one row of 784 numbers; a convolution wants N×C×H×W. `flatten`, `reshape`,
@@ -390,7 +403,14 @@ print("row 3 of image 0 is flat[0, 84:112]:", torch.equal(flat[0, 3 * 28 : 4 * 2
 # before the final reshape. Reshaping without the permute reads each image's rows one after another and scrambles
 # the picture.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before revealing the figure, ask the room to predict what `batch.reshape(224, 224)` alone,
+# without the `permute`, will show: the digits in a grid, the digits in the wrong places, or no digits at all? Then
+# look at the left panel. The values are read in memory order, image by image and row by row, so each row of the big
+# image strings eight consecutive rows of the digits side by side, and no digit survives; the ink of those rows falls
+# in the middle of each 28-pixel stretch, which is why the scrambled picture shows eight vertical strips.
+
+# %% alt="Two versions of 64 MNIST digits as one 224 by 224 image. Left, reshape(224, 224) only: scrambled dashes in eight vertical strips, no digit recognisable. Right, with permute(0, 2, 1, 3) between two reshapes: an eight by eight grid of readable digits." slideshow={"slide_type": "subslide"}
 grid = batch.reshape(8, 8, 28, 28).permute(0, 2, 1, 3).reshape(8 * 28, 8 * 28)
 scrambled = batch.reshape(8 * 28, 8 * 28)
 fig, axes = plt.subplots(1, 2, figsize=(9, 4.6))
@@ -403,10 +423,10 @@ for ax, img, title in [(axes[0], scrambled, "reshape(224, 224) only: scrambled")
 fig.suptitle("64 digits as one image")
 fig.tight_layout()
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 print("grid:", tuple(grid.shape), " grid row 1, column 2 is image 10:", torch.equal(grid[28:56, 56:84], batch[10]))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Views and copies
 #
 # Like NumPy, PyTorch keeps a tensor's values in a block of memory (its *storage*) and describes the shape by a
@@ -417,13 +437,19 @@ print("grid:", tuple(grid.shape), " grid row 1, column 2 is image 10:", torch.eq
 # index list writes into the original: `base[2, base[2] < 50] = 0` changes `base` (shown below).
 # `untyped_storage().data_ptr()` is the address of the storage, so comparing it tells which is which.
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before running the table below, ask the room to vote, expression by expression, on whether
+# each result is a view or a copy, and whether it is contiguous. The usual surprises are `base.permute(0, 2, 1)`, a
+# view that is not contiguous, and the same permute followed by `reshape(-1, 784)`, which copies. A common
+# misconception is that `reshape` always returns a view: it copies whenever the memory order leaves no other way.
+
 # %%
 def same_memory(a: torch.Tensor, b: torch.Tensor) -> bool:
     """True when a and b share one storage, i.e. one is a view of the other."""
     return a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr()
 
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 base = x[:1000].clone()  # our own copy: safe to write into
 ops = {
     "base[:10]": base[:10],
@@ -441,7 +467,7 @@ print(f"{'expression':40s} {'view':6s} contiguous")
 for expr, out in ops.items():
     print(f"{expr:40s} {same_memory(out, base)!s:6s} {out.is_contiguous()}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # A permuted tensor is a view but not *contiguous* (its rows are not stored one after another), so merging its
 # permuted axes into rows of 784 has to copy. `reshape` does that silently; `view` refuses. Writing shows the
 # difference between views and copies directly, and `data_ptr` (the address of a tensor's first element) shows
@@ -463,7 +489,7 @@ except RuntimeError:
     print("view() of the permuted tensor raises RuntimeError (no 784-long rows exist in its memory order);"
           " reshape() copies instead")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Writing through a view changes the original for everyone who holds it. That is why a library hands out copies
 # of data it keeps: `load_mnist` hands you a copy, so writing into it cannot change what the next load returns.
 # Inside this notebook, though, every later cell reads `x`, so we wrote into `base`, a `.clone()` of our own, and
@@ -483,7 +509,14 @@ except RuntimeError:
 # (rounded to one decimal). `mean(dim=(1, 2), keepdim=True)` keeps the summed axes as size 1, giving N×1×1; a 28×1
 # tensor would broadcast one value along each row.
 
-# %% tags=["nbval-check-output"]
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Ask the room what `images - images.mean(dim=(1, 2))` would do without `keepdim=True`: the
+# means then have shape N, which lines up with the last axis, the columns, so the subtraction fails (unless N happens
+# to be 28, when it silently subtracts the wrong numbers). Writing the shapes right-aligned on the board shows the
+# rule. Live knob: lower the clamp `min=0.1` and re-run; the printed largest standardized value grows, since the clamp
+# is what caps it. Keep it above zero: at zero, a pixel that is blank in every image gives 0 / 0, NaN.
+
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 images = to_unit(x[:5000])  # N×28×28 floats in [0, 1]
 pixel_mean = images.mean(dim=0)  # 28×28: the mean of each pixel position over the batch
 pixel_std = images.std(dim=0)  # 28×28
@@ -498,7 +531,7 @@ print("every pixel position has mean 0 over the batch (largest |mean| below 1e-4
 print("every image has mean 0 over its pixels (largest |mean| below 1e-6):", bool(per_image.mean(dim=(1, 2)).abs().max() < 1e-6))
 print(f"per-pixel standardized values run from {per_pixel.min().item():.1f} to {per_pixel.max().item():.1f}")
 
-# %%
+# %% alt="Four 28 by 28 heat maps: the mean of each pixel over the batch, a blurred digit-shaped blob; the standard deviation of each pixel, a wider blob near zero at the border; image 0, a five, in [0, 1]; and image 0 standardized per pixel in red and blue, clipped at \u00b13, deepest red where strokes reach the blob's edges." slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(1, 4, figsize=(12, 3.2))
 panels = [(pixel_mean, "mean of each pixel", "gray_r", "mean value over the batch"),
           (pixel_std, "std of each pixel", "gray_r", "standard deviation"),
@@ -517,7 +550,7 @@ axes[0].set_ylabel("row")
 fig.suptitle("Broadcasting: (N×28×28 − 28×28) / 28×28")
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # After per-pixel standardization, a stroke where ink is rare (the edges of the mean image) stands out strongly
 # (deep red), while ink where most digits have it counts for less, and missing ink where most digits have some is
 # negative (blue). The colour scale stops at ±3 (the arrow ends of the colour bar): where ink is very rare, the
@@ -545,7 +578,7 @@ fig.tight_layout()
 # orders, which can flip a near-tie between two digits' scores, so, as in notebook 01, we allow a few images' worth
 # of difference.
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 X_small, Y_small = to_unit(x[:1000]).flatten(1), y[:1000]  # N×784 images, N labels
 Ws = torch.randn(4, 10, 784, generator=torch.Generator().manual_seed(0))  # P = 4 random candidates
 P, K, D = Ws.shape
@@ -560,7 +593,7 @@ print("the same scores as candidate 2 alone:", torch.allclose(scores[:, 2], X_sm
 print("the same accuracies as one candidate at a time (within 3 images):",
       bool((accuracies - one_at_a_time).abs().max() <= 3 / len(X_small)))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Coordinates: the centre of mass
 #
 # Broadcasting also turns pixel **coordinates** into arithmetic. Inside the function below,
@@ -591,7 +624,7 @@ print(f"centres of mass over all {len(x):,} images: rows {centre_r.min().item():
 inside = ((centre_r - 14).abs() <= 0.5) & ((centre_c - 14).abs() <= 0.5)
 print(f"within half a pixel of (14, 14): {inside.sum().item():,} of {len(x):,}")
 
-# %%
+# %% alt="Left: six MNIST digits in two rows of three, a red plus marking each one's centre of mass. Right: a 2-D histogram of the centres of mass of all 60,000 training digits; both axes span about one pixel, and the counts spread fairly evenly over that square." slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [1.3, 1]})
 for k in range(6):
     i, j = divmod(k, 3)  # place digit k at grid row i, grid column j
@@ -610,7 +643,7 @@ axes[1].set_ylabel("row of the centre (y)")
 fig.colorbar(hist[3], ax=axes[1], label="images")
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # In these coordinates the exact middle of the field is (13.5, 13.5). Practically every centre (the count is
 # printed above) lies between 13.5 and 14.5 in both directions, inside pixel (14, 14), spread evenly across it. That
 # is the centring MNIST's makers applied (notebook 02): they aimed at pixel (14, 14), 28/2, and shifted by whole
@@ -626,7 +659,13 @@ fig.tight_layout()
 # core (`torch.set_num_threads(1)`), since the Python loops cannot use more: the speed-up then comes from
 # vectorization alone, and with more cores the vectorized version could run faster still.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before the timing cell runs, ask the room to guess how much faster the vectorized version
+# will be than the pure Python loop: a few times, tens of times, or more? Compare the guesses with the printed
+# speed-ups. Live knob: delete the `torch.set_num_threads(1)` line and re-run; the loops cannot use more than one
+# core, so only the vectorized version can get faster, which is why the notebook compares them on one core.
+
+# %% slideshow={"slide_type": "subslide"}
 def moments_loop(images: torch.Tensor) -> torch.Tensor:
     """The same moments with a Python loop over every image, row and column."""
     out = []
@@ -659,7 +698,7 @@ answers = [moments_loop(sample), moments_per_image(sample), moments_vectorized(s
 print("answers:", [tuple(a.shape) for a in answers], [a.dtype for a in answers])
 print("pixel loop == per-image loop == vectorized:", torch.equal(answers[0], answers[1]) and torch.equal(answers[1], answers[2]))
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 threads = torch.get_num_threads()
 torch.set_num_threads(1)  # one core for all three: the loops cannot use more, so we compare like with like
 try:
@@ -674,7 +713,7 @@ for name, s in seconds.items():
     print(f"{name:24s} {1e3 * s:9.2f} ms for {n_loop:,} images  ({seconds['Python loop over pixels'] / s:7.1f}× the pixel loop's speed)")
 speedup_vectorized = seconds["Python loop over pixels"] / seconds["vectorized"]
 
-# %%
+# %% alt="Horizontal bar chart of the milliseconds each version takes for 1,000 images on one core: the Python loop over pixels has by far the longest bar, the loop over images a much shorter one, and the vectorized version a bar barely visible beside zero. Each bar is labelled with its time." slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(8, 2.8))
 names = list(seconds)
 bars = ax.barh(names, [1e3 * seconds[k] for k in names], color=["C1", "C0", "C2"])
@@ -691,12 +730,13 @@ result = record("vectorized speed-up over Python loop", speedup_vectorized, 20)
 # %% tags=["nbval-check-output"]
 print(result.verdict)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The pure Python loop and the vectorized version agree to the last digit, and the vectorized one is many times
 # faster (the measured factor is printed above; the course requires at least 20×). The loop over images sits in
 # between: vectorizing the inside of a loop already helps, but each iteration still pays Python's overhead. Every
 # model in this course processes whole batches for this reason.
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - **Slicing and indexing** read and write parts of arrays: an integer picks, `start:stop:step` slices (crops,
@@ -713,7 +753,8 @@ print(result.verdict)
 #   population of weight matrices (two reshapes around one matrix product, notebook 01's `population_accuracy`),
 #   and turned pixel **coordinates** into centres of mass.
 # - **Vectorization** gave the same exact moments as a pure Python loop, many times faster (measured above).
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
 #
 # The exercises whose answer is a value, a tensor or a function check it for you: run
@@ -807,7 +848,7 @@ print(result.verdict)
 #    ```
 #    </details>
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Questionnaire
 #
 # Answer each question in your own words first, then open the answer to compare.

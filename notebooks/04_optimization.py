@@ -11,7 +11,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 04 · Optimization
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/04_optimization.ipynb)
@@ -37,7 +37,7 @@
 # - to train notebook 01's linear scorer by gradient descent, and to beat the random walk at an equal
 #   number of steps.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # Colab only: install the course package from the same ref as this notebook (main). Colab already has torch,
 # NumPy and the rest, so --no-deps leaves them alone. Elsewhere this cell does nothing: in a checkout, `make lab`
 # installs the package into .venv and opens the notebooks (see the README).
@@ -77,7 +77,7 @@ dev = device()
 # and settings), which notebook 01 ran on the CPU: we stay on the CPU.
 print(f"fastest device here: {dev}; this notebook computes on the CPU")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **[Optimization](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#optimization)** means finding the input that makes a function as small as possible (or as large). In
 # machine learning the input is the model's weights and the function is a *[loss](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#loss)* that measures how wrong
 # the model is. We start with functions of one and two numbers, where we can draw everything.
@@ -98,7 +98,15 @@ print(f"fastest device here: {dev}; this notebook computes on the CPU")
 # the input's `.grad`; `.detach()` gives the same numbers without the recording (section 4 opens all this up).
 # We compute in float64 (double precision) so that rounding stays far below the errors we measure.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before running the next cell, ask the room how large they expect each error to be. The slide
+# says autograd is exact up to float rounding, but how far off is a finite difference with a tiny h: in an early digit,
+# or only in a late one? The printout answers it. A common misconception is that autograd is a finite difference with a
+# very small h; it applies the chain rule to the recorded operations, so only float rounding limits it. When the figure
+# appears, have the room explain in their own words why the error in its right panel stops falling and rises again as h
+# shrinks.
+
+# %% slideshow={"slide_type": "subslide"}
 def f(x):
     return x**4 - 3 * x**2 + x
 
@@ -129,7 +137,7 @@ print(f"max |autograd - exact|          = {err_autograd:.1e}")
 # %% tags=["nbval-check-output"]
 print("gradient check passed (finite differences < 1e-6, autograd < 1e-9):", err_fd < 1e-6 and err_autograd < 1e-9)
 
-# %%
+# %% alt="Left: the curve f(x) = x\u2074 \u2212 3x\u00b2 + x, with a deep minimum on the left, a shallow one on the right, and red tangents at four points labelled with their autograd slopes. Right: log-log plot of the finite-difference error at x = 1 against h, falling straight as h shrinks, then rising again, jagged, for the smallest h." slideshow={"slide_type": "subslide"} tags=["slides-hide-input"]
 fig, (ax_f, ax_h) = plt.subplots(1, 2, figsize=(12, 4))
 x_plot = xs.detach()
 ax_f.plot(x_plot, f(x_plot), color="black", label="f(x) = x⁴ − 3x² + x")
@@ -154,7 +162,7 @@ ax_h.set(title="Finite-difference error at x = 1 against the nudge h", xlabel="h
 ax_h.grid(alpha=0.3, which="both")
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The gradient: one slope per coordinate
 #
 # For a function of several variables, the **[gradient](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#gradient)** collects one slope per coordinate: for
@@ -166,7 +174,7 @@ fig.tight_layout()
 # gradient per input, hence `(grad_auto,) = …`):
 # $g(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2$.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 def himmelblau(p):
     x, y = p[0], p[1]
     return (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2
@@ -196,7 +204,7 @@ print(f"gradient check: max error {max_error:.1e}")
 # %% tags=["nbval-check-output"]
 print("2-D gradient check passed (max error < 1e-5):", max_error < 1e-5)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. Gradient descent
 #
 # The gradient points uphill, so a small step against it goes downhill. **[Gradient descent](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#gradient-descent)** repeats
@@ -206,6 +214,12 @@ print("2-D gradient check passed (max error < 1e-5):", max_error < 1e-5)
 # where $\eta$ (eta), the **[learning rate](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#learning-rate)**, sets the step size. Each step costs one gradient, so one
 # function evaluation plus autograd's backward pass. The function below works for a single number and for
 # a vector alike; it returns the whole path so we can draw it.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before running the next cell, ask the room to predict which valley gradient descent ends in
+# from each of the three starting points. Many expect it to find the deepest minimum; it only follows the slope where
+# it stands, so a start just right of the hump ends in the shallow minimum. Live knob: add a start of your own to
+# `starts` in the Himmelblau cell and re-run; its path rolls towards the minimum of whichever basin it starts in.
 
 # %%
 def gradient_descent(f, start, lr, steps):
@@ -225,7 +239,7 @@ for start, path in paths_1d.items():
     end = path[-1].item()
     print(f"start {start:+.1f} -> x = {end:+.4f}, f(x) = {f(path[-1]).item():+.4f}, slope {finite_difference(f, path[-1]).item():+.1e}")
 
-# %%
+# %% alt="The curve f(x) = x\u2074 \u2212 3x\u00b2 + x with three gradient-descent paths of dots, learning rate 0.02, 60 steps, each ending at a star: the start at -0.3 rolls left into the deep minimum, while the starts at +0.3 and +2.0 both end in the shallow minimum on the right." slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(8, 4))
 ax.plot(x_plot, f(x_plot), color="black", lw=1, label="f(x)")
 for (start, path), color in zip(paths_1d.items(), ["tab:blue", "tab:orange", "tab:green"]):
@@ -241,7 +255,7 @@ fig.tight_layout()
 # on surfaces. Below, four starts close to each other near the centre of Himmelblau's surface roll into four
 # different minima.
 
-# %%
+# %% alt="Contour plot of Himmelblau's function g(x, y), with four minima. Four gradient-descent paths (lr 0.01) from nearby starts around the centre, (0, 0), (-1, 0), (-1, -1) and (0, -1), each roll into a different one of the four minima, marked by red stars." slideshow={"slide_type": "subslide"}
 grid = torch.linspace(-5, 5, 151, dtype=torch.float64)
 gx, gy = torch.meshgrid(grid, grid, indexing="xy")
 surface = himmelblau(torch.stack([gx, gy]))
@@ -261,14 +275,20 @@ fig.tight_layout()
 for path in paths_2d:
     print(f"ends at ({path[-1, 0]:+.3f}, {path[-1, 1]:+.3f}), g = {himmelblau(path[-1]).item():.1e}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The learning rate
 #
 # The learning rate is the most important setting in optimization. Too small and the descent crawls; too
 # large and each step overshoots the valley it aims at, so the path bounces around or flies off. The same
 # start and the same number of steps, three learning rates:
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before revealing the three panels, ask the room which learning rate ends closest to a minimum
+# after the same number of steps. A common misconception is that a larger learning rate always gets there faster: past
+# a point each step overshoots, and the 'too large' path bounces around the minimum instead of settling. Live knob:
+# raise `LR_STEPS` and re-run; the 'too small' path creeps further along, since it is crawling, not stuck.
+
+# %% alt="Three contour plots of Himmelblau's function, each with a red path from the same start at the origin over 40 steps. Too small, lr 0.001: the path ends partway. Good, lr 0.01: it reaches the upper-right minimum. Too large, lr 0.035: it jumps back and forth around that minimum without settling." slideshow={"slide_type": "subslide"}
 rates = {"too small": 0.001, "good": 0.01, "too large": 0.035}
 LR_STEPS = 40
 fig, axes = plt.subplots(1, 3, figsize=(12, 4.4), sharey=True, layout="constrained")
@@ -287,7 +307,7 @@ axes[0].legend(loc="lower left")
 fig.suptitle("Same start, same number of steps, three learning rates")
 assert final["good"] < final["too small"] and final["good"] < final["too large"]
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. Momentum and Adam in a narrow valley
 #
 # Real losses are often **ill-conditioned**: steep in some directions and nearly flat in others, like a
@@ -313,7 +333,15 @@ assert final["good"] < final["too small"] and final["good"] < final["too large"]
 # just below its limit of 0.02, momentum and Adam at rates that work well here, so that no rule is handicapped by a
 # rate chosen for another.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before revealing the figure, ask the room to sketch the path each of the three rules will take
+# to the minimum. Many draw momentum and Adam gliding straight along the floor; in the figure all three cross it: plain
+# gradient descent's zig-zags die out and it then creeps along the floor, momentum keeps swinging from side to side
+# while it races along, and Adam weaves in broad arcs. Point out that plain gradient descent cannot simply take a larger
+# learning rate: above its limit the steps across the valley grow instead of shrinking. A misconception to head off is
+# that Adam is always the best rule: exercise 3 rotates the valley, and Adam then loses its advantage.
+
+# %% slideshow={"slide_type": "subslide"} tags=["slides-split-output", "slides-split-code"]
 def valley(p):
     return 0.5 * (p[0] ** 2 + 100 * p[1] ** 2)
 
@@ -369,7 +397,7 @@ gd_loss, mom_loss, adam_loss = (losses[-1].item() for losses in valley_losses.va
 assert mom_loss < gd_loss and adam_loss < gd_loss
 assert torch.equal(valley_paths["gradient descent, lr 0.019"], gradient_descent(valley, VALLEY_START, 0.019, VALLEY_STEPS))
 
-# %%
+# %% alt="Left: contours of the narrow valley v(x, y) = \u00bd(x\u00b2 + 100 y\u00b2) and three paths to the minimum: gradient descent zig-zags, then creeps along the floor and ends short of it; momentum swings wide from side to side; Adam weaves in broad arcs. Right: loss per step, log scale; gradient descent's falls slowest, the others oscillate far lower." slideshow={"slide_type": "subslide"}
 vx, vy = torch.meshgrid(torch.linspace(-9, 2, 221, dtype=torch.float64), torch.linspace(-1.6, 1.6, 161, dtype=torch.float64), indexing="xy")
 fig, (ax_path, ax_loss) = plt.subplots(1, 2, figsize=(12, 4.2), gridspec_kw={"width_ratios": [1.6, 1]})
 ax_path.contour(vx, vy, valley(torch.stack([vx, vy])), levels=torch.logspace(-2, 2.3, 14).tolist(), cmap="viridis", linewidths=0.6)
@@ -386,7 +414,7 @@ ax_loss.grid(alpha=0.3)
 ax_loss.legend(fontsize=8)
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Plain gradient descent zig-zags across the valley until the zig-zags die out, then creeps along the
 # floor: after a hundred steps it is still far from the minimum. Momentum overshoots in both directions
 # but builds up speed along the floor, and Adam moves both coordinates at a similar pace, because it
@@ -405,7 +433,14 @@ fig.tight_layout()
 # relu(z) = max(z, 0), which notebook 06 makes the building block of networks; then a squared error. It is printed
 # by walking those links from the loss down:
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Ask the room to draw the graph of this loss on the board before running the cell: which
+# operations, in which order from the loss down to `w` and `b`? Note that `x` and `target` get no node, since they are
+# plain numbers that autograd does not track. Then, before moving on to the next slide, whose first bullet gives the
+# answer away, ask whether a second `backward()` call overwrites `w.grad` or adds to it; the cell after that slide
+# prints the values, and that is why training clears `.grad` every step.
+
+# %% slideshow={"slide_type": "subslide"}
 w = torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
 b = torch.tensor(-0.2, dtype=torch.float64, requires_grad=True)
 x, target = 3.0, 2.0  # an input and the output we want: plain numbers, autograd does not track them
@@ -425,7 +460,7 @@ def show_graph(node, depth=0):
 print(f"loss = {loss.item():.2f}, and loss.grad_fn is a {type(loss.grad_fn).__name__}:")
 show_graph(loss.grad_fn)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # `loss.backward()` walks this graph from the top: each node multiplies the gradient arriving from above by its
 # operation's local derivative (the chain rule) and passes the product down. Training code relies on three more
 # facts about autograd:
@@ -443,7 +478,7 @@ show_graph(loss.grad_fn)
 #   must not enter the graph; PyTorch even refuses to change a leaf that requires a gradient in place while it is
 #   recording. Every descent loop in this notebook does its update inside `with torch.no_grad():`.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 w, b = (torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (0.5, -0.2))  # fresh leaves
 for call in ("first", "second"):
     loss = ((w * x + b).relu() - target) ** 2  # backward() frees the graph it used, so each call builds its own
@@ -472,7 +507,7 @@ print("after clearing: w.grad =", w.grad)
 # defines; with that, the class knows just enough (`+`, `*`, negation, `relu`, `exp`, `log`) for a one-neuron
 # classifier.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 class Value:
     """One number that remembers what it was computed from, for reverse-mode differentiation."""
 
@@ -520,7 +555,7 @@ class Value:
             for u, local in v.inputs:
                 u.grad += local * v.grad  # the chain rule, summed over every use of u
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The check, twice. First a small expression that uses every operation, with one ReLU switched on and one off,
 # through our engine and through torch (tensors have `relu`, `exp` and `log` too, so the same Python function
 # serves both). Then a one-neuron classifier: eight points with three features each, labels 0 or 1, three weights
@@ -528,7 +563,7 @@ class Value:
 # $\log(1 + e^{-z})$ for a 1 and $\log(1 + e^{z})$ for a 0, averaged (the two-class case of the cross-entropy
 # loss that section 5 introduces). On the torch side it is computed by PyTorch's own `F.binary_cross_entropy_with_logits`.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 def expression(a, b, c):
     d = a * b + c
     return (d.relu() * a + (c * c).exp() + (-b).relu()).log()
@@ -563,7 +598,7 @@ print(f"max |Value - torch|: expression {diff_expression:.1e}, one neuron (loss 
 # %% tags=["nbval-check-output"]
 print("our engine agrees with torch (max |difference| < 1e-12):", diff_expression < 1e-12 and diff_neuron < 1e-12)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The two engines agree to float64 rounding (the differences are printed above). PyTorch does the same
 # bookkeeping with tensors in place of single numbers, so that handing a gradient down becomes a matrix product
 # (notebook 05 derives the one of the linear scorer by hand), and with a backward rule for each of its hundreds of
@@ -576,6 +611,12 @@ print("our engine agrees with torch (max |difference| < 1e-12):", diff_expressio
 # seed and settings. This time the subset comes from the course's training split (`load_splits()`, notebook 02),
 # so that the 10,000 validation images stay unseen by both learners: we will need them to judge the race. The
 # images differ from notebook 01's, so the walk's accuracies differ a little from those printed there.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Ask the room to bet before the race runs: after the same number of steps, which learner will
+# have the higher validation accuracy, and by a little or by a lot? Then ask why the race is judged on validation
+# images rather than on training accuracy: gradient descent can memorise the training images, and a score stuck at its
+# ceiling cannot tell a good model from a lucky one.
 
 # %%
 (x_train, labels_train), (x_val, y_val), (x_test, y_test) = load_splits()
@@ -590,7 +631,7 @@ X_test = standardize(x_test, mean, std).reshape(len(x_test), 784)
 # %% tags=["nbval-check-output"]
 print("training batch:", tuple(X_train.shape), "  validation batch:", tuple(X_val.shape), "  test batch:", tuple(X_test.shape))
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 STEPS = pick(6000, 300)  # notebook 01's walk length
 start = time.perf_counter()
 walk = random_walk(X_train, y_train, steps=STEPS, sigma=0.02, seed=0)
@@ -622,7 +663,7 @@ print(f"cross-entropy by hand {loss_by_hand.item():.6f}, F.cross_entropy {loss_t
 # %% tags=["nbval-check-output"]
 print("F.cross_entropy matches the formula:", torch.allclose(loss_by_hand, loss_torch, rtol=1e-4))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Why standardized pixels: the scaling measured
 #
 # Notebook 02 standardized the pixels and argued that gradient descent needs it. For the linear scorer, the
@@ -634,7 +675,7 @@ print("F.cross_entropy matches the formula:", torch.allclose(loss_by_hand, loss_
 # standardized. Same start (the walk's random `W`), same number of steps, and one learning rate, `LR`, chosen to
 # work for standardized pixels; the race below uses it too.
 
-# %%
+# %% alt="Training loss on a log scale against step at one learning rate, 0.1, for three ways to feed the pixels. Raw [0, 255] pixels leap far above their start and stay far above it, spiking again and again; [0, 1] pixels descend slowly, crossing the dotted line at loss 0.5 only late; standardized pixels fall fastest and cross it early." slideshow={"slide_type": "subslide"} tags=["slides-split-output"]
 LR, SCALE_STEPS = 0.1, pick(300, 50)
 pixels, pixels_val = x_train[subset].float().reshape(N_TRAIN, 784), x_val.float().reshape(len(x_val), 784)
 scalings = {"raw [0, 255]": (pixels, pixels_val), "[0, 1]": (pixels / 255, pixels_val / 255),
@@ -673,7 +714,7 @@ ax.grid(alpha=0.3, which="both")
 ax.legend()
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The measurement agrees with notebook 02's argument. At the learning rate that suits standardized pixels, raw
 # pixels make the loss blow up: it leaps from about 4 to over 16,000 in the first step, and after all the steps it
 # is still far above where it started. It does not grow without limit, as exercise 2's quadratic will: the
@@ -691,7 +732,7 @@ fig.tight_layout()
 # quantity gradient descent is supposed to minimize, ends far above where it started, and everything from
 # notebook 05 on relies on it going down.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The race: gradient descent starts from the walk's starting point (the same random `W`) and takes the same
 # number of steps over the same 3,000 images. One step of each looks at all of them once: the walk scores them
 # to measure an accuracy; gradient descent scores them to compute the loss, then runs the backward pass. Here
@@ -707,7 +748,7 @@ fig.tight_layout()
 # to whole steps; at the start several round to the same step, so fewer distinct steps are checked (the count
 # is printed below).
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 checkpoints = set(torch.logspace(0, math.log10(STEPS), 60).round().long().tolist()) | {0}
 W = (0.001 * torch.randn(10, 784, generator=torch.Generator().manual_seed(0))).requires_grad_()  # the walk's start
 gd_train_curve, gd_loss_curve, gd_val_curve, gd_val_loss = [], [], {}, {}
@@ -743,7 +784,7 @@ print(f"gradient descent: {STEPS} steps in {gd_seconds:.1f} s (the validation ch
       f"training accuracy {gd_train:.1%}, validation accuracy {gd_val:.1%}")
 print(f"both started from the same random W, at training accuracy {gd_train_curve[0]:.1%}")
 
-# %%
+# %% alt="Left: accuracy against step (log scale). Gradient descent's curves (red) pass the random walk's final accuracies within the first steps, the dotted line at step 11 marking the training one; its training curve climbs to 1 while the walk's rises slowly over thousands of steps. Right: its training loss keeps falling while its validation loss bottoms out and rises." slideshow={"slide_type": "subslide"} tags=["slides-hide-input"]
 catch_up = next(i for i, acc in enumerate(gd_train_curve) if acc > walk_train)
 val_steps = sorted(gd_val_curve)
 val_catch_up = next(s for s in val_steps if gd_val_curve[s] > walk_val)
@@ -779,7 +820,7 @@ print(f"its validation accuracy peaks at step {best_step} ({gd_val_curve[best_st
       f"its validation loss is lowest at step {lowest_loss_step}, training loss falls to the end "
       f"({gd_loss_curve[-1]:.3f})")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Gradient descent passes the walk's final training accuracy within a dozen or so steps (the dotted vertical
 # line), and the walk's final validation accuracy even sooner, though not yet for good: it can dip back below
 # before it stays above (the line above prints the step where it first passes and the step from which it stays
@@ -808,7 +849,7 @@ print(f"validation errors: gradient descent {round((1 - gd_val) * len(y_val))}, 
 print(f"wall clock: gradient descent {gd_seconds:.1f} s, random walk {walk_seconds:.1f} s")
 result = record("GD minus random walk, validation points", points_ahead, 8)
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 print(result.verdict)
 
 # %% [markdown]
@@ -831,14 +872,14 @@ print(f"test accuracy: gradient descent {gd_test:.1%}, random walk {walk_test:.1
 # in every training image holds the same standardized value in all of them, so all such pixels receive the same
 # gradient and move together, like one shared bias.
 
-# %%
+# %% alt="Two rows of ten templates in red and blue, white = 0. Top, the random walk's templates for digits 0 to 9: noise everywhere, the border included. Bottom, gradient descent's: still speckled, but the red and blue patches sit where digits' strokes are and the border is one flat shade." slideshow={"slide_type": "subslide"}
 fig = show_weights(torch.cat([walk.weights, W_gd]), titles=[f"walk {d}" for d in range(10)] + [f"GD {d}" for d in range(10)],
                    title="Templates: random walk (top row) and gradient descent (bottom row); "
                    "each template has its own colour scale, white = 0", size=1.4)
 fig.set_size_inches(14, 3.9)  # room for the bottom row's titles
 fig.tight_layout(h_pad=1.5)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - The **gradient** collects the slope of a function along every coordinate; it points uphill. Finite
@@ -866,7 +907,8 @@ fig.tight_layout(h_pad=1.5)
 #
 # Notebook 05 makes gradient descent practical for large data sets: mini-batches, epochs and a proper
 # training loop.
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
 #
 # The exercises whose answer is a value, a tensor or a function check it for you: run
@@ -977,7 +1019,7 @@ fig.tight_layout(h_pad=1.5)
 #    a better model.
 #    </details>
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Questionnaire
 #
 # Answer each question in your own words first, then open the answer to compare.

@@ -11,7 +11,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 05 · Classify MNIST Linear
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/05_linear_classifier.ipynb)
@@ -38,7 +38,7 @@
 # - to read what the model learned: ten weight templates, a confusion matrix and its most confident mistakes;
 # - that the same model, unchanged, also classifies pictures of clothes (Fashion-MNIST), less well.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # Colab only: install the course package from the same ref as this notebook (main). Colab already has torch,
 # NumPy and the rest, so --no-deps leaves them alone. Elsewhere this cell does nothing: in a checkout, `make lab`
 # installs the package into .venv and opens the notebooks (see the README).
@@ -77,7 +77,7 @@ from mnist_course.train import History, evaluate, fit, predict
 seed_everything(0)
 dev = device()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The data as one matrix
 #
 # A linear model does not care that pixels sit on a grid: each image becomes one row of 784 numbers, and a
@@ -104,7 +104,7 @@ print("one row per image:", tuple(X_train.shape[1:]), X_train.dtype, "| validati
       "| test", tuple(X_test.shape))
 print(f"standardized training pixels: mean {X_train.mean():.2f}, std {X_train.std():.2f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Logits: one score per digit
 #
 # Softmax regression keeps a weight matrix $W$ of shape $10 \times 784$ (one row of weights per digit) and a
@@ -128,7 +128,7 @@ Z = X_train[:5] @ W.T + b
 print("W", tuple(W.shape), "b", tuple(b.shape), "-> logits Z", tuple(Z.shape))
 print("parameters:", W.numel() + b.numel())
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Softmax, and why the obvious version breaks
 #
 # Logits can be any real numbers. **[Softmax](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#softmax)** turns a row of them into probabilities that are positive and
@@ -145,7 +145,14 @@ print("parameters:", W.numel() + b.numel())
 #
 # and the log-probabilities are simply $\log p_k = z_k - \operatorname{LSE}(z)$.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before running the next cells, ask the room what `softmax_naive` returns for the row
+# `[1000, 999, 0]`, entry by entry: the right probabilities, an error, or something else? The slide says the overflow
+# ends in `nan`, but not every entry does: the first two are `inf / inf`, hence `nan`, while the last is a finite number
+# divided by `inf`, exactly zero. Nothing raises an error or even a warning, so a broken row can pass unnoticed. Then
+# ask why the harmless second row comes out the same in both versions.
+
+# %% slideshow={"slide_type": "subslide"}
 def softmax_naive(Z):
     """Softmax straight from the formula: overflows for large logits."""
     E = Z.exp()
@@ -177,7 +184,7 @@ print("exp(89) in float32:", torch.tensor(89.0).exp())
 print("naive  softmax:", softmax_naive(big))
 print("stable softmax:", softmax(big))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The second row is harmless and both versions agree on it; the first row breaks the naive version
 # completely. The stable functions agree with PyTorch's own on logits of every size:
 
@@ -197,7 +204,7 @@ print("largest difference to torch.softmax:", f"{(softmax(Z_wild) - torch.softma
 # climb smoothly towards 1; the naive version follows it until the largest logit passes about 88, then has
 # nothing left to show (matplotlib skips `nan`).
 
-# %%
+# %% alt="Line plot 'Softmax of growing logits': the probability of the top class against the largest logit. The stable curve (thick, light blue) and the naive one (black dashes) rise together towards 1, but the naive curve ends at the red line where exp overflows float32, while the stable one runs on to the right edge." slideshow={"slide_type": "subslide"}
 scales = torch.linspace(1, 60, 300)
 z_row = torch.tensor([2.0, 1.5, 0.5, -1.0])
 rows = scales.unsqueeze(1) * z_row  # 300 rows of logits, the last with a top logit of 120
@@ -211,13 +218,20 @@ ax.set_title("Softmax of growing logits")
 ax.legend()
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Cross-entropy, the loss
 #
 # A good model gives the true digit $y$ a high probability. The **[cross-entropy](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#cross-entropy)** loss of one image is the
 # negative log of that probability, $L = -\log p_y = \operatorname{LSE}(z) - z_y$, averaged over the batch.
 # It is 0 for a perfectly confident correct answer and grows without bound as $p_y \to 0$. With all weights
 # and biases zero, every digit gets probability $1/10$, so the loss must be exactly $\log 10$.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** The slide already gives the loss of the all-zero model, $\log 10$. Before running the next
+# cell, ask the room to predict the loss with the small random weights `W` drawn earlier: near $\log 10$, or far from
+# it? Their logits are all close to zero, so every digit gets close to one tenth, and the printed loss lands just above
+# $\log 10$ (the cell after it prints that value). This is the loss to expect at the start of training with ten classes;
+# a first loss far above it points to a bug in the loss or a bad start.
 
 # %%
 def cross_entropy(Z, y):
@@ -233,7 +247,7 @@ print(f"cross-entropy with small random weights: {cross_entropy(Z_batch, y_train
 loss_at_zero = cross_entropy(X_train[:256] @ torch.zeros(784, 10), y_train[:256])
 print(f"loss with all weights zero: {loss_at_zero:.4f} = log 10 = {math.log(10):.4f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The gradient, derived by hand
 #
 # Training means moving $W$ and $b$ downhill on the loss. The **gradient** is the vector of partial
@@ -250,6 +264,12 @@ print(f"loss with all weights zero: {loss_at_zero:.4f} = log 10 = {math.log(10):
 #
 # $$\nabla_W L = G^\top X \quad (10 \times 784), \qquad \nabla_b L = \textstyle\sum_i G_i \quad (10).$$
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** A common misconception is that a wrong gradient makes training crash. It rarely does: the
+# model still learns, only worse, and nothing says why, which is why the next slides check the derivation against
+# autograd before using it. Ask the room which images push the weights hardest: those the model gets confidently
+# wrong, where $p_y$ is close to 0.
+
 # %%
 def loss_and_gradients(X, y, W, b):
     """Cross-entropy of softmax regression on a batch, its gradient for W and b, and the logits."""
@@ -260,7 +280,7 @@ def loss_and_gradients(X, y, W, b):
     return cross_entropy(Z, y), G.T @ X, G.sum(dim=0), Z
 
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Autograd (notebook 04) computes the same gradient by following the computation backwards. If our
 # derivation is right, the two agree up to float32 rounding:
 
@@ -289,7 +309,7 @@ print("hand-derived gradient matches autograd:", diff < 1e-5)
 # is straight. The gradient is only a good guide for small steps, which is why gradient descent takes small
 # steps and then looks again.
 
-# %%
+# %% alt="Line plot 'The gradient is the slope of the loss': cross-entropy on the batch as one weight, W[3, 350], is changed. The loss is a bowl-shaped curve whose bottom lies a little right of the current weights (black dot), and the dashed tangent through the dot, with the hand-derived gradient as its slope, touches the curve there." slideshow={"slide_type": "subslide"}
 k, j = divmod(grad_W.abs().argmax().item(), 784)
 steps = torch.linspace(-3, 3, 61)
 with torch.no_grad():
@@ -308,7 +328,7 @@ ax.set_title("The gradient is the slope of the loss")
 ax.legend()
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Vectorized, not looped
 #
 # The formula $\nabla_W L = \frac1N \sum_i (p_i - Y_i)\, x_i^\top$ can also be computed the way it reads: a
@@ -333,7 +353,7 @@ assert torch.allclose(gradient_looped(xb, yb, W0, b0), grad_W, atol=1e-6)
 t = speedup(lambda: gradient_looped(xb, yb, W0, b0), lambda: loss_and_gradients(xb, yb, W0, b0), repeat=5)
 print(f"looped {t['slow'] * 1e3:.1f} ms, vectorized {t['fast'] * 1e3:.2f} ms: {t['ratio']:.0f}× faster")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Mini-batch SGD, by hand
 #
 # **Optimization** here means finding the $W, b$ with the lowest average loss over all training images.
@@ -364,7 +384,14 @@ print(f"looped {t['slow'] * 1e3:.1f} ms, vectorized {t['fast'] * 1e3:.2f} ms: {t
 # from `mnist_course.train`: a list of per-epoch dicts with `.last` (the final row), `.column(key)` (one key over
 # all epochs) and `.seconds` (total training time).
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** The knob to turn live is the learning rate. Ask the room to predict what a rate ten times
+# smaller and one ten times larger than `lr=0.05` will do, then run exercise 1's solution, which trains each for two
+# epochs: the small rate learns more slowly, and the large one overshoots: its loss stays well above the middle rate's
+# and its validation accuracy drops from the first epoch to the second, yet nothing blows up. Leave this cell's call as
+# it is: the next section must reproduce exactly this run.
+
+# %% slideshow={"slide_type": "subslide"}
 def train_by_hand(epochs, lr, batch_size, seed=0):
     """Softmax regression with plain mini-batch SGD and the hand-derived gradient."""
     W = torch.zeros(10, 784)
@@ -392,7 +419,7 @@ def train_by_hand(epochs, lr, batch_size, seed=0):
 epochs = pick(10, 2)
 W_hand, b_hand, history_hand = train_by_hand(epochs, lr=0.05, batch_size=128)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The same model with `nn.Linear`, `torch.optim` and `fit`
 #
 # Everything above is standard equipment in PyTorch. `nn.Linear(784, 10)` holds a `weight` of shape
@@ -414,7 +441,7 @@ print(linear)
 print("weight", tuple(linear.weight.shape), "bias", tuple(linear.bias.shape))
 print("nn.Linear computes X Wᵀ + b:", linear_matches)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### First the same run, then one change at a time
 #
 # `mnist_course.train.fit` is the loop we just wrote, generalized: autograd replaces the hand-derived gradient, it
@@ -426,7 +453,7 @@ print("nn.Linear computes X Wᵀ + b:", linear_matches)
 # same order (`TensorBatches` with the same seed): the two runs are then the same computation, and their records
 # must agree up to float rounding. The cell builds a fresh model, so running it again trains from scratch.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 seed_everything(0)
 model_sgd = nn.Linear(784, 10).to(dev)  # on the same device as the recipes below, so their seconds compare
 nn.init.zeros_(model_sgd.weight)  # the hand loop's start
@@ -440,7 +467,7 @@ batches_128 = TensorBatches(X_train, y_train, batch_size=128, seed=0, device=dev
 #     optimizer_sgd.step()                       # W -= lr * grad_W, b -= lr * grad_b
 history_sgd = fit(model_sgd, optimizer_sgd, batches_128, epochs=epochs, val=(X_val, y_val))
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 gaps = {key: max(abs(a - b) for a, b in zip(history_hand.column(key), history_sgd.column(key)))
         for key in ("loss", "train_accuracy", "val_accuracy")}
 weight_gap = max((model_sgd.weight.detach().cpu() - W_hand).abs().max().item(),
@@ -453,7 +480,7 @@ assert gaps["loss"] < 1e-4 and gaps["train_accuracy"] < 1e-3 and gaps["val_accur
 # %% tags=["nbval-check-output"]
 print("nn.Linear + torch.optim.SGD + fit retrace the hand loop:", all(gap < 1e-3 for gap in gaps.values()))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The records coincide: every per-epoch difference printed above is at float-rounding level, because the
 # hand-derived gradient and autograd differ only in rounding, so the machinery is a
 # faithful copy of what we wrote. Now the improvements, each added on top of the previous one, each judged
@@ -472,7 +499,13 @@ print("nn.Linear + torch.optim.SGD + fit retrace the hand loop:", all(gap < 1e-3
 # The start stays at zeros throughout. `nn.Linear` on its own starts from small random weights, which networks
 # with hidden units need (notebook 06); this model does not, so that is one change we do not need to make.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before revealing the table, ask the room to rank the four recipes by their final validation
+# accuracy. Many expect the switch to Adam to win outright; on its own, at a constant learning rate, it ends last, and
+# the gain comes only with the cosine schedule. Then point at the noise scale printed under the table: a difference
+# smaller than that, from a single seed, is not a finding, however tempting.
+
+# %% slideshow={"slide_type": "subslide"}
 def train_recipe(optimizer_name, cosine, batch_size, train=(X_train, y_train), val=(X_val, y_val)):
     """A fresh zero-initialized nn.Linear(784, 10), trained with fit for `epochs` epochs; returns model and history."""
     seed_everything(0)
@@ -513,7 +546,7 @@ if not is_quick():  # these claims are about the full training split; quick mode
     check(ladder["+ cosine schedule"][1].last["val_accuracy"] > ladder["+ Adam"][1].last["val_accuracy"],
           "the cosine schedule ends above Adam at a constant learning rate")
 
-# %%
+# %% alt="Two line plots against epoch for the four recipes: training loss (left) and validation accuracy (right). All losses fall steeply, then level off, the cosine schedule's lowest at the end; on the right, Adam at a constant rate zigzags and ends lowest, while the cosine schedule climbs over the last epochs and ends on top." slideshow={"slide_type": "subslide"}
 fig = plot_history({name: h for name, (_, h) in ladder.items()}, keys=("loss", "val_accuracy"),
                    title="Softmax regression: the hand loop's recipe, then one change at a time")
 fig.axes[0].set_ylabel("training loss (mean over the epoch's batches)")
@@ -523,7 +556,7 @@ for ax in fig.axes:  # one legend below both panels, so it hides none of the cur
 fig.legend(handles, names, loc="lower center", ncol=len(names), frameon=False)
 fig.tight_layout(rect=(0, 0.08, 1, 1))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # All four runs train the same 7850 parameters, and they end within about a point of each other (the
 # table above). Adam alone is not better than plain SGD here: at a constant learning rate neither one's steps
 # shrink towards the end, so the weights keep jittering around the bottom and their validation accuracy wobbles
@@ -551,7 +584,7 @@ result = record("test accuracy", test_accuracy, 0.92)
 # %% tags=["nbval-check-output"]
 print(result.verdict)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## What the model learned: ten templates
 #
 # Each row of $W$ has one weight per pixel, so it can be shown as a 28×28 image. Red: ink at that pixel raises
@@ -567,14 +600,20 @@ print(result.verdict)
 # (notebook 04). The templates are not pictures of digits: each one is tuned to tell its digit *apart from the
 # other nine*, which is why the strokes of competing digits show up in blue.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** As this slide appears, before the room has read it to the end, ask what they expect the
+# template of the 0 to look like. Many expect a picture of a zero; point instead to its blue centre, where zeros have no
+# ink but most other digits do, and to the strokes of competing digits showing up in blue. Each template is tuned to
+# tell its digit apart from the other nine, not to draw it.
+
+# %% alt="Ten heat maps titled digit 0 to digit 9, each a row of W drawn as an image: red where ink favours the digit, blue where it counts against it, white at zero. None looks like a clean digit; the template of the 0 has a blue centre, and each border is one flat pale shade." slideshow={"slide_type": "subslide"}
 weights = model.weight.detach().cpu()
 clip = weights.abs().quantile(0.98, dim=1, keepdim=True)
 fig = show_weights(weights.clamp(-clip, clip), ncols=5, size=2.0, titles=[f"digit {d}" for d in range(10)],
                    title="Rows of W as images (red: ink here favours the digit, blue: it counts against; "
                          "white is 0)\neach template on its own colour scale")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Where it goes wrong
 #
 # A **confusion matrix** counts, for every true digit (row), how often each digit was predicted (column).
@@ -583,7 +622,7 @@ fig = show_weights(weights.clamp(-clip, clip), ncols=5, size=2.0, titles=[f"digi
 # which pairs the model mixes up, and their colour grows darker with the number of mistakes. From here on we study the test images the final model
 # has already been scored on; nothing is chosen from them any more.
 
-# %%
+# %% alt="Confusion matrix 'Softmax regression on the 10,000 test images': true digit by row, predicted digit by column, correct counts in green on a white diagonal and errors shaded red by count. The darkest cells are a 2 read as an 8, and a 5 read as a 3 or an 8." slideshow={"slide_type": "subslide"}
 logits_test = predict(model, X_test)
 probs_test = torch.softmax(logits_test, dim=1)
 confidence, pred_test = probs_test.max(dim=1)
@@ -594,7 +633,7 @@ for cell in ax.texts:  # larger digits, so every count reads easily
     cell.set_fontsize(10)
 fig.tight_layout()
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # the matrix above, as counts: each (true, predicted) pair becomes one number, 10·true + predicted; counting
 # them fills the 10×10 matrix
 errors = torch.bincount(y_test * 10 + pred_test, minlength=100).reshape(10, 10)
@@ -607,19 +646,19 @@ article = {d: "an" if d == 8 else "a" for d in range(10)}
 print(f"{wrong.sum().item()} test images are wrong; the most frequent mistake is {article[true_digit]} {true_digit} "
       f"read as {article[predicted]} {predicted} ({errors[true_digit, predicted].item()} times)")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The most instructive mistakes are the **confident** ones: images where the model put almost all its
 # probability on the wrong digit. Some are genuinely ambiguous or badly written; others are clear to us but
 # drawn in a position or style a single template cannot match, the basic weakness of a linear model.
 
-# %%
+# %% alt="Two rows of ten handwritten test digits, the 20 most confidently wrong, each labelled in red with its true and predicted digit. Many are drawn in unusual styles, such as 7s with a crossbar read as 2 and thick or open 8s read as 4."
 wrong_idx = wrong.nonzero().squeeze(1)
 worst = wrong_idx[confidence[wrong_idx].argsort(descending=True)[:20]]
 fig = show_images(images_test[worst], y_test[worst], pred_test[worst], ncols=10,
                   title="The 20 most confidently wrong test images (true→predicted)")
 print("their confidence in the wrong digit:", " ".join(f"{c:.3f}" for c in confidence[worst].tolist()))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The same model on clothes: Fashion-MNIST
 #
 # Fashion-MNIST was made as a drop-in replacement for MNIST: 70,000 grey 28×28 images in the same format and
@@ -631,7 +670,7 @@ print("their confidence in the wrong digit:", " ".join(f"{c:.3f}" for c in confi
 # the copy in the dataset's GitHub repository; an instructor can fetch and verify both datasets before class
 # with `python -m mnist_course.data --download`.
 
-# %%
+# %% alt="A row of ten Fashion-MNIST training images titled with their classes: a dress, an ankle boot, a pair of trousers, two T-shirts, three sandals, a coat and a bag, small grey pictures like the digits." slideshow={"slide_type": "subslide"}
 (f_images_train, f_labels_train), (f_images_val, f_y_val), (f_images_test, f_y_test) = load_splits(dataset="fashion")
 f_mean, f_std = mean_std(f_images_train)
 FX_train = standardize(f_images_train[:n_train], f_mean, f_std).reshape(-1, 784)
@@ -654,7 +693,7 @@ print("the most frequent confusions on the test set:")
 for cell in f_errors.flatten().argsort(descending=True)[:4].tolist():
     print(f"  {FASHION_CLASSES[cell // 10]:12s} read as {FASHION_CLASSES[cell % 10]:12s} {f_errors.flatten()[cell]:4d} times")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The linear model gets most pieces of clothing right, but clearly fewer than digits (the two test accuracies
 # are printed side by side), and its most frequent mistakes mix up classes that share an outline. The target,
 # 82%, sits about three points below what this recipe measured in the stored run (printed above), to leave room
@@ -663,7 +702,7 @@ for cell in f_errors.flatten().argsort(descending=True)[:4].tolist():
 # buttons, and a single template per class cannot express "this outline, but with a collar". The networks of the
 # next notebooks can.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # The numbers this notebook measured, in one place:
@@ -677,7 +716,7 @@ for name, (_, h) in ladder.items():
 print(f"chosen on validation: {chosen}; test accuracy, measured once: {test_accuracy:.2%}")
 print(f"Fashion-MNIST, the same recipe: test accuracy {fashion_test:.2%}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # - **Softmax regression** scores each digit with a weighted sum of pixels, $Z = XW^\top + b$, turns the
 #   scores into probabilities with softmax and is trained by minimizing cross-entropy.
 # - Softmax straight from the formula overflows; subtracting the row maximum (the **log-sum-exp** trick)
@@ -700,7 +739,7 @@ print(f"Fashion-MNIST, the same recipe: test accuracy {fashion_test:.2%}")
 # - The same model, unchanged, sorts pictures of clothes too, but clearly less well than digits: a shirt and a
 #   pullover differ in details that one template per class cannot capture.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
 #
 # The exercises whose answer is a value, a tensor or a function check it for you: run
@@ -854,7 +893,7 @@ print(f"Fashion-MNIST, the same recipe: test accuracy {fashion_test:.2%}")
 #    also keeps the good learning rate roughly independent of the batch size.
 #    </details>
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Questionnaire
 #
 # Answer each question in your own words first, then open the answer to compare.

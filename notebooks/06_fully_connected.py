@@ -11,7 +11,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 06 · Fully Connected Networks
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/06_fully_connected.ipynb)
@@ -40,7 +40,7 @@
 # one batch"; plain and Nesterov momentum, in "The full network") and in the exercises (the linear-scaling rule
 # for batch size and learning rate is exercise 4; whether dropout pays on the full training set, exercise 5).
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # Colab only: install the course package from the same ref as this notebook (main). Colab already has torch,
 # NumPy and the rest, so --no-deps leaves them alone. Elsewhere this cell does nothing: in a checkout, `make lab`
 # installs the package into .venv and opens the notebooks (see the README).
@@ -79,13 +79,19 @@ from mnist_course.train import accuracy, evaluate, fit
 seed_everything(0)
 dev = device()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Where a straight line is not enough
 #
 # A linear classifier gives class $k$ the score $z_k = w_k \cdot x + b_k$, and predicts the class with the
 # largest score. The border between two classes is where their scores tie, $(w_0 - w_1) \cdot x + (b_0 - b_1) =
 # 0$: a straight line in the plane (a flat hyperplane in 784 dimensions). Data that no straight line can split
 # defeats it, however long we train. Here is such data: a disk of points (class 0) inside a ring (class 1).
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before training, ask the room to sketch the best straight line for a disk inside a ring, and to
+# guess what accuracy a linear model can reach on it. Then ask how few ReLU units could enclose the disk: the middle
+# panel of the figure shows a network of four doing it, though only three of their lines cross the window (the aside
+# after the figure says why), and exercise 1 explains why two never can.
 
 # %%
 def two_rings(n, generator):
@@ -104,7 +110,7 @@ X_toy, y_toy = two_rings(400, torch.Generator().manual_seed(0))
 # %% tags=["nbval-check-output"]
 print("points", tuple(X_toy.shape), "| per class", y_toy.bincount().tolist())
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # We train three models on these 400 points with full-batch Adam: a linear classifier (`nn.Linear(2, 2)`), and
 # two networks with one hidden layer of [ReLU](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#relu) units, $h = \max(0,\, W_1 x + b_1)$, then a linear output layer
 # that turns the hidden units into two class scores. `nn.Sequential` chains layers: its output is the first
@@ -139,7 +145,7 @@ for name, make in [("linear", lambda: nn.Linear(2, 2)),
     print(f"{name:14s} training accuracy {toy_models[name][1]:.3f}")
 
 
-# %%
+# %% alt="Three panels of decision regions on the toy data, the plane shaded by predicted class with the disk and ring points on top. The linear model (accuracy 0.52) cuts the plane with one straight line; 4 ReLU units (accuracy 1.00) enclose the disk in a polygon whose corners lie on dashed unit lines; 32 units give an almost round border." slideshow={"slide_type": "subslide"} tags=["slides-hide-input"]
 def plot_regions(ax, model, title, unit_lines=False):
     """Colour the plane by the model's predicted class and draw the toy points on top.
 
@@ -170,7 +176,7 @@ axes[1].legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize
 fig.suptitle("Decision regions (shaded: the class each point of the plane would get)")
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The linear model can only cut the plane in two with one line, and no line encloses the disk: training settles
 # on an almost useless one, with about half the points right (the accuracy in its title). Each
 # ReLU unit is zero on one side of its own line (dashed in the middle panel) and rises like a ramp on the other;
@@ -207,7 +213,7 @@ print("two linear layers compute one linear function:", same_function)
 print("linear models below 75%:", toy_models["linear"][1] < 0.75 and stacked_accuracy < 0.75)
 print("every ReLU network above 95%:", all(acc > 0.95 for name, (_, acc) in toy_models.items() if "ReLU" in name))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## MNIST, flat and standardized
 #
 # As in notebook 05, each image becomes a row of 784 standardized pixels, and we use the course's three splits
@@ -227,7 +233,7 @@ X_test, y_test = standardize(images_test, mean, std).reshape(-1, 784), labels_te
 # %% tags=["nbval-check-output"]
 print("splits: train", tuple(images_train.shape), "| validation", tuple(images_val.shape), "| test", tuple(X_test.shape))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## A 784-500-10 network from raw tensors
 #
 # The network has one hidden layer of 500 units. For a batch $X$ ($N \times 784$):
@@ -242,6 +248,11 @@ print("splits: train", tuple(images_train.shape), "| validation", tuple(images_v
 # processed at once (**vectorization** again). Autograd provides the **gradient** of the loss for all four
 # tensors, so the training loop needs no hand derivation; we still derive it once below, to see what autograd
 # computes.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before revealing the printout, ask the room to estimate how many parameters the 784-500-10
+# network has, and which of its four tensors holds most of them; the printout also gives the linear model's count for
+# comparison. Then ask what so many parameters might allow on a small training set: the overfitting section answers.
 
 # %%
 def init_layer(fan_in, fan_out, generator):
@@ -258,7 +269,7 @@ def forward(X, params):
     return H @ W2.T + b2
 
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 generator = torch.Generator().manual_seed(0)
 params = [*init_layer(784, 500, generator), *init_layer(500, 10, generator)]
 initial = [p.detach().clone() for p in params]  # kept to compare with the nn.Module version below
@@ -273,7 +284,7 @@ for name, p in zip(["W1", "b1", "W2", "b2"], params):
     print(f"{name}: {str(tuple(p.shape)):11s} {p.numel():>7,} parameters")
 print(f"total: {sum(p.numel() for p in params):,} parameters (the linear model of notebook 05 had {784 * 10 + 10:,})")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Backpropagation through the hidden layer, by hand
 #
 # Notebook 05 derived the gradient of softmax regression on paper and checked it against autograd. The chain
@@ -292,7 +303,7 @@ print(f"total: {sum(p.numel() for p in params):,} parameters (the linear model o
 # matrix products as big as the forward one (one for the weights' gradient, one to pass the gradient on to the
 # layer below). Autograd does precisely this, so the two must agree:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 def gradients_by_hand(X, y, params):
     """Cross-entropy gradients of the two-layer network for W1, b1, W2, b2, by the chain rule."""
     W1, b1, W2, b2 = params
@@ -318,7 +329,7 @@ assert backprop_gap < 1e-5
 # %% tags=["nbval-check-output"]
 print("backpropagation by hand matches autograd:", backprop_gap < 1e-5)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # From here on autograd computes these gradients for us. One epoch of plain mini-batch SGD over the training
 # split, written out. Each step: forward, loss, `backward()` fills every `p.grad`, then a step downhill, then the
 # gradients are cleared for the next batch. The cell starts from the saved initial weights, so running it again
@@ -343,7 +354,8 @@ print(f"raw-tensor network after one epoch: validation accuracy {raw_accuracy:.4
 # %% [markdown]
 # One epoch already beats everything the linear model of notebook 05 reached in ten (about 92% on the same
 # validation images).
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The same network as an `nn.Module`
 #
 # Bookkeeping four tensors by hand does not scale. An `nn.Module` owns its layers: assign `nn.Linear`s in
@@ -377,7 +389,7 @@ with torch.no_grad():
     same = torch.allclose(net(Xs), forward(Xs, initial), atol=1e-5) and torch.allclose(mlp(Xs), net(Xs), atol=1e-5)
 assert same
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 print(mlp)
 for name, p in mlp.named_parameters():
     print(f"{name:14s} {str(tuple(p.shape)):11s} {p.numel():>7,}")
@@ -388,7 +400,8 @@ print("raw tensors, TwoLayerNet and MLP compute the same logits:", same)
 # %% [markdown]
 # Almost all the parameters sit in the first layer, $W_1$: 500 weights for each of the 784 pixels. That is where
 # the model's capacity, and most of its computing time, goes.
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Initialization and activation statistics
 #
 # Training starts from the initial weights, and a bad start can stop it before it begins. Three experiments show
@@ -398,6 +411,13 @@ print("raw tensors, TwoLayerNet and MLP compute the same logits:", same)
 # train it for a few steps. Every hidden unit then computes the same function of the image, so backpropagation
 # hands every unit the same gradient, and after each step they are still equal: 500 units that act as one. A
 # random start breaks the tie.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** A common belief is that the starting weights hardly matter, since training moves them anyway.
+# Ask the room what 500 hidden units that start identical can still learn, then run the next cell: the weights move, yet
+# every row stays the same, and the printed validation accuracy shows how little a single unit's worth of features
+# achieves. For the scale experiment after it, ask in which layer the gradients will be smallest with $\sigma = 0.01$
+# before revealing the printout.
 
 # %%
 params_constant = [torch.full_like(p, 0.01).requires_grad_() for p in initial]  # biases too: every weight equal
@@ -419,7 +439,7 @@ print(f"distinct rows among the 500: {torch.unique(W1_constant, dim=0).shape[0]}
       f"{constant_accuracy:.4f}")
 check(symmetry_gap <= 1e-6 * (W1_constant - 0.01).abs().max().item(), "a constant start keeps the hidden units identical")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The weights did move, yet all 500 rows are still the same row: however long it trains, the network has the
 # power of a single hidden unit: one number per image, from which the output layer must tell ten digits apart
 # (the accuracy printed shows how far that gets). The all-zero start is worse still: there every gradient except the output
@@ -435,7 +455,7 @@ check(symmetry_gap <= 1e-6 * (W1_constant - 0.01).abs().max().item(), "a constan
 # $\sigma \sqrt{\text{fan-in}/2}$, and so do the gradients on their way back. We also count **dead ReLUs**: units
 # that output 0 for every image of the batch, so that no gradient flows through them.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 deep_sizes = (784, 256, 256, 256, 256, 256, 10)
 starts = {"too small (σ = 0.01)": lambda fan_in: 0.01,
           "too large (σ = 1)": lambda fan_in: 1.0,
@@ -471,7 +491,7 @@ for name, (loss_at_start, layers) in statistics.items():
 he_std = [H.std().item() for H, _ in statistics["He (σ = √(2/fan-in))"][1]]
 check(max(he_std) < 2 * min(he_std), "with He initialization the activations keep their scale through five layers")
 
-# %%
+# %% alt="Six histogram panels of log10 magnitudes at the start, one outline per hidden layer: activations (top) and gradients (bottom) for weights too small, too large and at He's scale. Too large spreads the layers about tenfold apart in both rows; too small spreads its gradients so, while its activations shrink, then bunch together; at He's scale all five overlap." slideshow={"slide_type": "subslide"}
 def log_magnitudes(values):
     """log10 |v| of the non-zero entries (the ReLU's zeros are counted above, not drawn)."""
     return values[values != 0].abs().log10()
@@ -493,7 +513,7 @@ axes[0, 2].legend(fontsize=8)
 fig.suptitle("At the start, one batch: each hidden layer's activations (top) and their gradients (bottom)")
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Each histogram is one layer, on a log scale of magnitudes, so that a shift to the right by one unit means ten
 # times larger. With σ = 0.01 the activations shrink through the first layers until the biases dominate them, and
 # the gradients shrink by orders of magnitude on their way back to the first layer: its weights would barely move.
@@ -522,7 +542,7 @@ fig.tight_layout()
 # `zero_grad()`, a learning rate far off), and no amount of data will fix it. This is not training, and says
 # nothing about new images.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 seed_everything(0)
 sanity_model = MLP((784, 500, 10)).to(dev)
 sanity_optimizer = torch.optim.Adam(sanity_model.parameters(), lr=1e-3)
@@ -590,7 +610,8 @@ check(one_batch_loss.item() < 0.01 and accuracy(logits.detach().cpu(), y_one.cpu
 # fig.tight_layout()
 # ```
 # </details>
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Overfitting, made visible
 #
 # A network with hundreds of thousands of parameters can simply memorize a small training set. To see it happen,
@@ -598,7 +619,13 @@ check(one_batch_loss.item() < 0.01 and accuracy(logits.detach().cpu(), y_one.cpu
 # accuracy on those training images *and* on validation images it never trains on (both in evaluation mode,
 # which switches dropout off; explained below).
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before revealing the curves, ask the room to sketch how the training loss and the validation
+# loss will move over the epochs on 1,000 images. Many expect the validation loss to fall along with the training
+# loss; the middle panel shows it turning upwards. Then ask where they would stop training, and compare with the epoch
+# of the lowest validation loss printed after the figure.
+
+# %% alt="Three line plots against epoch for 784-500-10 on 1,000 training images: the training loss (log scale) falls steadily; the validation loss drops to its lowest within the first few epochs, then rises; in the accuracy panel, training (dashed) reaches 1.0 while validation (solid) levels off just below 0.9." slideshow={"slide_type": "subslide"} tags=["slides-hide-input"]
 n_small_train, epochs_small = pick(1_000, 500), pick(30, 5)
 
 
@@ -647,7 +674,7 @@ runs = {"no regularization": train_and_track()}
 fig = plot_overfitting(runs, "784-500-10 on 1,000 training images")
 
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 def report(runs):
     """Final training and validation accuracy per run, the gap between them, and where validation loss bottomed out."""
     for name, rows in runs.items():
@@ -659,7 +686,7 @@ def report(runs):
 
 report(runs)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # That is **[overfitting](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#overfitting)**: the training loss keeps falling towards zero and the training accuracy reaches
 # 100%, while the validation loss stops improving after a few epochs and then *rises* (the middle panel). The
 # network has stopped learning about digits and started memorizing these particular images, and its growing
@@ -684,7 +711,7 @@ report(runs)
 #
 # Dropout is three lines: draw a random mask that keeps each unit with probability $1 - p$, multiply, rescale.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 def dropout(H, p, training=True):
     """Inverted dropout: zero each entry with probability p, scale the survivors by 1/(1-p); identity in evaluation."""
     if not training or p == 0:
@@ -708,7 +735,7 @@ assert torch.allclose(H_torch[torch_survivors], H_demo[torch_survivors] / 0.5)
 print(f"nn.Dropout(0.5) does the same: zero share {1 - torch_survivors.sum().item() / (H_demo != 0).sum().item():.3f}, "
       "survivors scaled by 2")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # `nn.Dropout(p)` is this function as a layer; `MLP(..., dropout=p)` puts one after each hidden ReLU. A module
 # knows whether it is training: `model.train()` switches dropout on, `model.eval()` off (`fit` and `evaluate` do
 # this for us), so in evaluation mode the network is deterministic again:
@@ -730,13 +757,13 @@ print("evaluation mode gives the same output twice:", eval_mode_repeatable)
 # %% [markdown]
 # The same 1,000 images and the same budget, with each remedy:
 
-# %%
+# %% alt="The same three panels for three runs: red no regularization, blue weight decay 5e-3, green dropout 0.5; dashed training, solid validation. Weight decay's training loss levels off instead of falling on, and its validation loss keeps falling to the end; dropout's validation loss stays below the unregularized one, which rises; every training accuracy reaches 1.0." slideshow={"slide_type": "subslide"}
 runs["weight decay 5e-3"] = train_and_track(weight_decay=5e-3)
 runs["dropout 0.5"] = train_and_track(dropout=0.5)
 fig = plot_overfitting(runs, "The same training set, with and without regularization")
 report(runs)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Look at the middle panel. With weight decay the validation loss no longer turns upwards: it keeps falling almost
 # to the last epoch, and its training loss is not driven towards zero, because that would need ever-larger
 # weights, which now cost something. Dropout reaches its lowest validation loss later than the unregularized
@@ -746,7 +773,8 @@ report(runs)
 # all three networks still learn the 1,000 training images by heart.
 # Regularization cannot replace data; it buys a model that gets worse more slowly, or not at all, the longer it
 # trains.
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The full network
 #
 # Now the whole training split, 50,000 images, with a recipe of the kind later notebooks use (momentum, a
@@ -772,7 +800,13 @@ report(runs)
 # it: compare runs that use the same optimizer.
 # </details>
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before running the training cell, ask the room whether the first epoch's training accuracy can
+# come out below its validation accuracy, and why; the cell's printout shows that it does, and the text after the figure
+# explains it. The knob to turn live is `full_epochs`: the cosine schedule stretches with it, so compare the final
+# validation accuracies rather than the shapes of the curves.
+
+# %% slideshow={"slide_type": "subslide"}
 def train_full(dropout_rate, epochs):
     """The full recipe on the training split, watched on the validation split; returns the model and its history."""
     seed_everything(0)
@@ -786,10 +820,10 @@ def train_full(dropout_rate, epochs):
 full_epochs = pick(8, 1)
 final_model, final_history = train_full(0.0, full_epochs)
 
-# %%
+# %% alt="Three line plots against epoch for 784-500-10 on the full training split: the training loss falls towards zero; the training accuracy starts below where the validation accuracy starts and climbs to almost 1.0; the validation accuracy rises to about 0.98 and flattens over the last epochs." slideshow={"slide_type": "subslide"}
 fig = plot_history({"784-500-10": final_history}, title="784-500-10 on the training split, watched on validation")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # In Jupyter, `fit` redraws its curves after every epoch; the figure above is the final version (left: the training
 # loss, averaged over each epoch's batches as it trained). Read the first epoch: the training accuracy is *below*
 # the validation accuracy. That is not a sign of anything wrong. The training accuracy `fit` prints is a running
@@ -811,7 +845,7 @@ result = record("test accuracy", test_accuracy, 0.98)
 # %% tags=["nbval-check-output"]
 print(result.verdict)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## What the hidden units look at
 #
 # Each of the 500 hidden units has 784 incoming weights, one per pixel, so, like the templates of notebook 05,
@@ -821,7 +855,12 @@ print(result.verdict)
 # neighbouring regions. The output layer combines them, and that combination is what a single template could not
 # do.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** As this slide appears, before the room has read it, ask whether any of these twenty hidden
+# units will look like a whole digit. None is a whole-digit template: they show pieces of strokes, blobs and contrasts,
+# and the output layer combines them, which one template per class could not do.
+
+# %% alt="Twenty heat maps of first-layer weights, one per hidden unit and titled with its number, red where ink excites the unit and blue where it inhibits it. None looks like a whole digit: they show pieces of strokes, blobs in one region and contrasts between neighbouring red and blue regions."
 W1 = final_model.net[1].weight.detach().cpu()
 W2 = final_model.net[-1].weight.detach().cpu()
 top_units = W2.abs().sum(dim=0).argsort(descending=True)[:20]
@@ -829,12 +868,12 @@ clip = W1[top_units].abs().quantile(0.99, dim=1, keepdim=True)  # a few extreme 
 fig = show_weights(W1[top_units].clamp(-clip, clip), titles=[f"unit {u}" for u in top_units.tolist()],
                    title="First-layer weights of the 20 most influential hidden units")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # The measured numbers, in one place:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 print(f"toy rings, training accuracy: linear {toy_models['linear'][1]:.2f}, 4 ReLU units "
       f"{toy_models['4 ReLU units'][1]:.2f}, 32 ReLU units {toy_models['32 ReLU units'][1]:.2f}")
 print(f"backpropagation by hand vs autograd: largest difference {backprop_gap:.1e}")
@@ -852,7 +891,7 @@ print(f"full recipe: validation accuracy {final_history.last['val_accuracy']:.4f
 print(f"final network: test accuracy {test_accuracy:.4f} "
       f"after {final_history.seconds:.1f} s of training")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # - A linear classifier can only draw straight borders. A hidden layer of ReLU units bends them: each unit adds a
 #   ramp along its own line, the output adds the ramps up, and the border can bend wherever it crosses one of
 #   those lines, so it can have more sides than there are units. Without the nonlinearity, stacked linear
@@ -872,7 +911,7 @@ print(f"final network: test accuracy {test_accuracy:.4f} "
 #   the 98% target on the test set, scored once, after a few epochs on a CPU (accuracy and seconds printed above).
 #   The remaining errors need a model that knows that pixels have neighbours: convolutions, from notebook 09.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
 #
 # The exercises whose answer is a value, a tensor or a function check it for you: run
@@ -1017,7 +1056,7 @@ print(f"final network: test accuracy {test_accuracy:.4f} "
 #    and a tie goes to the simpler, faster recipe.
 #    </details>
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Questionnaire
 #
 # Answer each question in your own words first, then open the answer to compare.

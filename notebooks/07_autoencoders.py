@@ -11,7 +11,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 07 · Autoencoder Networks
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/07_autoencoders.ipynb)
@@ -34,7 +34,7 @@
 # - how a denoising autoencoder learns to clean up noisy digits;
 # - how the same convolutional autoencoder fares on a harder dataset, Fashion-MNIST's clothes and sneakers.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # Colab only: install the course package from the same ref as this notebook (main). Colab already has torch,
 # NumPy and the rest, so --no-deps leaves them alone. Elsewhere this cell does nothing: in a checkout, `make lab`
 # installs the package into .venv and opens the notebooks (see the README).
@@ -71,7 +71,7 @@ from mnist_course.settings import device, pick, seed_everything
 seed_everything(0)
 dev = device()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. The idea: squeeze, then rebuild
 #
 # An **[autoencoder](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#autoencoder)** is two networks trained as one:
@@ -91,7 +91,7 @@ dev = device()
 # small models), watch the epochs on the validation split, and measure the final numbers on the test set. The
 # labels are kept only to colour figures later.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 N_TRAIN = pick(20_000, 2_000)  # training images used by every model (and by PCA)
 N_VAL = pick(10_000, 1_000)
 N_TEST = pick(10_000, 1_000)
@@ -110,7 +110,7 @@ y_test = labels_test[:N_TEST]
 print("train:", tuple(X_train.shape), X_train.dtype, "  val:", tuple(X_val.shape), "  test:", tuple(X_test.shape))
 print(f"a code of {CODE} numbers is {28 * 28 // CODE}× fewer numbers than the 784 pixels")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. Scaling: the pixel range decides what the loss means
 #
 # Earlier notebooks standardized the pixels (mean 0, standard deviation 1) because that helps a classifier
@@ -129,10 +129,17 @@ print(f"a code of {CODE} numbers is {28 * 28 // CODE}× fewer numbers than the 7
 # A useful yardstick is the dumbest "autoencoder" of all: ignore the input and always draw the average training
 # image. It uses a code of size zero, and any real model must beat it.
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before running the baseline cell, ask the room: if the pixels were raw bytes from 0 to 255
+# instead of $[0, 1]$, would the mean-image baseline rebuild digits better, worse, or just get a different error
+# number? The cell's three printed errors describe one and the same reconstruction, differing only by the constant
+# factors the text names. A common misconception is that a smaller loss number on another scale means a better model;
+# compare models only on one scale.
+
 # %% tags=["nbval-check-output"]
 print("pixel range:", X_train.min().item(), "to", X_train.max().item())
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 mean_image = X_train.mean(0)
 baseline = ((X_test - mean_image) ** 2).mean().item()  # code size 0: draw the mean image every time
 std = X_train.std().item()
@@ -140,7 +147,7 @@ print(f"mean-image baseline, MSE per pixel on [0, 1] pixels:  {baseline:.4f}")
 print(f"the same reconstruction on raw 0..255 bytes:          {baseline * 255**2:.1f}")
 print(f"the same reconstruction on standardized pixels:       {baseline / std**2:.4f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. PCA: the best linear code
 #
 # Before training anything, the classic linear answer. [Principal component analysis](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#pca) finds the $k$ directions in
@@ -161,7 +168,7 @@ print(f"the same reconstruction on standardized pixels:       {baseline / std**2
 # the variances of the first five. Each number in the code is a **coordinate**: how far the image lies along one
 # principal direction, measured from the mean image.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 flat = X_train.reshape(N_TRAIN, 784)
 centred = flat - flat.mean(0)
 U, S, Vh = torch.linalg.svd(centred, full_matrices=False)  # centred = U · diag(S) · Vh
@@ -176,7 +183,7 @@ print("variance along PC 1 to 5, from S²/(N−1):", " ".join(f"{v:.4f}" for v i
 print("variance along PC 1 to 5, measured:     ", " ".join(f"{v:.4f}" for v in measured.tolist()))
 assert torch.allclose(from_s, measured, rtol=1e-3)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Every model in this notebook is measured the same way, so we write the measurement once: run the model on the
 # images (in eval mode, without gradients, a few thousand images at a time to keep memory small) and average
 # $(\text{model}(x) - \text{target})^2$ over all pixels and images. The target is the input itself, except for the
@@ -193,7 +200,7 @@ assert torch.allclose(from_s, measured, rtol=1e-3)
 # for 128. The checks: the directions are orthonormal, the codes have one coordinate per direction, and the
 # package's PCA agrees with the hand computation.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 @torch.no_grad()
 def reconstruction_error(model, x, target=None, per_image=False):
     """Mean of (model(x) - target)² over all pixels and images (target defaults to x itself); per_image=True
@@ -220,16 +227,16 @@ print("components orthonormal:", torch.allclose(gram, torch.eye(CODE), atol=1e-5
 print("code shape:", tuple(pca.encode(X_test[:5]).shape))
 print("package agrees with the hand computation:", abs(pca_test - svd_error) < 1e-4)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The principal directions are images themselves. Moving an image along a direction adds ink where it is red
 # and removes ink where it is blue (moving backwards does the opposite). The first one, the direction along which the
 # training digits vary most, contrasts the ring of a 0 with the upright stroke of a 1; later ones add finer strokes.
 
-# %%
+# %% alt="A grid of sixteen red-and-blue heat maps in two rows, labelled PC 1 to PC 16: the top principal directions drawn as images, red where moving along one adds ink, blue where it removes ink. PC 1 is a blue ring like a 0 around a red upright stroke like a 1; later ones show finer, busier strokes."
 fig = show_weights(pca.components, ncols=8, titles=[f"PC {i + 1}" for i in range(CODE)],
                    title=f"The top {CODE} principal directions (red: adds ink, blue: removes ink)")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. A linear autoencoder with tied weights is PCA in disguise
 #
 # Now the same thing learned by gradient descent. The simplest autoencoder is linear, and with **tied weights**
@@ -247,7 +254,14 @@ fig = show_weights(pca.components, ncols=8, titles=[f"PC {i + 1}" for i in range
 # and every training cell builds a fresh model first, so re-running a cell starts from scratch. Every setting
 # (data, epochs, learning rate) is passed at the call, so the call shows what was trained.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before running the constant-rate training, ask the room to predict: will gradient descent end
+# below PCA's training error, exactly on it, or above it? It cannot end below (the Eckart–Young argument later in this
+# section), and the printed gap shows it stays above. The knob to try live is the `lr` passed to `train_plain`: as the
+# text says, a smaller constant rate hops less around the minimum but also travels more slowly at the start. Re-run
+# the training cell and the one after it, which prints the new gap.
+
+# %% slideshow={"slide_type": "subslide"}
 class TiedLinearAutoencoder(nn.Module):
     """x̂ = Wᵀ W (x − b) + b: a linear encoder W and its transpose as the decoder."""
 
@@ -282,7 +296,7 @@ def train_plain(model, x, val, epochs, lr):
         print(f"epoch {epoch}  val MSE per pixel {reconstruction_error(model, val):.5f}")
 
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 seed_everything(0)
 linear_plain = TiedLinearAutoencoder(CODE)
 train_plain(linear_plain, X_train, X_val, epochs=pick(10, 1), lr=1e-2)
@@ -294,7 +308,7 @@ print(f"validation MSE per pixel:  PCA {pca_val:.5f}   linear AE, constant rate 
       f"{reconstruction_error(linear_plain, X_val):.5f}")
 print(f"the linear autoencoder's training error is {plain_gap:.2%} above PCA's")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Close, but not there. The validation error in the log stops improving after the first few epochs and wobbles in
 # its last digits, and the training error stays above PCA's by the printed gap. A constant rate is why: Adam's steps
 # keep roughly the size of the learning rate to the very end, so the weights keep hopping around the minimum
@@ -313,7 +327,7 @@ print(f"the linear autoencoder's training error is {plain_gap:.2%} above PCA's")
 # (`verbose=False`, for section 6's many trainings), and takes a `noise_std` that section 9 needs (noisy inputs,
 # clean targets); until then it is 0 and changes nothing.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 def train_autoencoder(model, x, val, epochs, lr, noise_std=0.0, verbose=True):
     """The plain loop plus a one-cycle schedule. Returns one dict per measured epoch (every epoch when verbose, else
     the last only): epoch, mean training loss, validation error on val.
@@ -346,7 +360,7 @@ def train_autoencoder(model, x, val, epochs, lr, noise_std=0.0, verbose=True):
     return history
 
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 seed_everything(0)
 linear = TiedLinearAutoencoder(CODE)
 linear_history = train_autoencoder(linear, X_train, X_val, epochs=pick(10, 1), lr=1e-2)
@@ -365,7 +379,7 @@ gap = reconstruction_error(linear, X_train) / pca_train - 1
 check(reconstruction_error(linear, X_val) < reconstruction_error(linear_plain, X_val),
       "the one-cycle schedule gives a lower validation error than the constant rate")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # With the schedule the linear autoencoder's error is within a hair of PCA's, on the training images and on the
 # validation images (the table's last row); at the constant rate its errors stayed above PCA's on both (the middle
 # row): the schedule is what buys the last bit. That PCA is the target is no coincidence. On the data it was fitted
@@ -387,7 +401,7 @@ check(reconstruction_error(linear, X_val) < reconstruction_error(linear_plain, X
 # Gram–Schmidt procedure of linear algebra, in one call). In such a basis, the length of a vector's coordinates is
 # the length of its projection onto the span.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # QR: Q's orthonormal columns span the same space as W's rows (the columns of Wᵀ)
 Q, _ = torch.linalg.qr(linear.W.detach().cpu().T)  # an orthonormal basis of the rows of W, as columns
 inside = (pca.components @ Q).norm(dim=1)  # length of each principal direction's projection onto that span
@@ -408,14 +422,14 @@ subspace_result = record("PCA directions in linear AE", inside.mean(), 0.90)
 print(linear_result.verdict)
 print(subspace_result.verdict)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The rows of $W$, drawn as images, look like blends of the principal directions above: the same subspace, in
 # other coordinates.
 
-# %%
+# %% alt="Sixteen red-and-blue heat maps in two rows: the rows of the tied linear autoencoder's matrix W drawn as images, titled 'a rotated PCA'. They are blurry digit-like stroke patterns that resemble the principal directions of the earlier figure without matching any single one: blends of them."
 fig = show_weights(linear.W.detach().cpu(), ncols=8, title="Rows of the tied linear autoencoder's W: a rotated PCA")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. Going nonlinear: fully connected and convolutional autoencoders
 #
 # PCA is the best a *linear* code can do. A nonlinear encoder and decoder can bend the space: digits do not fill
@@ -444,7 +458,7 @@ fig = show_weights(linear.W.detach().cpu(), ncols=8, title="Rows of the tied lin
 # Each model is an encoder and a decoder, each an `nn.Sequential`; what they share (encode, decode, and the round
 # trip that returns images in the input's shape) sits in a small base class.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 class Autoencoder(nn.Module):
     """An encoder to a code of code_size numbers and a decoder back to N×1×28×28 images."""
 
@@ -498,7 +512,7 @@ class ConvAE(Autoencoder):
         nn.init.constant_(self.decoder[5].bias, -2.0)
 
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 seed_everything(0)
 dense = DenseAE(CODE)
 dense_history = train_autoencoder(dense, X_train, X_val, epochs=EPOCHS, lr=1e-2)
@@ -508,7 +522,7 @@ seed_everything(0)
 conv = ConvAE(CODE)
 conv_history = train_autoencoder(conv, X_train, X_val, epochs=EPOCHS, lr=1e-2)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Section 6 trains many more of these, so the course package keeps a copy of each class,
 # `mnist_course.autoencoders.DenseAutoencoder` and `ConvAutoencoder`, with input checks added. They are the same
 # networks: each package model takes our trained weights unchanged (`theirs.load_state_dict(ours.state_dict())`,
@@ -528,14 +542,14 @@ for ours, theirs in ((dense, DenseAutoencoder(CODE)), (conv, ConvAutoencoder(COD
 for name, model in {"linear AE": linear, "dense AE": dense, "conv AE": conv}.items():
     print(f"{name:10s} {count_parameters(model):8,d} parameters,  code {tuple(model.encode(X_test[:3].to(dev)).shape)}")
 
-# %%
+# %% alt="Two line plots over epochs 1 to 4, dense against conv autoencoder: left the training loss, mean MSE per pixel over each epoch's batches; right the validation MSE per pixel after each epoch. All curves drop steeply from epoch 1 to 2, then flatten, the conv AE's lower; the first training loss lies well above the first validation error." slideshow={"slide_type": "subslide"}
 fig = plot_history({"dense AE": dense_history, "conv AE": conv_history}, keys=("loss", "val_error"),
                    title=f"Training the two nonlinear autoencoders (code size {CODE})")
 fig.axes[0].set_ylabel("training loss (MSE per pixel),\nmean over the epoch's batches")
 fig.axes[1].set_ylabel("validation MSE per pixel,\nafter the epoch")
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Each training-loss point is the mean over an epoch's batches, so the first one includes the early steps, taken
 # while the model was still learning to draw anything; the validation error is measured after the epoch, with the
 # weights as they are then. That is why the first epoch's training loss lies well above its validation error.
@@ -548,17 +562,17 @@ errors = {name: reconstruction_error(model, X_test) for name, model in models.it
 for name, err in errors.items():
     print(f"{name:10s} test MSE per pixel {err:.4f}   {err / errors['PCA']:6.1%} of PCA's")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # And the pictures: one test digit of each class, then each model's reconstruction from its code.
 
-# %%
+# %% alt="A grid of digits: the top row shows one test digit of each class from 0 to 9, the rows below their reconstructions from 16 numbers by PCA, the linear AE, the dense AE and the conv AE, each row labelled with its test MSE per pixel. PCA and the linear AE blur alike; the nonlinear models draw sharper strokes."
 show = torch.tensor([int((y_test == d).nonzero()[0]) for d in range(10)])  # the first test image of each digit
 with torch.no_grad():
     recon = {name: model.eval()(X_test[show].to(dev)).cpu() for name, model in models.items()}
 fig = show_rows({"original": X_test[show], **{f"{n}\n{errors[n]:.4f}": r for n, r in recon.items()}},
                 title=f"Test digits rebuilt from {CODE} numbers (row label: test MSE per pixel)")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # PCA and the linear autoencoder blur alike (they are the same projection), and the nonlinear models draw
 # sharper strokes. The headline check of this notebook: the convolutional autoencoder must beat PCA at the same
 # code size, with its test error at most 95% of PCA's (the ratio printed above is far below that).
@@ -569,7 +583,7 @@ result = record(f"conv AE / PCA test MSE, k={CODE}", errors["conv AE"] / errors[
 # %% tags=["nbval-check-output"]
 print(result.verdict)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. How small can the code be?
 #
 # The bottleneck trades size against quality. PCA's whole curve is cheap: because its directions are orthonormal,
@@ -577,6 +591,12 @@ print(result.verdict)
 # so one projection gives the error for every $k$: take each centred image's total squared norm, subtract the
 # cumulative sum of its squared coordinates (the first $k$ of them for size $k$), divide by 784 and average over
 # the images. The package's `PCA.errors_by_size` is the same function; the assert checks that they agree.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before the plot appears, ask the room to sketch how the error should fall as the code grows,
+# for PCA and for the autoencoders, and at which code sizes a nonlinear code should gain the most. The plot and the
+# printed shares answer it: the gain as a share of PCA's error is largest at medium codes, and at the widest code the
+# fully connected autoencoder's short training no longer beats PCA while the convolutional one does.
 
 # %%
 def errors_by_size(pca, x):
@@ -594,7 +614,7 @@ assert abs(pca_curve[CODE] - reconstruction_error(pca, X_test)) < 1e-5  # and th
 print(f"PCA test MSE per pixel with 0, 1, 2, 16 components: "
       f"{pca_curve[0]:.4f} {pca_curve[1]:.4f} {pca_curve[2]:.4f} {pca_curve[CODE]:.4f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # For the autoencoders we train one fully connected model per code size with the same short recipe, and one more
 # convolutional one with a wide code, using the package's copies of our two classes.
 
@@ -617,7 +637,7 @@ for k in CONV_SIZES:
         conv_by_size[k] = ConvAutoencoder(k)
         train_autoencoder(conv_by_size[k], X_train, X_val, epochs=EPOCHS, lr=1e-2, verbose=False)
 
-# %%
+# %% alt="Line plot on log axes of test MSE per pixel against code size k: a grey PCA curve falling ever faster, a fully connected autoencoder line, two convolutional autoencoder points at 16 and 64, and the mean-image level. The fully connected line lies below PCA up to 32 and just above it at 64; the convolutional points stay clearly below." slideshow={"slide_type": "subslide"}
 dense_curve = [reconstruction_error(dense_by_size[k], X_test) for k in SIZES]
 conv_curve = [reconstruction_error(conv_by_size[k], X_test) for k in CONV_SIZES]
 
@@ -636,7 +656,7 @@ ax.grid(alpha=0.3, which="both")
 ax.legend()
 plt.show()
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 dense_at, conv_at = dict(zip(SIZES, dense_curve)), dict(zip(CONV_SIZES, conv_curve))
 print("test MSE per pixel as a share of PCA's at the same code size")
 for k in sorted(set(SIZES) | set(CONV_SIZES)):
@@ -653,7 +673,7 @@ for k in sorted(set(SIZES) | set(CONV_SIZES)):
 # clear lead: its filters build in that neighbouring pixels belong together, which plausibly lets it make good use
 # of a wide code sooner. The shares printed above show the price and the payoff of nonlinearity at each size.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7. A 2-D code: every digit becomes a point
 #
 # With a code of two numbers each image becomes a point in the plane, and its two code values are its
@@ -664,7 +684,14 @@ for k in sorted(set(SIZES) | set(CONV_SIZES)):
 # connected autoencoder (784 → 256 → 64 → 2 and back: the package's `DenseAutoencoder` with a second hidden layer
 # on each side), more epochs, at a gentler learning rate.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before revealing the two maps, ask: which will sort the digits better, PCA's first two
+# coordinates or the autoencoder's 2-D code, given that neither ever saw a label? Reveal both scatter plots, then let
+# the neighbour vote that follows them (each mapped digit's nearest neighbours vote on its label) put a number on it.
+# Stress that the autoencoder's axes mean nothing on their own: any smooth invertible reshaping of the plane would
+# serve its decoder equally well.
+
+# %% slideshow={"slide_type": "subslide"}
 seed_everything(0)
 ae2 = DenseAutoencoder(2, hidden=(256, 64))
 print(ae2)  # its layers: the encoder down to the 2 code numbers, the decoder mirroring it
@@ -678,13 +705,13 @@ z_pca = pca_all.first(2).encode(X_test[:N_MAP])
 # %% tags=["nbval-check-output"]
 print("2-D codes:", tuple(z_ae.shape), tuple(z_pca.shape))
 
-# %%
+# %% alt="Scatter plot of test digits at their first two principal coordinates z1 and z2, coloured by digit label 0 to 9. The 0s stretch out to the left and the 1s form a tight group on the right, while most other classes pile on top of each other in the middle." slideshow={"slide_type": "subslide"}
 fig = plot_embedding(z_pca, y_test[:N_MAP], title="PCA: each test digit at its first two principal coordinates")
 
-# %%
+# %% alt="Scatter plot of test digits at their 2-D autoencoder codes z1 and z2, coloured by digit label. The classes sort into regions, such as a long band of 1s on the left, 0s at the upper right and 6s at the lower right, while 4s, 7s and 9s overlap heavily and 3s, 5s and 8s crowd near the centre." slideshow={"slide_type": "subslide"}
 fig = plot_embedding(z_ae, y_test[:N_MAP], title="Autoencoder: each test digit at its 2-D code")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # To put a number on "sorted", ask each mapped digit's ten nearest neighbours in the plane to vote on its label.
 # Distances depend on the scaling of the axes, so each coordinate is first standardized; otherwise the axis with
 # the larger spread would decide alone. About 10% agreement (chance, with ten classes) would mean the map ignores
@@ -711,12 +738,18 @@ check(vote_ae > vote_pca + 0.1, "the autoencoder's 2-D map sorts the digits clea
 # of ink, and so do 3, 5 and 8), and the axes mean nothing on their own: like the rotation freedom in section 4,
 # any smooth invertible reshaping of the plane would serve the decoder equally well.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8. Walking a straight line between two digits
 #
 # A code is a point, so we can move between points. Take the codes $z_a$ and $z_b$ of two test digits, walk the
 # straight line $z(t) = (1 - t)\,z_a + t\,z_b$ for $t$ from 0 to 1, and decode every stop. For contrast, the
 # first row blends the two *images* pixel by pixel, which only fades one digit out while the other fades in.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Ask the room what the middle stop of each row should look like: a ghost of both digits, or a
+# single shape? The pixel blend gives ghosts; every stop of a code path is decoded from one code and comes out as one
+# shape, or as a smudge where the line leaves the digits (one stop of the 2-D row). Then point at the first image of
+# the 2-D row: it is not the 4 it started from, and the zoomed map and the nearest neighbours below explain why.
 
 # %%
 STEPS = 10
@@ -740,7 +773,7 @@ path_conv_images, _ = walk(conv, a, b)
 # %% tags=["nbval-check-output"]
 print("path through the 2-D code:", tuple(path_2d.shape), " decoded:", tuple(path_2d_images.shape))
 
-# %%
+# %% alt="Three rows of ten images from a 4 to a 0: the pixel blend fades one out as the other fades in, two overlapping ghosts. The 2-D code path starts with a 9-like shape, passes a smudge and 6-like shapes and ends in a 0; the 16-D conv path bends the 4's strokes step by step into a 0." slideshow={"slide_type": "subslide"}
 fig = show_rows({"pixel blend": pixel_blend, "2-D code": path_2d_images, f"{CODE}-D conv code": path_conv_images},
                 title=f"From a {int(y_test[a])} to a {int(y_test[b])}: blending pixels versus walking through codes")
 
@@ -753,7 +786,7 @@ fig = show_rows({"pixel blend": pixel_blend, "2-D code": path_2d_images, f"{CODE
 # crosses the region of the 6s, so the decoded strip passes through 6s before it reaches the 0. Here is the path
 # drawn on the map of codes, zoomed in around it:
 
-# %%
+# %% alt="Zoomed scatter plot of the 2-D autoencoder codes coloured by digit, with a black line through the ten stops from 'start: a 4' to 'end: a 0'. The start lies where the cyan 9s and purple 4s overlap; the line then crosses the pink region of the 6s before it reaches the 0s." slideshow={"slide_type": "subslide"}
 fig = plot_embedding(z_ae, y_test[:N_MAP], title="The straight path through the 2-D codes (zoomed in)", s=6)
 ax = fig.axes[0]
 ax.plot(path_2d[:, 0], path_2d[:, 1], "k-o", ms=4, lw=1.5)
@@ -766,7 +799,7 @@ ax.annotate(f"start: a {int(y_test[a])}", path_2d[0].tolist(), xytext=(10, -4), 
 ax.annotate(f"end: a {int(y_test[b])}", path_2d[-1].tolist(), xytext=(10, -4), **label_style)
 plt.show()
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 z_mean, z_std = z_ae.mean(0), z_ae.std(0)  # standardize as neighbour_vote does, so both axes count alike
 to_start = torch.cdist((path_2d[:1] - z_mean) / z_std, (z_ae - z_mean) / z_std)[0]
 to_start[a] = float("inf")  # the start image is one of the mapped digits: leave it out, as neighbour_vote does
@@ -782,7 +815,7 @@ check((start_votes == 9).any(), "9s are among the start code's nearest neighbour
 # numbers have little room for, so at that spot the decoder draws one shape for both kinds, and it is closed at
 # the top. An autoencoder's reconstruction is the decoder's idea of what lives at a code, not a copy of the input.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 9. A denoising autoencoder
 #
 # A plain autoencoder is asked to rebuild its input. A **denoising autoencoder** gets a corrupted input and must
@@ -791,6 +824,15 @@ check((start_votes == 9).any(), "9s are among the start code's nearest neighbour
 # inputs stay valid pixels), with a fixed generator so the noisy test images are the same on every run. The model
 # is the same convolutional autoencoder; only its training inputs change: `train_autoencoder` with `noise_std`
 # set feeds `add_noise(xb, ...)` to the model and still compares its output with the clean batch `xb`.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Ask the room to rank three errors against the clean test images before running the
+# comparison: the noisy input itself, the plain convolutional autoencoder fed the noisy input, and the denoising one.
+# The printed errors answer it, and the figure shows why the plain one is not enough: it removes some specks but fades
+# and misdraws some digits. The knob is `NOISE`: change it and re-run its cell and the cells below it, which retrains
+# the denoiser on the new strength, measures the three errors again and redraws the figure. With a very weak noise the
+# noisy input itself is closer to the clean image than either autoencoder's output, which must pass through the
+# bottleneck, and the check that the plain autoencoder removes noise prints a warning.
 
 # %%
 def add_noise(x, std, generator):
@@ -805,7 +847,7 @@ seed_everything(0)
 denoiser = ConvAutoencoder(CODE)
 denoise_history = train_autoencoder(denoiser, X_train, X_val, epochs=EPOCHS, lr=1e-2, noise_std=NOISE)
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 noisy_error = ((X_noisy_test - X_test) ** 2).mean().item()
 plain_error = reconstruction_error(conv, X_noisy_test, target=X_test)
 denoise_error = reconstruction_error(denoiser, X_noisy_test, target=X_test)
@@ -819,7 +861,7 @@ denoise_result = record("denoising / plain AE MSE", denoise_error / plain_error,
 # %% tags=["nbval-check-output"]
 print(denoise_result.verdict)
 
-# %%
+# %% alt="Four rows of test digits 0 to 9: clean, with Gaussian noise of std 0.5, the plain AE's output and the denoising AE's output for the noisy input. The plain AE's digits are faint and partly misdrawn, its 1 a smudge and its 4 like a 9; the denoising AE's strokes come out cleaner." slideshow={"slide_type": "subslide"}
 with torch.no_grad():
     cleaned = denoiser.eval()(X_noisy_test[show].to(dev)).cpu()
     plain = conv.eval()(X_noisy_test[show].to(dev)).cpu()
@@ -832,7 +874,7 @@ fig = show_rows({"clean": X_test[show], "noisy input": X_noisy_test[show], "plai
 # smudge and its 4 looks like a 9): it was never taught that the specks are not part of the digit. The denoising autoencoder was, and its strokes come
 # out cleaner: the printed errors above show by how much.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 10. A harder dataset: Fashion-MNIST
 #
 # MNIST is kind to autoencoders: a digit is a few strokes on an empty page. **Fashion-MNIST** (Xiao, Rasul and
@@ -855,7 +897,7 @@ fashion_conv = ConvAutoencoder(CODE)
 fashion_history = train_autoencoder(fashion_conv, FX_train, FX_val, epochs=EPOCHS, lr=1e-2)
 fashion_pca = PCA.fit(FX_train, CODE)
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 fashion_errors = {
     "mean image": ((FX_test - FX_train.mean(0)) ** 2).mean().item(),
     "PCA": reconstruction_error(fashion_pca, FX_test),
@@ -871,7 +913,7 @@ fashion_ratio = fashion_errors["conv AE"] / fashion_errors["PCA"]
 mnist_ratio = errors["conv AE"] / errors["PCA"]
 print(f"conv AE as a share of PCA's error:  MNIST {mnist_ratio:.0%}   Fashion {fashion_ratio:.0%}")
 
-# %%
+# %% alt="Three rows of Fashion-MNIST test images, one per class from T-shirt/top to ankle boot: originals on top, then their reconstructions from 16 numbers by PCA and by the conv AE. Both keep the rough shape and shade of most items but lose fine detail, such as the pullover's print; both turn the thin sandal into a blurred shoe." slideshow={"slide_type": "subslide"}
 f_show = torch.tensor([int((fy_test == c).nonzero()[0]) for c in range(10)])  # the first test image of each class
 with torch.no_grad():
     f_rows = {"original": FX_test[f_show], "PCA": fashion_pca(FX_test[f_show]),
@@ -879,7 +921,7 @@ with torch.no_grad():
 fig = show_rows(f_rows, column_names=[FASHION_CLASSES[c] for c in range(10)],
                 title=f"Fashion-MNIST test images rebuilt from {CODE} numbers, one of each class")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # In absolute error, clothes are harder to rebuild than digits for the autoencoder and easier for PCA. But the
 # clothes also vary more around their mean image (the first row of the table), so the fairer comparison is the
 # share of that yardstick each model leaves (the printed shares): the convolutional autoencoder leaves a similar
@@ -893,7 +935,7 @@ fig = show_rows(f_rows, column_names=[FASHION_CLASSES[c] for c in range(10)],
 # %%
 fashion_result = record(f"Fashion-MNIST conv AE / PCA test MSE, k={CODE}", fashion_ratio, 0.90, higher_is_better=False)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - An **autoencoder** is an encoder to a small code and a decoder back, trained with a reconstruction loss whose
@@ -918,7 +960,7 @@ fashion_result = record(f"Fashion-MNIST conv AE / PCA test MSE, k={CODE}", fashi
 # Next, notebook 08 turns the decoder into a *generator*: if we knew which codes are typical, we could decode new
 # ones and draw digits nobody wrote.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
 #
 # The exercises whose answer is a value, a tensor or a function check it for you: run
@@ -1066,7 +1108,7 @@ fashion_result = record(f"Fashion-MNIST conv AE / PCA test MSE, k={CODE}", fashi
 #    autoencoder fills the holes with the strokes a digit should have there.
 #    </details>
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Questionnaire
 #
 # Answer each question in your own words first, then open the answer to compare.

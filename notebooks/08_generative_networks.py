@@ -11,7 +11,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 08 · Generative Networks
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/08_generative_networks.ipynb)
@@ -31,7 +31,7 @@
 # - to ask a conditional model for the digit you want;
 # - to measure generators with a classifier as referee, and to check that they do not copy training digits.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # Colab only: install the course package from the same ref as this notebook (main). Colab already has torch,
 # NumPy and the rest, so --no-deps leaves them alone. Elsewhere this cell does nothing: in a checkout, `make lab`
 # installs the package into .venv and opens the notebooks (see the README).
@@ -51,7 +51,7 @@ if "google.colab" in sys.modules:
             "runtime and run this cell again; if it still fails, report it at https://github.com/mnist-course/mnist-course/issues"
         )
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 import time
 
 import matplotlib.pyplot as plt
@@ -87,7 +87,7 @@ X_test, y_test = to_unit(x_test[:N_TEST]), labels_test[:N_TEST]
 print(f"training images {tuple(X_train.shape)}, validation {tuple(X_val.shape)}, test {tuple(X_test.shape)}, "
       f"device {dev.type}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. A judge for generated digits
 #
 # A generator's digits have no labels, so "accuracy" means nothing. What we *can* ask is what a good digit reader
@@ -103,6 +103,14 @@ print(f"training images {tuple(X_train.shape)}, validation {tuple(X_val.shape)},
 # here it is a tool). `train_judge` trains it for one epoch on the real training digits, with pixels in $[0, 1]$,
 # exactly what our generators will draw.
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before running the judge, ask the room what 'accuracy' could even mean for a generator whose
+# digits carry no labels, and what share of real test digits they expect a good reader to label confidently. The
+# printed share for the real test digits is the yardstick every generator below is compared with. A common
+# misconception is that the judge tells real from fake: it only says which digit it sees and how sure it is, so a
+# convincing fake and a real digit look alike to it. Nor can it tell a new digit from a copied training digit;
+# section 6 checks for copies separately.
+
 # %%
 start = time.perf_counter()
 judge, judge_history = train_judge(X_train, y_train, epochs=1, val=(X_val, y_val), device=dev)
@@ -110,7 +118,7 @@ judge_accuracy = evaluate(judge, X_test, y_test)["accuracy"]  # the test set, on
 print(f"judge: {count_parameters(judge):,} parameters, test accuracy {judge_accuracy:.2%}, "
       f"trained in {time.perf_counter() - start:.0f} s")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # A referee must be good before we trust its verdicts: the judge has to read at least 98% of the real test digits
 # correctly.
 
@@ -120,7 +128,7 @@ judge_result = record("judge test accuracy", judge_accuracy, 0.98)
 # %% tags=["nbval-check-output"]
 print(judge_result.verdict)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The two measurements every generator will get, written out: the verdict (the most likely digit and its softmax
 # probability, the **confidence**) and the share of each digit among the verdicts. The package has the same two
 # functions; the asserts show they agree (the verdicts on 500 validation images, the shares on the validation
@@ -154,7 +162,7 @@ print(f"real test digits: {(real_confidence >= CONFIDENT).float().mean():.1%} ju
 # %% tags=["nbval-check-output"]
 print("verdicts:", tuple(real_digits.shape), real_digits.dtype, "  shares sum to", round(real_shares.sum().item(), 4))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. From autoencoder to generator: the variational autoencoder
 #
 # Notebook 07's 2-D autoencoder put the digits in an odd, lopsided region with gaps. To *generate*, we need a region
@@ -191,7 +199,13 @@ print("verdicts:", tuple(real_digits.shape), real_digits.dtype, "  shares sum to
 # $\sigma^2$. Autograd through the average of many reparameterized draws (a **Monte Carlo** estimate) should find
 # nearly the same numbers. PyTorch's `sample()` draws without a gradient; `rsample()` uses the trick.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before running the next cell, ask the room to predict its last line: does a plain `sample()`
+# carry a gradient? It prints False, which is why the trick is needed. A common misconception is that the
+# reparameterization trick removes the randomness; it only moves it into ε, which depends on no weight, so z stays just
+# as random but becomes an ordinary function of μ and σ that autograd can differentiate.
+
+# %% slideshow={"slide_type": "subslide"}
 def reparameterize(mu, log_var):
     """A draw from N(mu, exp(log_var)) written as mu + sigma * eps, so gradients reach mu and log_var."""
     return mu + torch.exp(0.5 * log_var) * torch.randn_like(mu)
@@ -213,7 +227,7 @@ for name in exact:
 no_trick = torch.distributions.Normal(mu, log_var.exp().sqrt()).sample()
 print("a plain sample() carries a gradient:", no_trick.requires_grad)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The ELBO, written out
 #
 # The VAE is trained to make the training images likely: how probable, $p(x)$, is image $x$ when we decode a code
@@ -261,7 +275,7 @@ print("a plain sample() carries a gradient:", no_trick.requires_grad)
 # The two terms pull in opposite directions: reconstruction wants small, separate clouds, the KL term wants every
 # cloud to be the prior. First a check of the closed form against a Monte Carlo estimate:
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 def elbo_terms(logits, x, mu, log_var):
     """The negative ELBO's two terms, each averaged over the batch (nats per image)."""
     reconstruction = F.binary_cross_entropy_with_logits(logits, x, reduction="none").flatten(1).sum(1)
@@ -279,7 +293,7 @@ _, kl_closed = elbo_terms(torch.zeros(1, 784), torch.zeros(1, 784), mu_demo, log
 print(f"KL closed form {kl_closed.item():.4f}   Monte Carlo {kl_monte_carlo:.4f}")
 assert abs(kl_closed.item() - kl_monte_carlo) < 0.01
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The model
 #
 # A fully connected encoder (784 → 256 → two heads, $\mu$ and $\log\sigma^2$) and decoder (code → 256 → 784
@@ -311,7 +325,7 @@ class VAE(nn.Module):
         return self.decode(reparameterize(mu, log_var)), mu, log_var
 
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 probe = VAE()
 logits, mu_probe, log_var_probe = probe(X_train[:5])
 print("logits", tuple(logits.shape), " mu", tuple(mu_probe.shape), " log_var", tuple(log_var_probe.shape))
@@ -322,7 +336,7 @@ print(f"{count_parameters(probe):,} parameters")
 # epoch. `use_labels` serves section 4, `beta` (the KL term's weight) exercise 1. `negative_elbo` scores any
 # images with one seeded draw of $z$ per image, so a re-run gives the same number.
 
-# %%
+# %% slideshow={"slide_type": "subslide"} tags=["slides-split-output"]
 @torch.no_grad()
 def negative_elbo(model, x, y=None, seed=0, batch_size=2000):
     """Mean reconstruction, KL and negative ELBO (nats per image) of images x; y only for a conditional VAE."""
@@ -374,13 +388,13 @@ seed_everything(0)
 vae = VAE(z_dim=2).to(dev)
 vae_history = train_vae(vae, epochs=pick(5, 1))
 
-# %%
+# %% alt="Three line plots over five epochs, titled 'reconstruction term', 'KL term' and 'validation negative ELBO', each in nats per image. The reconstruction term and the validation score fall at every epoch, while the KL term drops to its lowest at epoch 2 and then rises again to epoch 5."
 fig = plot_history(vae_history, keys=("reconstruction", "KL", "val negative ELBO"),
                    title="VAE training: the negative ELBO's two terms, and the validation score")
 for ax, name in zip(fig.axes, ("reconstruction term", "KL term", "validation negative ELBO")):
     ax.set(title=name, ylabel="nats per image")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The reconstruction term falls every epoch. The KL term, the price in nats of what the code tells the decoder
 # about each image, does not fall with it: after its lowest epoch it grew overall (the line below prints both
 # values), since a little more information in the code buys a larger drop in reconstruction. The validation score
@@ -392,7 +406,7 @@ kl_lowest = kl_column.index(min(kl_column))
 print(f"KL term: lowest {kl_column[kl_lowest]:.2f} nats after epoch {kl_lowest + 1}, {kl_column[-1]:.2f} nats at the end")
 check(kl_column[-1] > kl_column[kl_lowest] + 0.2, "after its lowest epoch the KL term grew overall, by over 0.2 nats")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Latent coordinates
 #
 # Each validation digit's mean code $\mu(x)$ is a point with two **coordinates**. Unlike notebook 07's map, this
@@ -400,7 +414,7 @@ check(kl_column[-1] > kl_column[kl_lowest] + 0.2, "after its lowest epoch the KL
 # prior's 1. In the map below, the 1s lie apart on the left, beyond a wide, nearly empty band; the other digits
 # share one crowded cloud, and at its centre the 3s, 4s, 5s, 8s and 9s overlap heavily.
 
-# %%
+# %% alt="Scatter plot of validation digits at their mean codes, z\u2081 across and z\u2082 up, coloured by digit. The 1s form a separate band on the left, the 7s sit at the top and the 0s at the lower right; the other digits share one crowded central cloud where 3s, 4s, 5s, 8s and 9s overlap." slideshow={"slide_type": "subslide"}
 N_MAP = pick(3_000, 1_000)
 vae.eval()
 with torch.no_grad():
@@ -411,13 +425,13 @@ print(f"mean codes of {N_MAP:,} validation digits: coordinate means {mu_map.mean
 
 fig = plot_embedding(mu_map, y_val[:N_MAP], title="VAE: each validation digit at its mean code μ(x)")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Drawing new digits from the prior
 #
 # Generating is now three lines: draw codes from the prior, decode, and read the decoder's ink probabilities as
 # pixels. Then the judge gives its verdict.
 
-# %%
+# %% alt="Two rows of ten blurry digits drawn from the 2-D VAE's prior, each labelled with the judge's verdict and confidence. Most look like 2s, 3s, 6s, 8s or 9s; smudgy 8-like shapes get low confidences, while the clearest 2s, 3s, 7 and 1 get high ones." slideshow={"slide_type": "subslide"}
 @torch.no_grad()
 def vae_generate(model, z, digits=None):
     """Decode codes z (and, for a conditional VAE, requested digits) to pixels in [0, 1]."""
@@ -438,7 +452,7 @@ fig = show_images(vae_samples[:20], labels=[f"{int(d)} ({c:.0%})" for d, c in zi
                   title="Digits drawn from the VAE's prior, with the judge's verdict (digit and confidence)",
                   vmin=0, vmax=1)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # They are digits, and blurry ones: the decoder draws the *average* of all digits whose clouds overlap at a code,
 # and two coordinates leave a lot of overlap. The printed smallest digit share shows that some digits are rare or
 # missing: digits that share ink crowd each other out in two dimensions.
@@ -454,7 +468,7 @@ seed_everything(0)
 vae16 = VAE(z_dim=16).to(dev)
 vae16_history = train_vae(vae16, epochs=pick(5, 1))
 
-# %%
+# %% alt="Three rows of the test digits 0 to 9: the originals on top, their reconstructions by the 2-D VAE in the middle and by the 16-D VAE at the bottom. The 2-D VAE's row is blurry and draws the 4 and the 5 as 9s; the 16-D VAE's row keeps each digit's own shape." slideshow={"slide_type": "subslide"}
 vaes = {"2-D VAE": vae, "16-D VAE": vae16}
 test_elbo = {name: negative_elbo(model, X_test) for name, model in vaes.items()}  # the test set, once per model
 print(f"{'test set, nats per image':24s} {'reconstruction':>15s} {'KL':>6s} {'negative ELBO':>14s}")
@@ -473,7 +487,7 @@ fig = show_images(torch.cat([X_test[show_digits], *rebuilt]), ncols=10, size=0.8
                   title="Test digits (top row) rebuilt from their mean codes: 2-D VAE (middle), 16-D VAE (bottom)",
                   vmin=0, vmax=1)
 
-# %%
+# %% alt="Two rows of ten digits drawn from the 16-D VAE's prior, each with the judge's verdict and confidence. Many strokes are sharper than the 2-D VAE's, but several drawings are broken or strange shapes, such as a faint curl read as a 9 or an open loop read as a 5, and the confidences vary widely." slideshow={"slide_type": "subslide"}
 z_prior16 = torch.randn(N_SAMPLES, 16, generator=torch.Generator().manual_seed(1))
 vae16_samples = vae_generate(vae16, z_prior16)
 vae16_digits, vae16_confidence = judge_samples(judge, vae16_samples)
@@ -487,7 +501,7 @@ check(vae16_shares.min() > vae_shares.min(), "the 16-D VAE's rarest digit is mor
 fig = show_images(vae16_samples[:20], labels=[f"{int(d)} ({c:.0%})" for d, c in zip(vae16_digits[:20], vae16_confidence)],
                   title="Digits drawn from the 16-D VAE's prior, with the judge's verdict", vmin=0, vmax=1)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Sixteen coordinates change the picture. The reconstruction term drops far below the 2-D VAE's, and the
 # reconstructions keep each digit's own shape: the blur came mostly from the tiny code, not from the VAE as such.
 # The price is a larger KL term, and the sum still comes out lower. The prior samples tell a subtler story (the
@@ -501,7 +515,7 @@ fig = show_images(vae16_samples[:20], labels=[f"{int(d)} ({c:.0%})" for d, c in 
 # *probabilities* of the prior (its 3% to 97% quantiles, computed with `.icdf`), so along each coordinate,
 # neighbouring grid points are the same share of the prior's mass apart.
 
-# %%
+# %% alt="A 13 by 13 mosaic of digits decoded on a grid of codes, z\u2081 across and z\u2082 up, both from -1.9 to 1.9. 1s fill the left column, 7s and 9s the top, 3s and 2s the lower left, 6s and 0s the right, blurry 8-like shapes the middle; no cell shows a 4 or a 5." slideshow={"slide_type": "subslide"}
 GRID = 13
 quantiles = torch.distributions.Normal(0.0, 1.0).icdf(torch.linspace(0.03, 0.97, GRID))
 z2, z1 = torch.meshgrid(quantiles.flip(0), quantiles, indexing="ij")  # top row = largest z2
@@ -524,7 +538,7 @@ ax.set(xlabel="latent coordinate z₁", ylabel="latent coordinate z₂",
        title="The VAE's latent space, decoded on a grid (prior quantiles 3% to 97%)")
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Every cell is a digit or something between two: no empty regions, no noise. Much of the layout follows the map of
 # mean codes above: 1s on the left, 7s at the top, 0s at the bottom right, 2s and 3s on the lower left. One
 # difference tells a lot: no cell draws a 4 or a 5. Where the map puts them, just above its centre, the decoder
@@ -542,7 +556,14 @@ plt.show()
 # $s / \sqrt{1 - \rho^2}$ per coordinate, almost exactly the prior's 1: the walk wanders forever, but stays where
 # the prior puts its codes. First a check on a long walk, then a short one decoded frame by frame.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before running the walk, ask the room why a plain random walk would be a poor way to explore
+# this latent space, and where it would wander after many steps. The pull back home keeps the walk's spread near the
+# prior's, which the long walk's printed spread confirms before any frame is decoded. Before revealing the frames, ask
+# whether neighbouring frames will look alike and where on the map the judge's reading will flip most often; the text
+# after the frames answers both, and exercise 2 removes the pull.
+
+# %% slideshow={"slide_type": "subslide"}
 RHO, STEP = 0.9, 0.43
 
 
@@ -567,7 +588,7 @@ frames = vae_generate(vae, walk)
 # %% tags=["nbval-check-output"]
 print("walk:", tuple(walk.shape), "  frames:", tuple(frames.shape))
 
-# %%
+# %% alt="The latent map of validation digits again, with the 60-step random walk drawn on top as a black path from 'start, t=0' near the origin to 'end, t=59' just below it. The path stays in the crowded centre, mostly among the 9s, 4s and 8s, touching the 7s and 3s, and never reaches the 1s or 0s." slideshow={"slide_type": "subslide"}
 fig = plot_embedding(mu_map, y_val[:N_MAP], title=f"A {FRAMES}-step random walk through the latent space", s=2)
 ax = fig.axes[0]
 ax.plot(walk[:, 0], walk[:, 1], "-o", color="black", ms=3, lw=1.2)
@@ -576,7 +597,7 @@ for t, text in ((0, "start, t=0"), (FRAMES - 1, f"end, t={FRAMES - 1}")):
                 bbox=dict(boxstyle="round", fc="white", alpha=0.85))
 plt.show()
 
-# %%
+# %% alt="Mosaic of the walk's 60 decoded frames, ten per row, each labelled t=0 to t=59. Neighbouring frames mostly differ only slightly: the middle rows show 9s and 7s slowly changing style, while the first frames and the last two rows switch among blurry 8s, 3s, 6s and 9s within a few steps." slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(8.5, 5.4))
 ax.imshow(mosaic(frames, 10), cmap="gray_r", interpolation="nearest")
 for t in range(FRAMES):
@@ -585,7 +606,7 @@ ax.set(title="The random walk decoded frame by frame (read row by row)")
 ax.axis("off")
 plt.show()
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 walk_digits, _ = judge_samples(judge, frames)
 print("the judge reads the frames as:", " ".join(str(d) for d in walk_digits.tolist()))
 print(f"{len(set(walk_digits.tolist()))} different digits, "
@@ -602,7 +623,7 @@ check(len(set(walk_digits.tolist())) >= 3, "the walk crosses the regions of at l
 # few frames. The smoothness, where it holds, is what the random draw around $\mu(x)$ bought (nearby codes must
 # decode to similar drawings), with the KL term keeping the clouds from shrinking to points.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. A GAN: two networks in a game
 #
 # Part of a VAE's blur comes from its loss: per-pixel cross-entropy rewards the average of all plausible digits. A
@@ -638,7 +659,7 @@ check(len(set(walk_digits.tolist())) >= 3, "the walk crosses the regions of at l
 # $-(0.9 \ln 0.45 + 0.1 \ln 0.55) - \ln 0.55 \approx 1.38$ and the generator's is $-\ln 0.45 \approx 0.80$.
 # (Without smoothing: $D^* = \tfrac12$, losses $2 \ln 2 \approx 1.39$ and $\ln 2 \approx 0.69$.)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The simplest players: two fully connected networks
 #
 # Any two networks can play. We start with one hidden layer of 256 units each: the generator maps 64 noise numbers
@@ -672,14 +693,14 @@ fc_fake_probe = fc_G_probe(torch.randn(5, Z_DIM))
 print("G(z):", tuple(fc_fake_probe.shape), "  D(G(z)):", tuple(fc_D_probe(fc_fake_probe).shape))
 print(f"generator {count_parameters(fc_G_probe):,} parameters, discriminator {count_parameters(fc_D_probe):,}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The training loop writes out both players' moves. At every step it logs both losses and $D$'s mean verdict on
 # real and fake batches, and at four checkpoints it keeps $G$'s drawings of 25 fixed noise vectors. `make_players`
 # returns a fresh $G$ and $D$ (by default the convolutional pair built further down); `smooth` and `d_steps` are
 # for exercise 3. Both players use Adam with $\beta_1 = 0.5$ instead of 0.9: a shorter memory of past gradients,
 # which the DCGAN paper (below) found to steady a game where each player's loss surface moves with its opponent.
 
-# %%
+# %% slideshow={"slide_type": "subslide"} tags=["slides-split-code"]
 GAN_STEPS = pick(800, 12)
 CHECKPOINTS = pick((50, 200, 400, 800), (3, 6, 9, 12))
 GAN_LR, BATCH, SMOOTH = 1e-3, 128, 0.9
@@ -744,7 +765,7 @@ def train_gan(steps=GAN_STEPS, smooth=SMOOTH, d_steps=1, checkpoints=CHECKPOINTS
     return G, D, log, snapshots
 
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The fully connected pair plays for the same number of steps as the convolutional pair will below, at its own
 # learning rate, $4 \cdot 10^{-3}$, four times the DCGAN's. We picked it by letting the judge read each rate's
 # drawings (exercise 3 (d) repeats that trial in the notebook), while the DCGAN keeps one rate: if anything, the
@@ -757,11 +778,11 @@ fc_G, fc_D, fc_log, fc_snapshots = train_gan(make_players=fc_players, lr=FC_LR)
 fc_seconds = time.perf_counter() - start
 print(f"fully connected GAN: {GAN_STEPS:,} steps of batch {BATCH} in {fc_seconds:.1f} s")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # What did it learn? The judge reads 1,000 fresh drawings (the same noise vectors will go to the convolutional
 # GAN later), and we look at twenty of them.
 
-# %%
+# %% alt="Two rows of ten grainy digits drawn by the fully connected GAN, each with the judge's verdict and confidence. Strokes are speckled, several backgrounds have a grey haze and many shapes only resemble a digit. The clearest, a 3 and two 0s, get high confidences, but so do some blotchy shapes read as 7, 4 or 9."
 z_eval = torch.randn(N_SAMPLES, Z_DIM, generator=torch.Generator().manual_seed(5))
 fc_samples = gan_generate(fc_G, z_eval)
 fc_digits, fc_confidence = judge_samples(judge, fc_samples)
@@ -774,7 +795,7 @@ fig = show_images(fc_samples[:20], labels=[f"{int(d)} ({c:.0%})" for d, c in zip
                   title="Fully connected GAN samples with the judge's verdict (digit and confidence)",
                   vmin=0, vmax=1)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Some clear digits, many shapes that only resemble one, all grainy: stray specks, a grey haze on some
 # backgrounds. Each pixel has its own weights in the generator's last layer, and nothing ties it to its
 # neighbours. The printed confident share and the uneven digit shares put numbers on it.
@@ -798,7 +819,7 @@ fig = show_images(fc_samples[:20], labels=[f"{int(d)} ({c:.0%})" for d, c in zip
 # The paper's learning rate is $2 \cdot 10^{-4}$; ours, $10^{-3}$, trains this small DCGAN in 800 steps, two
 # epochs (the judge measures the result below), short enough for a laptop CPU.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 class Generator(nn.Module):
     """Noise (Z_DIM) → 7×7 feature maps → 14×14 → a 28×28 image with pixels in [-1, 1]."""
 
@@ -850,7 +871,7 @@ def dcgan_players():
     return G, D
 
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 G_probe, D_probe = Generator(), Discriminator()
 fake_probe = G_probe(torch.randn(5, Z_DIM))
 print("G(z):", tuple(fake_probe.shape), "  D(G(z)):", tuple(D_probe(fake_probe).shape))
@@ -880,13 +901,21 @@ dcgan_seconds = gan_run["seconds"]  # the training's own time (in a prepared lec
 print(f"DCGAN: {GAN_STEPS:,} steps of batch {BATCH} ({GAN_STEPS * BATCH / len(X_train):.1f} epochs) "
       f"in {dcgan_seconds:.0f} s")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The game, step by step
 #
 # The DCGAN's game, as curves averaged over 50 steps, with the equilibrium values dashed. A GAN's losses do not
 # fall the way a classifier's do: each player's loss is measured against an opponent that keeps getting better.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before revealing the loss curves below, ask the room what a well-trained GAN's losses should
+# do: fall towards zero like a classifier's, or something else? Many expect falling losses; here the generator's loss
+# falls only in the opening while the discriminator's rises, and then both level off near, not on, the dashed
+# equilibrium values, because each player is measured against an opponent that keeps improving. Stress that
+# every gradient the generator gets comes back through the discriminator: the non-saturating loss keeps those gradients
+# strong while the generator is losing, and label smoothing keeps the discriminator from becoming certain.
+
+# %% alt="Two line plots against training step. Left, both players' losses with equilibrium values dashed: the generator's falls from far above, the discriminator's rises, and both level off near their lines, the discriminator's just below, the generator's above. Right, D's mean verdicts on real and fake digits approach the dashed 'cannot tell' line at 0.45 from either side, staying apart." slideshow={"slide_type": "subslide"}
 def smooth_curve(values, window=50):
     """Moving average over `window` steps (the curve starts once a full window is available)."""
     values = np.asarray(values)
@@ -916,7 +945,7 @@ for ax in axes:
 fig.tight_layout()
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The numbers behind the right-hand ends of the curves: each quantity averaged over the last 200 steps, beside its
 # value at the equilibrium.
 
@@ -929,7 +958,7 @@ check(end_of_game["D(real)"] > EQ_D > end_of_game["D(fake)"] > EQ_D - 0.1,
       "D's mean verdicts end on either side of 0.45, close to it")
 check(end_of_game["G loss"] > EQ_LOSS_G, "G's loss ends above its equilibrium value")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # After a short opening where the discriminator wins easily, the two settle into a tug of war near the smoothed
 # equilibrium: the mean verdicts on real and on fake digits end on either side of 0.45, both below ½. The
 # discriminator still tells real from fake a little better than chance, which is what keeps teaching the
@@ -944,7 +973,7 @@ check(end_of_game["G loss"] > EQ_LOSS_G, "G's loss ends above its equilibrium va
 # the average verdict, and it is measured just after the discriminator's move.
 # </details>
 
-# %%
+# %% alt="Four 5 by 5 grids of the same 25 noise vectors drawn by the generator after 50, 200, 400 and 800 steps. After 50 steps they are grey blobs, after 200 dark broken strokes, and after 800 most are recognizable digits; some positions change digit from panel to panel."
 fig, axes = plt.subplots(1, len(CHECKPOINTS), figsize=(10, 2.9))
 for ax, (at_step, images) in zip(axes, snapshots.items()):
     ax.imshow(mosaic(images, 5), cmap="gray_r", interpolation="nearest")
@@ -954,7 +983,7 @@ fig.suptitle("The same 25 noise vectors, drawn by the generator as training goes
 fig.tight_layout()
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # First blobs, then strokes, then digits. Each position keeps its noise vector, so you can follow one drawing as
 # it sharpens, and sometimes changes digit: the generator keeps reorganizing which noise means which digit while
 # the discriminator moves the goalposts.
@@ -965,7 +994,7 @@ plt.show()
 # generator whose 1s fool the discriminator best could draw mostly 1s, and no loss curve would show it. The
 # histogram does. Our target: every digit makes up at least 2.5% of the samples (ideally about 10% each).
 
-# %%
+# %% alt="Two rows of ten digits drawn by the DCGAN, each with the judge's verdict and confidence. Strokes are smooth and backgrounds mostly clean with a few stray specks. Half of them are read with high confidence, 93% or more; odd or blotchy shapes get lower ones, such as a smudge read as 3 at 48%." slideshow={"slide_type": "subslide"}
 gan_samples = gan_generate(G, z_eval)
 gan_digits, gan_confidence = judge_samples(judge, gan_samples)
 gan_shares = digit_shares(gan_digits)
@@ -976,7 +1005,7 @@ print(f"DCGAN samples judged confidently: {(gan_confidence >= CONFIDENT).float()
 fig = show_images(gan_samples[:20], labels=[f"{int(d)} ({c:.0%})" for d, c in zip(gan_digits[:20], gan_confidence)],
                   title="DCGAN samples with the judge's verdict (digit and confidence)", vmin=0, vmax=1)
 
-# %%
+# %% alt="Grouped bar chart of each digit's share among the judge's verdicts, for real test digits (grey), the fully connected GAN (cyan) and the DCGAN (blue), with a dashed target line at 2.5%. Real digits are nearly even; the fully connected GAN over-draws 3s and 0s and its 4s fall to the line, while every DCGAN bar stays well above it." slideshow={"slide_type": "subslide"}
 digit_axis = np.arange(10)
 fig, ax = plt.subplots(figsize=(9, 3.8))
 ax.bar(digit_axis - 0.27, real_shares.numpy(), width=0.27, color="tab:gray", label="real test digits")
@@ -991,7 +1020,7 @@ ax.legend(loc="upper center", ncol=2, fontsize=9)
 ax.grid(axis="y", alpha=0.3)
 plt.show()
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 gan_result = record("GAN smallest digit share", gan_shares.min(), 0.025)
 
 # %% tags=["nbval-check-output"]
@@ -1020,7 +1049,7 @@ print("parameters of the layers that turn the hidden features into the 28×28 im
 check((gan_confidence >= CONFIDENT).float().mean() > (fc_confidence >= CONFIDENT).float().mean() + 0.1,
       "the judge reads the DCGAN's samples confidently far more often than the fully connected GAN's")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The judge reads the DCGAN's samples confidently far more often, and its rarest digit is more common (the
 # table). The parameter counts show where convolutions save. The two generators are about the same size, but the
 # DCGAN's two transposed convolutions, which draw all 784 pixels from the 7×7 grid, need about a sixth of the
@@ -1032,7 +1061,7 @@ check((gan_confidence >= CONFIDENT).float().mean() > (fc_confidence >= CONFIDENT
 # batch normalization, its own initialization and another learning rate, so the table compares two recipes, not
 # convolution alone.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. Drawing the digit you ask for: a conditional VAE
 #
 # Neither model so far lets us choose the digit. A **conditional** VAE gets the label, one-hot encoded, in both
@@ -1040,6 +1069,14 @@ check((gan_confidence >= CONFIDENT).float().mean() > (fc_confidence >= CONFIDENT
 # $p(x \mid z, d)$. Told which digit to draw, the decoder no longer needs the code to store it, so the two
 # coordinates are free to describe everything else: slant, width, stroke thickness, the **style**. To draw a 7,
 # pick any code from the prior and ask for $d = 7$. The model is section 2's VAE with `extra=10` inputs.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before revealing the grid, ask the room what one column will look like, given that it uses the
+# same code for all ten requested digits. The answer, ten digits in one shared style, is the point of the section: with
+# the label supplied, the code is free to store the style. Live knob: change the seed in
+# `torch.Generator().manual_seed(6)` in the grid cell and re-run it; the columns get new styles, while the rows should
+# still draw the digits they ask for (the measurement after the grid, over many codes from the prior, shows how
+# reliably the model delivers the requested digit).
 
 # %%
 class ConditionalVAE(VAE):
@@ -1063,11 +1100,11 @@ seed_everything(0)
 cvae = ConditionalVAE(z_dim=2).to(dev)
 cvae_history = train_vae(cvae, epochs=pick(3, 1), use_labels=True)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Asking for every digit with the same codes gives a 10 × 10 grid: row $d$ asks for digit $d$, and each column uses
 # one code from the prior for all ten rows.
 
-# %%
+# %% alt="A 10 by 10 grid from the conditional VAE: row d asks for digit d, 0 at the top to 9 at the bottom, and each column uses one code from the prior for all rows. Every row shows the requested digit, and each column keeps one style, such as bold, thin or slanted strokes." slideshow={"slide_type": "subslide"}
 COLUMNS = 10
 z_columns = torch.randn(COLUMNS, 2, generator=torch.Generator().manual_seed(6))
 requests = torch.arange(10).repeat_interleave(COLUMNS)  # 0,0,...,0,1,1,...
@@ -1081,7 +1118,7 @@ ax.set(xlabel="one code drawn from the prior per column, the same for every row"
        title="Conditional VAE: row d asks for digit d")
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Read down a column: ten digits in one shared style. Read along a row: one digit in ten hands. The label and the
 # style have come apart.
 #
@@ -1102,7 +1139,7 @@ print(f"conditional VAE: {cvae_match:.1%} of {len(cvae_requests):,} samples are 
 # %% tags=["nbval-check-output"]
 print("requests per digit:", torch.bincount(cvae_requests).tolist())
 
-# %%
+# %% alt="Confusion matrix of the conditional VAE, requested digit down the side against the digit the judge sees along the bottom, with correct counts in green on the diagonal. Nearly every request is met, 97 to 100 per digit; the largest errors are requested 3s read as 8 and requested 8s read as 1, three each." slideshow={"slide_type": "subslide"}
 fig = plot_confusion(cvae_requests, cvae_digits, title="Conditional VAE: requested vs judged digit")
 fig.axes[0].set(ylabel="requested digit", xlabel="digit the judge sees")
 plt.show()
@@ -1110,10 +1147,10 @@ plt.show()
 # %%
 cvae_result = record("conditional VAE requested-digit share", cvae_match, 0.90)
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 print(cvae_result.verdict)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. Six sets of digits, one referee
 #
 # The same questions for everything we drew: how confident is the judge, and does every digit appear? The
@@ -1122,7 +1159,7 @@ print(cvae_result.verdict)
 # function): at each confidence on the x-axis, the share of that set's samples the judge reads with at most that
 # confidence. The lower a curve stays, the more confident the verdicts.
 
-# %%
+# %% alt="ECDF curves of the judge's confidence for six sets: real test digits, 2-D and 16-D VAE prior samples, both GANs and the conditional VAE, with a dashed line at the 90% threshold. The real digits' curve hugs the bottom, the conditional VAE's is next lowest, then the DCGAN's; both VAEs' and the fully connected GAN's lie highest." slideshow={"slide_type": "subslide"} tags=["slides-split-output"]
 sets = {
     "real test digits": (real_digits, real_confidence),
     "2-D VAE (prior samples)": (vae_digits, vae_confidence),
@@ -1157,7 +1194,7 @@ ax.grid(alpha=0.3)
 ax.legend(fontsize=8, loc="upper left")
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # At the dashed line each curve's height is the share of samples that are *not* confident. The real digits set the
 # bar. The two VAEs' prior samples and the fully connected GAN's drawings are read confidently about equally
 # rarely; the DCGAN's curve lies lower, and the conditional VAE, told which digit to draw, is the most readable
@@ -1165,7 +1202,7 @@ plt.show()
 # whether drawings vary within a digit. Research uses stronger referees, such as the Inception score and the
 # Fréchet Inception distance, built on an ImageNet classifier.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. Did the generators just copy?
 #
 # The judge cannot tell a new digit from a copied training digit: a generator that memorized a few hundred
@@ -1175,7 +1212,15 @@ plt.show()
 # check the DCGAN and the 16-D VAE, the VAE with the most room to store details. `torch.cdist` computes the
 # distances to a whole block of training images at once.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before running the distance cell, ask the room where they expect the generated samples to sit:
+# closer to the training set than unseen real digits, about as close, or farther? A copy would sit almost at distance
+# zero. Many expect a generator to hug its training data; here the samples sit, if anything, farther away than the
+# validation digits do, and even the closest pairs in the figure are neighbours, not copies. Warn against the
+# opposite misreading: farther is not better, since a blotchy drawing that looks like no digit is far from every
+# training image too.
+
+# %% slideshow={"slide_type": "subslide"}
 N_NEAR = pick(500, 100)  # images per set
 
 
@@ -1208,7 +1253,7 @@ for name in ("DCGAN samples", "16-D VAE samples"):
           f"the {name} are no closer to the training set than unseen digits (median), and even the closest is "
           "farther from it than the nearest 5% of unseen digits")
 
-# %%
+# %% alt="Left, the eight samples of the DCGAN and of the 16-D VAE nearest to the training set, each above its nearest training image, distance in red: mostly thin 1s resembling their neighbours without copying them. Right, ECDFs of the distance to the nearest training image: both generators' curves lie right of the unseen validation digits' curve." slideshow={"slide_type": "subslide"}
 SHOW = 8
 fig, (ax_pairs, ax_ecdf) = plt.subplots(1, 2, figsize=(13, 4.6), gridspec_kw={"width_ratios": [1.25, 1]})
 pair_rows, row_names = [], []
@@ -1234,14 +1279,14 @@ ax_ecdf.legend(fontsize=8, loc="lower right")
 fig.tight_layout()
 plt.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The generated curves lie to the right of the unseen digits' curve: generated samples are, if anything, *farther*
 # from the training set than new real handwriting. Even the closest ones (left) are neighbours, not copies:
 # similar strokes, drawn differently. (The closest samples are almost all thin strokes, mostly 1s: with little ink
 # there is little that can differ.) Neither generator replays its training set; small models trained for a
 # few epochs on 50,000 digits were not expected to, but a large model trained long on few images can.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - A generator has no labels, so a **judge**, a small CNN, read its samples: confident verdicts, the digit
@@ -1261,7 +1306,7 @@ plt.show()
 #
 # Next, notebook 09 opens up the tool the judge and the DCGAN relied on: the convolution.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
 #
 # 1. **Weigh the KL term.** Train a VAE with `train_vae(..., beta=4.0)` and draw its latent map and prior samples.
@@ -1428,7 +1473,7 @@ plt.show()
 #    prints and laces, exactly as it blurred the 2-D digits.
 #    </details>
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Questionnaire
 #
 # Answer each question in your own words first, then open the answer to compare.

@@ -11,7 +11,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 09 · Convolution
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/09_convolution.ipynb)
@@ -40,7 +40,7 @@
 # - to find a digit inside a large image by template matching, and report where it is as a (row, column) coordinate
 #   (notebook 03), drawn with the (x, y) swap that plotting needs.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # Colab only: install the course package from the same ref as this notebook (main). Colab already has torch,
 # NumPy and the rest, so --no-deps leaves them alone. Elsewhere this cell does nothing: in a checkout, `make lab`
 # installs the package into .venv and opens the notebooks (see the README).
@@ -79,7 +79,7 @@ dev = device()  # not used below: everything here is small and runs on the CPU
 x_test, y_test = load_mnist("test")
 digits = to_unit(x_test)  # 10,000 × 28 × 28 floats in [0, 1]; 0 is background, 1 full ink
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Convolution in 1-D: smoothing a noisy signal
 #
 # Take a signal sampled at 200 points and add noise to it. A simple way to remove much of the noise is to
@@ -94,7 +94,14 @@ digits = to_unit(x_test)  # 10,000 × 28 × 28 floats in [0, 1]; 0 is background
 # subject of a later section. For the symmetric kernels used here the two are the same.) Without padding the
 # output is `k − 1` samples shorter than the input: the kernel must fit entirely inside the signal.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before running the next cell, ask the room which kernel will leave the smaller error against
+# the clean signal: the moving average with its equal weights, or the Gaussian bell that favours near neighbours. Many
+# expect the Gaussian to win because it looks more refined; the printed errors show the moving average ahead here, and
+# the paragraph after the figure explains why. Also ask why both smoothed curves stop short of the ends of the signal:
+# without padding the kernel must fit inside it.
+
+# %% slideshow={"slide_type": "subslide"}
 def conv1d_loop(signal: torch.Tensor, kernel: torch.Tensor) -> torch.Tensor:
     """Slide `kernel` along `signal`: out[i] = sum_j kernel[j] * signal[i + j] (no padding, stride 1)."""
     n, k = len(signal), len(kernel)
@@ -133,7 +140,7 @@ assert errors["box, 9"] < errors["noisy"] / 2 and errors["Gaussian, 13"] < error
 assert np.allclose(conv1d_loop(noisy, gauss).numpy(), np.convolve(noisy.numpy(), gauss.numpy(), mode="valid"), atol=1e-5)
 print("our loop agrees with np.convolve:", True)
 
-# %%
+# %% alt="Two panels. Left: value against t, grey noisy samples scattered around a dashed clean signal, with the moving-average (9) and Gaussian (13) outputs following it closely and stopping short of both ends. Right: stem plot of the kernel weights against offset, nine equal moving-average weights and a Gaussian bell peaking at the centre." slideshow={"slide_type": "subslide"}
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 3.6), gridspec_kw={"width_ratios": [3, 1]})
 ax1.plot(t, noisy, ".", color="0.6", ms=4, label="noisy samples")
 ax1.plot(t, clean, "k--", lw=1, label="clean signal")
@@ -147,7 +154,7 @@ ax2.set(xlabel="offset j − k//2", ylabel="weight w[j]", title="The two kernels
 ax2.legend(fontsize=8)
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Both kernels more than halve the error (the printed numbers). The Gaussian weighs near neighbours more than far
 # ones, the moving average weighs them all the same. The moving average even wins here: what remains is mostly
 # noise, and its 9 equal weights ($\sum w^2 = 1/9 \approx 0.11$) cancel more of it than the Gaussian's
@@ -166,7 +173,7 @@ fig.tight_layout()
 # column and `y` the row: we will need that swap when we draw boxes.) Here is the formula as two loops, applied
 # with the Sobel kernel, which responds where the brightness changes from left to right.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 def conv2d_loops(image: torch.Tensor, kernel: torch.Tensor) -> torch.Tensor:
     """Slide a kh×kw `kernel` over an H×W `image` (no padding, stride 1): one weighted sum per output pixel."""
     (h, w), (kh, kw) = image.shape, kernel.shape
@@ -187,7 +194,7 @@ assert edges[i, j] == by_hand
 # %% tags=["nbval-check-output"]
 print("image", tuple(digit.shape), "* kernel", tuple(sobel_x.shape), "→ output", tuple(edges.shape))
 
-# %%
+# %% alt="Three panels. Left: a handwritten 7 with an orange box on the 3\u00d73 patch at row 14, column 15. Middle: the Sobel x kernel, with columns \u22121, \u22122, \u22121, then 0, then 1, 2, 1. Right: the 26\u00d726 output, red along the left side of each stroke and blue along the right, the marked pixel equal to 3.91." slideshow={"slide_type": "subslide"}
 def annotate(ax, values, im, fmt=lambda v: f"{v:g}", skip_zeros: bool = False, **text_kw) -> None:
     """Write each value of a 2-D array on its cell of `im` (the imshow of that array), in a colour readable on the
     cell: white on a dark cell, black on a light one (judged by the cell colour's luminance)."""
@@ -213,7 +220,7 @@ axes[2].set(title=f"output: pixel (row {i}, col {j}) = {by_hand:.2f}", xlabel="c
 fig.colorbar(im, ax=axes[2], fraction=0.046, label="response")
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Red marks where ink starts as we move right (the left side of a stroke), blue where it ends. The output is
 # 26×26, two pixels smaller than the input in each direction, for the same reason as in 1-D.
 #
@@ -241,7 +248,7 @@ assert torch.equal(cols[:, i * 26 + j], digit[i : i + 3, j : j + 3].reshape(-1))
 print("im2col matrix:", tuple(cols.shape), "= 3·3 pixels per patch × 26·26 patches")
 print("values stored:", cols.numel(), "for an image of", digit.numel(), "pixels")
 
-# %%
+# %% alt="Grayscale heat map of part of the im2col matrix: nine rows, one per pixel of a 3\u00d73 patch, and one column per patch, for output rows 8 to 13 of the digit. Dark bands of ink repeat about every 26 columns, one group per output row; the wide bands on the left come from the 7's top bar." slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(12, 2.6))
 first, last = 26 * 8, 26 * 14  # the patches of output rows 8 to 13
 im = ax.imshow(cols[:, first:last], cmap="gray_r", aspect="auto", extent=(first - 0.5, last - 0.5, 8.5, -0.5))
@@ -251,7 +258,7 @@ ax.set(title="im2col: each column is one 3×3 patch (output rows 8 to 13 of the 
 fig.colorbar(im, ax=ax, fraction=0.02, label="ink")
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The price of im2col is memory: every pixel is copied once per kernel position that covers it, here up to nine
 # times. What we get back is speed, because matrix products are the most optimized operation in numerical
 # computing. The same matrix serves many kernels at once: stack K flattened kernels as the rows of a K×9 matrix,
@@ -262,6 +269,14 @@ fig.tight_layout()
 #
 # PyTorch's own `F.conv2d` takes a batch of images N×C×H×W and a stack of kernels (out channels × in channels
 # × kh × kw). We compare all three on a 5×5 random kernel: they must agree to within float rounding, 1e-5.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before the timing cell runs, ask the room to guess how much faster one matrix product will be
+# than the Python loops, and which vectorized version will win on one tiny image and which on a batch. Write the guesses
+# down, then run it: the ratios are printed (they depend on the machine), on one image the two-line im2col can even beat
+# `F.conv2d`, and on the batch `F.conv2d` usually wins. A common misconception is that vectorized code does less
+# arithmetic: unfold + matmul does exactly the loops' multiplications (and copies pixels first), only in compiled code
+# instead of Python steps.
 
 # %%
 kernel5 = torch.randn(5, 5, generator=torch.Generator().manual_seed(1))
@@ -277,7 +292,7 @@ print("output shape:", tuple(out_torch.shape))
 for name, d in diffs.items():
     print(f"{name}: max difference < 1e-5: {d < 1e-5}")
 
-# %%
+# %% alt="Two horizontal bar charts of time per convolution. Left, one 28\u00d728 image and one 5\u00d75 kernel, in microseconds on a log scale: the Python loops bar is far longer than the unfold + matmul and F.conv2d bars. Right, 1,000 images and 16 kernels, in milliseconds: the F.conv2d bar is shorter than unfold + matmul." slideshow={"slide_type": "subslide"} tags=["slides-split-output"]
 # The loops run on one core, so the vectorized versions get one core too: like is compared with like, and a
 # busy machine cannot starve one side more than the other. (The batch comparison further down uses all threads.)
 threads = torch.get_num_threads()
@@ -331,7 +346,7 @@ result = record("im2col speed-up over the loops", times["Python loops"] / times[
 # %% tags=["nbval-check-output"]
 print(result.verdict)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The vectorized versions are tens to hundreds of times faster than the loops (the exact ratios depend on your
 # machine; they are printed above). On one tiny image, fixed overheads dominate, and our two-line im2col can even
 # beat `F.conv2d`. On a real batch, `F.conv2d` uses carefully optimized code for the processor (it never holds
@@ -353,7 +368,7 @@ print(result.verdict)
 # We apply them with padding `k // 2` (zeros around the border), so the output has the input's size, to a digit
 # and to a photograph of the computer scientist Grace Hopper that ships with matplotlib as sample data.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 ax_ = torch.arange(-2, 3, dtype=torch.float32)
 blur = torch.exp(-0.5 * (ax_[:, None] ** 2 + ax_[None, :] ** 2))
 blur = blur / blur.sum()
@@ -384,7 +399,7 @@ assert apply(step, sobel_x)[3:-3, 5:7].min() == 4 and apply(step, sobel_y)[1:-1]
 print("kernel sums:", {name: round(k.sum().item(), 4) for name, k in kernels.items()})
 print("photo:", tuple(photo.shape))
 
-# %%
+# %% alt="Two rows of six panels, a handwritten 7 on top and a photo of Grace Hopper below: original, blur, sharpen, Sobel x and Sobel y as red-blue maps, and gradient magnitude. Sobel x marks vertical edges, Sobel y horizontal ones, the magnitude outlines both; the photo's Sobel and magnitude panels show lines along its borders." slideshow={"slide_type": "subslide"} tags=["slides-hide-input"]
 def kernel_gallery(image: torch.Tensor, axes, cmap: str) -> None:
     """Original, the four kernels' outputs and the gradient magnitude, on one row of axes."""
     gx, gy = apply(image, sobel_x), apply(image, sobel_y)
@@ -411,7 +426,7 @@ fig.suptitle("Hand-made kernels on a digit (top) and a photo (bottom)\n"
              "blue where it falls")
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Sobel x lights up the vertical parts of the strokes and of the face, Sobel y the horizontal ones; the magnitude
 # outlines both. On the photo the blur is subtle, because 5×5 pixels is small next to the whole photo
 # (its size is printed above), while on the 28×28 digit it smears the strokes. The lines along the photo's borders
@@ -425,7 +440,7 @@ fig.tight_layout()
 # detectors. Whatever the weights, convolution is **linear**: convolving a sum of images gives the sum of their
 # convolutions, which we check too.
 
-# %%
+# %% alt="Two rows of eight panels: eight random 3\u00d73 kernels on top, drawn as blue-red weight grids, and below each its output on the digit 7, blue negative, white 0, red positive. Some outputs light up the whole stroke in one colour, others mark its edges in red and blue." slideshow={"slide_type": "subslide"}
 gk = torch.Generator().manual_seed(2)
 random_kernels = torch.randn(8, 1, 3, 3, generator=gk)
 responses = F.conv2d(digit[None, None], random_kernels, padding=1)[0]  # 8 kernels at once → 8 × 28 × 28
@@ -449,11 +464,11 @@ fig.suptitle("Random 3×3 kernels (top) and their outputs on the digit (bottom);
              "(each panel on its own colour scale)")
 fig.tight_layout()
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 print("8 kernels", tuple(random_kernels.shape), "→ responses", tuple(responses.shape))
 print("linear: conv(2a − 3b) == 2·conv(a) − 3·conv(b):", torch.allclose(lhs, rhs, atol=1e-5))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Learning a kernel by gradient descent
 #
 # How does a network turn random kernels into useful ones? By gradient descent (notebook 04), like any other
@@ -461,7 +476,14 @@ print("linear: conv(2a − 3b) == 2·conv(a) − 3·conv(b):", torch.allclose(lh
 # pairs, start from a kernel of zeros, and minimize the mean squared difference between `F.conv2d(digit, kernel)`
 # and the target, with SGD and momentum. Nobody tells the kernel what Sobel x looks like; the pairs are enough.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Ask the room what gradient descent will find when it starts from a kernel of zeros and sees
+# only digits and their edge maps: Sobel x exactly, something merely similar, or nothing useful? The figure shows the
+# learned weights matching Sobel x and the loss falling by many orders of magnitude. Use it against a common
+# misconception, that a network's kernels are designed by hand: in notebook 10 they are learned in this way, except
+# that the only target is the label.
+
+# %% alt="Three panels. Left: mean squared error of the 3\u00d73 kernel against step, on a log scale, falling in waves from near 10\u2070 to near 10\u207b\u00b9\u2070 over 200 steps. Middle and right: the learned kernel and Sobel x, annotated with the same weights, \u22121, 0, 1 in the outer rows and \u22122, 0, 2 in the middle." slideshow={"slide_type": "subslide"}
 edge_inputs = digits[:32, None]  # 32 × 1 × 28 × 28
 edge_targets = F.conv2d(edge_inputs, sobel_x[None, None])  # the edge maps we want: 32 × 1 × 26 × 26
 learned = torch.zeros(1, 1, 3, 3, requires_grad=True)
@@ -488,7 +510,7 @@ orders = np.log10(kernel_losses[0] / kernel_losses[-1])
 print(f"loss {kernel_losses[0]:.3f} → {kernel_losses[-1]:.1e} ({orders:.0f} orders of magnitude); "
       f"largest difference to Sobel x: {learned_error:.1e}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The loss falls by many orders of magnitude (the count is printed above), and the learned weights equal Sobel x
 # up to the tiny difference printed on the same line. A convolutional network does the same with many kernels at
 # once, except that nobody hands it the edge maps: the only target is the digit's label, and the kernels become
@@ -505,7 +527,7 @@ print(f"loss {kernel_losses[0]:.3f} → {kernel_losses[-1]:.1e} ({orders:.0f} or
 # `c_out × c_in` matrix. It mixes channels, not positions, and is how deep networks change their number of
 # channels cheaply.
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 torch.manual_seed(0)
 rgb = torch.rand(3, 10, 10)  # a small random image with 3 channels
 layer3 = torch.nn.Conv2d(3, 4, kernel_size=3, bias=False)  # 4 kernels of shape 3 × 3 × 3
@@ -523,7 +545,7 @@ print("weights", tuple(w3.shape), ": output channel o = sum over the 3 input cha
 print("nn.Conv2d(3, 4, 3) equals the per-channel sums:", torch.allclose(out_layer, per_channel_sum, atol=1e-5))
 print("nn.Conv2d(3, 2, 1) equals a 2 × 3 matrix applied at every pixel:", same_1x1)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Output size: kernel, stride and padding
 #
 # Three settings decide how big the output is:
@@ -539,6 +561,13 @@ print("nn.Conv2d(3, 2, 1) equals a 2 × 3 matrix applied at every pixel:", same_
 # The padded input has `n + 2p` pixels, the first position uses `k` of them, and each further position needs
 # `s` more. We check the formula against PyTorch for several settings.
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before the table prints, have the room work out a few of its rows from the formula by hand,
+# for instance a 28-pixel input with a 3×3 kernel, stride 2 and padding 1. Knob: add your own (n, k, s, p) tuple to
+# `settings`, re-run that cell and the table; each row prints the formula next to PyTorch's answer (an assert stops
+# the cell if they ever differ), so the room can check its predictions. A common slip is to forget that padding is
+# added on both sides, hence the 2p.
+
 # %%
 def conv_output_size(n: int, k: int, s: int = 1, p: int = 0) -> int:
     """Output length of a convolution along one axis: input n, kernel k, stride s, padding p."""
@@ -548,7 +577,7 @@ def conv_output_size(n: int, k: int, s: int = 1, p: int = 0) -> int:
 settings = [(28, 3, 1, 0), (28, 3, 1, 1), (28, 5, 1, 2), (28, 5, 1, 0), (28, 3, 2, 1),
             (28, 5, 2, 0), (28, 4, 3, 1), (28, 2, 2, 0), (7, 3, 2, 0), (14, 7, 1, 3)]
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 print("   n   k   s   p   formula   PyTorch")
 for n, k, s, p in settings:
     ours = conv_output_size(n, k, s, p)
@@ -556,7 +585,7 @@ for n, k, s, p in settings:
     assert ours == theirs
     print(f"{n:4d}{k:4d}{s:4d}{p:4d}{ours:10d}{theirs:10d}")
 
-# %%
+# %% alt="Four panels of the 7 after a 3\u00d73 average filter, with row and column axes: stride 1 and padding 0 give 26\u00d726, stride 1 and padding 1 give 28\u00d728, stride 2 and padding 1 give 14\u00d714, and stride 3 and padding 0 give a blocky 9\u00d79 image." slideshow={"slide_type": "subslide"}
 box3 = torch.full((1, 1, 3, 3), 1 / 9)
 cases = [(1, 0), (1, 1), (2, 1), (3, 0)]
 fig, axes = plt.subplots(1, 4, figsize=(11, 3))
@@ -569,7 +598,7 @@ for ax, (s, p) in zip(axes, cases):
 fig.suptitle("A 3×3 average filter on the 28×28 digit: the output size follows the formula")
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Convolution or cross-correlation? The flip
 #
 # Everything so far except `np.convolve` in the 1-D section, `F.conv2d` included, computed
@@ -582,6 +611,14 @@ fig.tight_layout()
 # padding 1 does in the code below), so output pixel (i, j) sits on input pixel (i, j). The flip is easy to see on an *impulse*, an image that is zero except for a single 1: convolution stamps
 # a copy of the kernel around the impulse, cross-correlation stamps it rotated by 180°. Convolution is
 # cross-correlation with a flipped kernel, and we check exactly that.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** The slide above already says that `F.conv2d`, being cross-correlation, stamps the kernel
+# rotated by 180°; before running the impulse cell, ask the room to work out why. Take an image that is zero except for
+# a single 1 in the middle and the kernel 1 … 9: which weight lands on the output pixel just above and to the left of
+# the 1? That pixel's window has the 1 in its bottom-right corner, so it picks up the bottom-right weight, 9; the figure
+# shows the 9 there and the whole stamp rotated, and only the flipped kernel gives the textbook convolution. Then stress
+# that for a network the difference does not matter, because its kernels are learned.
 
 # %%
 impulse = torch.zeros(7, 7)
@@ -596,7 +633,7 @@ print("cross-correlation reproduces it rotated by 180°:", torch.equal(xcorr[2:5
 print("np.convolve == np.correlate with the kernel reversed:",
       np.array_equal(np.convolve([1, 2, 3, 4], [1, 0, 5]), np.correlate([1, 2, 3, 4], [5, 0, 1], mode="full")))
 
-# %%
+# %% alt="Three annotated grids. Left: the 3\u00d73 kernel w, holding 1 to 9 row by row. Middle: cross-correlation of a single-pixel impulse in a 7\u00d77 image stamps the kernel rotated by 180\u00b0, 9 in the stamp's top-left cell. Right: convolution, F.conv2d with w flipped, stamps it as it is, 1 in the stamp's top-left cell." slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(1, 3, figsize=(10, 3.4))
 for ax, (title, img) in zip(axes, [("kernel w", asym), ("cross-correlation of an impulse\n(F.conv2d)", xcorr),
                                    ("convolution of an impulse\n(F.conv2d with w flipped)", conv)]):
@@ -604,7 +641,7 @@ for ax, (title, img) in zip(axes, [("kernel w", asym), ("cross-correlation of an
     ax.set(title=title, xlabel="column", ylabel="row", xticks=range(img.shape[1]), yticks=range(img.shape[0]))
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # For a network the difference does not matter: its kernels are learned, and learning a kernel or its flipped
 # copy is equally easy. That is why deep-learning libraries compute cross-correlation and call it convolution,
 # and so will we from now on. Convolution has the nicer mathematics (it is commutative and associative, so two
@@ -635,7 +672,7 @@ assert torch.equal(max_pool_2x2(magnitude), F.max_pool2d(magnitude[None, None], 
 print("pooling sizes:", [tuple(p.shape) for p in pooled])
 print("matches F.max_pool2d:", torch.equal(max_pool_2x2(digit), F.max_pool2d(digit[None, None], 2)[0, 0]))
 
-# %%
+# %% alt="Grid of two rows and three columns: the digit 7 on top and its edge magnitude map below, at 28\u00d728, 14\u00d714 and 7\u00d77 after zero, one and two rounds of 2\u00d72 max pooling. Each round makes the images blockier, yet the 7\u00d77 edge map still shows where the strokes are." slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(2, 3, figsize=(8, 5.4))
 for col in range(3):
     axes[0, col].imshow(pooled[col], cmap="gray_r")
@@ -647,7 +684,7 @@ for col in range(3):
 fig.suptitle("2×2 max pooling, applied zero, one and two times")
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # After two poolings the 7×7 edge map still says where the strokes are, coarsely. This is the pattern of the
 # convolutional networks of the next notebook: convolutions find local features, pooling shrinks the maps and
 # makes them less sensitive to exact positions, and the next convolution combines features over a larger area.
@@ -669,7 +706,7 @@ fig.tight_layout()
 # pixels into (7 − 1)·2 − 2 + 3 + 1 = 14, where the formula alone gives 13. We check the stamps against
 # `F.conv_transpose2d` and the size formula.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 def conv_transpose2d_stamps(image: torch.Tensor, kernel: torch.Tensor, stride: int = 1) -> torch.Tensor:
     """Transposed convolution of an H×W image (no padding): add image[i, j] · kernel at (stride·i, stride·j)."""
     (h, w), k = image.shape, kernel.shape[0]
@@ -694,7 +731,7 @@ for s, out in stamped.items():
 print("stamps equal F.conv_transpose2d for strides 1, 2, 3; output sizes:",
       [tuple(out.shape) for out in stamped.values()], "= (2 − 1)·s + 3")
 
-# %%
+# %% alt="Four annotated grids: a 2\u00d72 input holding 1, 2, 3, 4, and its transposed convolution with a 3\u00d73 kernel of ones at stride 1 (4\u00d74, the four middle cells 10), stride 2 (5\u00d75, overlapping in one middle row and column) and stride 3 (6\u00d76, four separate 3\u00d73 blocks of 1, 2, 3 and 4)." slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplots(1, 4, figsize=(11, 2.9))
 for ax, (title, img) in zip(axes, [("input 2×2", small)]
                             + [(f"stride {s}: {out.shape[0]}×{out.shape[1]}", out) for s, out in stamped.items()]):
@@ -703,7 +740,7 @@ for ax, (title, img) in zip(axes, [("input 2×2", small)]
 fig.suptitle("Transposed convolution with a 3×3 kernel of ones: each input pixel stamps 3×3 copies of its value")
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # With stride 1 the four stamps overlap heavily (the four middle pixels collect all four values, 1 + 2 + 3 + 4 = 10);
 # with stride 2 they overlap in one row and one column; with stride 3 they tile the output without overlap. The
 # uneven overlap at stride 2 is the source of the "checkerboard" patterns that generated images sometimes show.
@@ -716,7 +753,7 @@ fig.tight_layout()
 # and on one of 7 samples with stride 2 (3 outputs). Then we compare `F.conv1d` of a random signal `x` with
 # `W @ x`, and `F.conv_transpose1d` of a random vector `v` of the output's size with `Wᵀ @ v`.
 
-# %%
+# %% alt="Three annotated matrices for the kernel (1, 2, 3). Left and middle: W for stride 1 (6 samples to 4) and stride 2 (7 samples to 3), each row holding 1, 2, 3 shifted right by the stride, zeros elsewhere. Right: W\u1d40 for stride 2 (3 samples to 7), each column holding the kernel two rows below the previous one." slideshow={"slide_type": "subslide"} tags=["slides-split-output"]
 def conv_matrix_1d(kernel: torch.Tensor, n: int, stride: int = 1) -> torch.Tensor:
     """The matrix W of a 1-D convolution of an n-sample signal, no padding: W @ x == F.conv1d(x, kernel, stride)."""
     k = len(kernel)
@@ -758,7 +795,7 @@ print("W shapes:", {stride: tuple(W.shape) for stride, W in conv_matrices.items(
 print("F.conv1d == W @ x and F.conv_transpose1d == Wᵀ @ v (within 1e-6) for strides 1 and 2:",
       all(max(d) < 1e-6 for d in matrix_diffs.values()))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Read `Wᵀ` (the right-hand panel) column by column: column `i` holds the kernel at rows `s·i` to `s·i + k − 1`,
 # so `Wᵀ v` adds `v[i]` times the kernel at position `s·i`, for every `i`. These are exactly the stamps of the
 # transposed convolution, and `F.conv_transpose1d` agrees with `Wᵀ @ v` to float rounding (the largest
@@ -783,7 +820,7 @@ assert as_gradient
 print("gradient of a stride-2 convolution w.r.t. its input == F.conv_transpose2d of the output gradient:",
       as_gradient)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Template matching: finding a digit in a larger image
 #
 # Cross-correlation measures how well the kernel matches each patch of the image, so a kernel that *is* an image
@@ -804,7 +841,15 @@ print("gradient of a stride-2 convolution w.r.t. its input == F.conv_transpose2d
 # (because $t - \bar t$ sums to zero, $\sum (t - \bar t)(x - \bar x) = \sum (t - \bar t)\, x$), and the window
 # sums of $x$ and of $x^2$ (convolutions with a kernel of ones) give the denominator.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** The slide above warns that a bold digit can beat the right one; ask the room whether that will
+# happen here, where the template is an exact copy of one digit on the canvas: surely the copy itself scores highest?
+# Run the cells and compare the two boxes on the canvas: in the recorded run the plain score peaks on a different,
+# heavily inked digit, while the normalized score finds the true position. Then point at the drawing code, where
+# `Rectangle` takes (x, y) = (column, row) while the tensor is indexed [row, column], one of the most common bugs with
+# images.
+
+# %% slideshow={"slide_type": "subslide"}
 gc = torch.Generator().manual_seed(3)
 rows, cols_, cell = 4, 6, 36
 canvas = torch.zeros(rows * cell, cols_ * cell)
@@ -848,13 +893,13 @@ ncc = normalized_cross_correlation(canvas, template)
 found_plain, found = argmax_2d(plain), argmax_2d(ncc)
 assert found == true_corner
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 print("canvas", tuple(canvas.shape), "template", tuple(template.shape), "→ score map", tuple(ncc.shape))
 print(f"looking for a {int(y_test[chosen[target]])} whose top-left corner is at (row, column) = {true_corner}")
 print("normalized cross-correlation finds", found, "with score", round(ncc.max().item(), 4))
 print("found == true position:", found == true_corner)
 
-# %%
+# %% alt="Left: a canvas of 24 handwritten digits, a green box on the 1 that normalized cross-correlation finds at (72, 182), a red dashed box on the 9 where plain cross-correlation peaks, at (4, 44). Right: both score maps, a red + on each peak: plain on the heavily inked 9, normalized on the 1." slideshow={"slide_type": "subslide"}
 print("plain cross-correlation's best match:", found_plain,
       "(the right digit)" if found_plain == true_corner else "(a different place)")
 elsewhere = ncc.clone()
@@ -881,7 +926,7 @@ for key, scores, title in [("plain", plain, "plain cross-correlation"), ("ncc", 
     fig.colorbar(im, ax=axes[key], fraction=0.035, label="score")
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Note the coordinate swap in the drawing code: a `Rectangle` takes `(x, y) = (column, row)`, the opposite
 # order of the tensor index `[row, column]`. Mixing the two up is one of the most common bugs with images.
 #
@@ -890,7 +935,8 @@ fig.tight_layout()
 # an exact copy; a different person's handwriting of the same digit matches less well (exercise 4). A
 # convolutional network does not look for whole digits: it learns many small kernels, stacks them and pools in
 # between, and so becomes tolerant to the variations of handwriting. That is notebook 10.
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - A **convolution** slides a small kernel over a signal or image and takes a weighted sum at every position;
@@ -914,7 +960,8 @@ fig.tight_layout()
 #   is also the backward pass of a convolution, from output gradient to input gradient.
 # - Normalized cross-correlation found the hidden digit at its exact **coordinate** (row, column), where the plain
 #   score is fooled by heavy ink.
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
 #
 # The exercises whose answer is a value, a tensor or a function check it for you: run
@@ -1055,7 +1102,7 @@ fig.tight_layout()
 #    kernel it is k² against 2k, which is why large blurs are usually done in two passes.
 #    </details>
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Questionnaire
 #
 # Answer each question in your own words first, then open the answer to compare.

@@ -11,7 +11,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 10 · Convolutional Networks
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/10_convolutional_networks.ipynb)
@@ -37,7 +37,7 @@
 # - to read your own handwriting: make a photo or drawing of a digit the way MNIST made its digits (crop, scale the
 #   longer side to 20 pixels, centre by centre of mass, white on black), and see what skipping a step does.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # Colab only: install the course package from the same ref as this notebook (main). Colab already has torch,
 # NumPy and the rest, so --no-deps leaves them alone. Elsewhere this cell does nothing: in a checkout, `make lab`
 # installs the package into .venv and opens the notebooks (see the README).
@@ -57,7 +57,7 @@ if "google.colab" in sys.modules:
             "runtime and run this cell again; if it still fails, report it at https://github.com/mnist-course/mnist-course/issues"
         )
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 import matplotlib.pyplot as plt
 import torch
 import torch.nn.functional as F
@@ -90,7 +90,7 @@ background = (0 - mean) / std  # the standardized value of an empty pixel
 print("one image:", tuple(X_val.shape[1:]), X_val.dtype, "(channels × rows × columns)")
 print(f"background pixel after standardizing: {background:.2f}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Channels: what a convolutional layer computes
 #
 # Notebook 09 also met layers of several channels; a recap, since everything below uses them. A convolutional
@@ -111,7 +111,7 @@ one_digit = X_val[:1]  # a batch of one image: 1 × 1 × 28 × 28
 print("weights", tuple(conv1.weight.shape), "+ biases", tuple(conv1.bias.shape))
 print("input", tuple(one_digit.shape), "→ output", tuple(conv1(one_digit).shape))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## LeNet the classic way, layer by layer
 #
 # LeNet alternates convolutions, which detect features, with pooling, which shrinks the maps, and finishes with
@@ -140,7 +140,15 @@ print("input", tuple(one_digit.shape), "→ output", tuple(conv1(one_digit).shap
 #   of our network below). We count all three as 0 here, though on a CPU they still take time to read and write
 #   every value.
 
-# %% tags=["nbval-check-output"]
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** The slide before already lists the shapes (28 → 14 → 7 → 3, and the `64 * 3 * 3` values that
+# `Flatten` hands on), so ask the room to explain them rather than predict them: why does the third pooling give 3×3,
+# and what happens to the seventh row and column of each 7×7 map? (Pooling rounds down: they are dropped.) Then, before
+# running the trace, ask which layer will do the most multiply-adds. Many pick the first linear layer, which holds most
+# of the parameters; the trace's last column shows the second and third convolutions doing most of the work, tied,
+# because from one to the next the map's positions shrink fourfold while the channels in and out both double.
+
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output", "slides-split-output"]
 def classic_lenet() -> nn.Sequential:
     """LeNet the textbook way: three blocks of 3×3 convolution → ReLU → 2×2 max pooling, then a small MLP head."""
     return nn.Sequential(
@@ -181,7 +189,7 @@ def trace(model: nn.Sequential, x: torch.Tensor) -> int:
 torch.manual_seed(0)
 classic_macs = trace(classic_lenet(), one_digit)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Parameters: weight sharing
 #
 # Notebook 06's network, `MLP(sizes=(784, 500, 10))`, connects every pixel to each of 500 hidden units. LeNet is
@@ -194,6 +202,12 @@ classic_macs = trace(classic_lenet(), one_digit)
 # connected layer producing the same output from the same input would need a weight for every (input value,
 # output value) pair.
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** The slide above says LeNet has several times fewer parameters than notebook 06's MLP; ask the
+# room whether it therefore does less arithmetic per digit. Many expect the two to go together; the next printouts show
+# they go opposite ways, because each shared weight is used at every position of its output map. Fewer parameters does
+# not mean less work, nor faster training (the training times further down show it).
+
 # %% tags=["nbval-check-output"]
 mlp_params, classic_params = count_parameters(MLP(sizes=(784, 500, 10))), count_parameters(classic_lenet())
 conv_part = sum(count_parameters(layer) for layer in classic_lenet() if isinstance(layer, nn.Conv2d))
@@ -204,7 +218,7 @@ shared = 16 * 32 * 3 * 3
 dense = (16 * 14 * 14) * (32 * 14 * 14)
 print(f"second conv layer: {shared:,d} weights; a dense layer with the same input and output: {dense:,d} ({dense // shared:,d}×)")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Few parameters, much computation
 #
 # Weight sharing has a flip side. Each weight of the MLP is used once per digit: one multiply-add. Each weight of a
@@ -224,7 +238,7 @@ print(f"\nper digit: classic LeNet {classic_macs:,d} multiply-adds, MLP {mlp_mac
 # of the weights and one for the gradient of the layer's input), so the work per epoch grows in the same ratio: we
 # should expect a LeNet epoch to take several times as long as an MLP epoch. The training times below show it.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Training
 #
 # We train with `fit` from `mnist_course.train` (notebook 05) on the 50,000 training digits, and watch the
@@ -245,7 +259,7 @@ print(f"\nper digit: classic LeNet {classic_macs:,d} multiply-adds, MLP {mlp_mac
 #
 # The figure shows the schedule every training cell will follow.
 
-# %%
+# %% alt="Two line plots against the training step, dotted lines marking epoch ends. Left, 'One-cycle schedule': the learning rate climbs from near zero to its peak of 0.003 over the first 30% of the steps, then glides down to almost zero. Right: Adam's \u03b2\u2081 moves the other way, from 0.95 down to 0.85 and back up." slideshow={"slide_type": "subslide"}
 epochs = pick(4, 1)
 batch_size = 128
 max_lr = 3e-3
@@ -270,7 +284,7 @@ ax.set(xlabel="training step (dotted lines: epoch ends)", ylabel="learning rate"
 ax_beta.set(xlabel="training step", ylabel="Adam's β₁", title="β₁ cycles the other way")
 fig.tight_layout()
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 peak = max(range(steps), key=rates.__getitem__)
 assert abs(peak - 0.3 * steps) <= 2  # the warm-up is 30% of the steps (to the nearest step)
 print(f"warm-up: {peak / steps:.0%} of the steps; β₁ from {betas1[0]:.2f} down to {betas1[peak]:.2f} at the "
@@ -291,7 +305,7 @@ classic_acc = classic_history.last["val_accuracy"]
 print(f"classic LeNet: {classic_acc:.2%} of the validation digits after {epochs} epochs, "
       f"{classic_history.seconds:.1f} s of training")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Two modern changes: batch norm, and pooling first
 #
 # The classic LeNet already reads almost 99% of the validation digits correctly (printed above). Our network changes
@@ -319,7 +333,13 @@ print(f"classic LeNet: {classic_acc:.2%} of the validation digits after {epochs}
 #
 # The first step, the classic LeNet with batch norm in the textbook place, trained with the same recipe:
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before training, ask the room whether moving pooling in front of batch norm and ReLU can
+# change the accuracy at all, or only the speed. Without batch norm the two orders compute the same function; with
+# batch norm in between they do not, so the accuracy can move too. The yardstick of 'Which differences count?' then
+# decides whether this run shows a difference worth reading.
+
+# %% slideshow={"slide_type": "subslide"}
 def textbook_bn_lenet() -> nn.Sequential:
     """The classic LeNet plus batch norm where textbooks put it: 3×3 convolution → batch norm → ReLU → 2×2 pooling."""
     return nn.Sequential(
@@ -344,7 +364,7 @@ print(f"classic LeNet + batch norm: {textbook_bn_history.seconds:.1f} s of train
 # The second step moves pooling first. We build that network inline as before and trace it: batch norm and ReLU
 # now work on the pooled maps.
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 torch.manual_seed(0)
 layers = nn.Sequential(
     nn.Conv2d(1, 16, kernel_size=3, padding=1, bias=False), nn.MaxPool2d(2), nn.BatchNorm2d(16), nn.ReLU(),
@@ -360,7 +380,7 @@ with torch.no_grad():
         bn_macs += out[0].numel() if isinstance(layer, nn.BatchNorm2d) else 0
 print(f"batch norm, left out above: {bn_macs:,d} multiply-adds, {bn_macs / cnn_macs:.2%} of the total")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Each batch norm layer adds two parameters per channel (its scale and shift) and each convolution loses its
 # biases, so the count barely changes; the multiply-adds are the classic LeNet's, plus batch norm's one per value,
 # which the last line shows to be a tiny share of the total. This network lives in the course package as
@@ -386,7 +406,7 @@ cnn_history = fit(cnn, optimizer, batches, epochs=epochs, val=(X_val, y_val), sc
 cnn_acc = cnn_history.last["val_accuracy"]
 print(f"our LeNet (pooling first): {cnn_acc:.2%} of the validation digits, {cnn_history.seconds:.1f} s of training")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Which differences count?
 #
 # Three networks, three error counts. Before reading a gain into a difference, we need a yardstick for luck. Compare
@@ -402,7 +422,13 @@ print(f"our LeNet (pooling first): {cnn_acc:.2%} of the validation digits, {cnn_
 # networks, one run each. Nor does it cover that the recipe was chosen for our network on these same validation
 # digits, which tilts the comparison slightly in its favour.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before running the comparison, ask the room how many errors apart two networks must be before
+# they would call one better. A common misconception is that any lower error count is an improvement: here a
+# difference counts only outside the band of ±2√n, where n counts the digits exactly one of the two networks gets
+# right. Even outside the band it is a finding about these trained networks, one run each.
+
+# %% slideshow={"slide_type": "subslide"}
 steps_compared = {"classic": (classic, classic_history, "conv → ReLU → pool"),
                   "+ batch norm": (textbook_bn, textbook_bn_history, "conv → batch norm → ReLU → pool"),
                   "+ pooling first (ours)": (cnn, cnn_history, "conv → pool → batch norm → ReLU")}
@@ -426,7 +452,7 @@ cnn_errors, classic_errors = errors["+ pooling first (ours)"], errors["classic"]
 worse_beyond_band = outside["+ batch norm", "+ pooling first (ours)"] and cnn_errors > errors["+ batch norm"]
 check(not worse_beyond_band, "pooling first does no worse than the textbook order with batch norm, beyond the band")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Read the verdicts, not just the error counts: a step whose net change stays inside its band is no finding, however
 # the counts look. With one training of each network, and differences this close to the band, these numbers cannot
 # say how a gain splits between batch norm and the layer order: "pooling first changes nothing, so the gain is batch
@@ -446,7 +472,7 @@ check(not worse_beyond_band, "pooling first does no worse than the textbook orde
 # For a fair comparison with the fully connected network of notebook 06 we train the MLP with exactly the same
 # data, optimizer, learning-rate schedule, batch size and number of epochs.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 seed_everything(0)
 mlp = MLP(sizes=(784, 500, 10)).to(dev)
 batches = TensorBatches(X_train, y_train, batch_size=batch_size, seed=0, device=dev)
@@ -457,7 +483,7 @@ print(f"training seconds per epoch: classic LeNet {classic_history.seconds / epo
       f"MLP {mlp_history.seconds / epochs:.1f} ({classic_history.seconds / mlp_history.seconds:.1f}× longer for the LeNet; "
       f"it does {classic_macs / mlp_macs:.1f}× the multiply-adds per digit)")
 
-# %%
+# %% alt="Three panels of learning curves over four epochs for LeNet (ours), LeNet (classic) and the MLP (784, 500, 10): training loss, train accuracy and validation accuracy. All three improve every epoch; in validation accuracy our LeNet leads from the first epoch, and the classic LeNet, level with the MLP after it, pulls clearly ahead from the second." slideshow={"slide_type": "subslide"}
 histories = {"LeNet (ours)": cnn_history, "LeNet (classic)": classic_history, "MLP (784, 500, 10)": mlp_history}
 fig = plot_history(histories, title="Learning curves: two LeNets against the notebook 06 network")
 
@@ -470,7 +496,7 @@ print(f"validation accuracy: our CNN {cnn_acc:.2%} ({cnn_params:,d} parameters),
       f"({mlp_params:,d} parameters)")
 print(f"validation errors:   our CNN {cnn_errors}, classic LeNet {classic_errors}, MLP {mlp_errors} of {len(y_val):,d}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Our CNN makes less than half as many mistakes as the MLP, with several times fewer parameters (the numbers are
 # printed above), and even the classic LeNet beats the MLP. Convolutions build in what we know about images: nearby
 # pixels belong together, and the same pattern means the same thing anywhere. The price is computation, as the
@@ -493,7 +519,7 @@ result = record("CNN test accuracy", cnn_test, 0.99)
 # %% tags=["nbval-check-output"]
 print(result.verdict)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Looking inside
 #
 # ### The learned filters
@@ -503,12 +529,12 @@ print(result.verdict)
 # random, like those of notebook 09, and training turned several of them into detectors of edges in some
 # direction: a column (or row, or diagonal) of red next to one of blue is a Sobel-like edge detector.
 
-# %%
+# %% alt="The sixteen 3\u00d73 first-layer filters of the trained CNN in two rows of eight, blue for negative weights, red for positive and white for zero. Several show a row, column or diagonal of red next to one of blue: the pattern of an edge detector."
 first_kernels = cnn.features[0].weight.detach().cpu()[:, 0]  # 16 × 3 × 3
 fig = show_weights(first_kernels, ncols=8, size=1.3,
                    title="The 16 first-layer filters of the trained CNN (blue negative, red positive)")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Feature maps of one digit
 #
 # What each block passes on to the next, for one validation digit: its output after pooling, batch norm and ReLU.
@@ -526,7 +552,7 @@ fig = show_weights(first_kernels, ncols=8, size=1.3,
 # around the input is 0, while an empty pixel is −0.42 after standardizing (printed at the top): next to the
 # empty page the frame is a step up in intensity, like faint ink, and a kernel that detects edges responds to it.
 
-# %%
+# %% alt="Feature maps of a validation 9: three rows, one per block, each showing the input digit and the first 8 channels on a black-to-bright scale, at 14\u00d714, 7\u00d77 and 3\u00d73 pixels. First-block maps still trace the strokes, one channel faintly lit everywhere except on them; deeper maps are coarse, abstract patches." slideshow={"slide_type": "subslide"} tags=["slides-hide-input"]
 def block_outputs(model: LeNet, image: torch.Tensor) -> list[torch.Tensor]:
     """Each block's output (after pooling, batch norm and ReLU: what the next block receives) for one 1×1×28×28 image."""
     maps, h = [], image.to(next(model.parameters()).device)
@@ -561,13 +587,13 @@ for row, fmap in enumerate(maps):
 # %% tags=["nbval-check-output"]
 print("feature map shapes per block:", [tuple(m.shape) for m in maps])
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The digits it gets wrong
 #
 # The first 30 of the validation digits the CNN misclassifies (the count is printed below), titled
 # `true→predicted`. Many of them would make a person hesitate too.
 
-# %%
+# %% alt="Thirty misclassified validation digits in three rows of ten, each titled true\u2192predicted in red, such as 9\u21928, 5\u21923 and 7\u21921. Many are oddly shaped, very thick, slanted or broken, the kind of digit a person might hesitate over too."
 cnn_pred = predict(cnn, X_val).argmax(dim=1)
 wrong = (cnn_pred != y_val).nonzero().squeeze(1)
 print(f"{len(wrong)} of {len(y_val):,d} validation digits misclassified")
@@ -575,7 +601,7 @@ shown = wrong[:30]
 fig = show_images(x_val[shown], y_val[shown], cnn_pred[shown], ncols=10,
                   title="Misclassified validation digits (true→predicted)")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Where does it look? A saliency map
 #
 # Which pixels, if they changed a little, would change the CNN's scores most? The gradient of one class's score
@@ -583,7 +609,7 @@ fig = show_images(x_val[shown], y_val[shown], cnn_pred[shown], ncols=10,
 # that score: a **saliency map** (Simonyan, Vedaldi and Zisserman, 2013). We draw it for the first misclassified
 # digit above, once for the class the network chose and once for the true class.
 
-# %%
+# %% alt="Three panels: a 9 that the CNN read as 8, then the gradient of the score of 8 (chosen) and of 9 (true) with respect to the pixels, red positive and blue negative on one shared colour scale, with the digit's outline. Both gradients are strongest on and around the strokes and faint in the background." slideshow={"slide_type": "subslide"}
 wrong_idx = int(wrong[0])
 true_class, chosen_class = int(y_val[wrong_idx]), int(cnn_pred[wrong_idx])
 image = X_val[wrong_idx : wrong_idx + 1].to(dev).requires_grad_(True)
@@ -605,7 +631,7 @@ for ax in axes:
     ax.set(xticks=[], yticks=[])
 fig.colorbar(im, ax=axes[1:].tolist(), fraction=0.04, label="gradient of the score")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The gradient is largest on and around the strokes, where the network's features respond, and faint in the empty
 # background. The two maps share one colour scale (the colour bar), so their strengths can be compared as well as
 # their signs. Comparing them shows where more ink would have raised the wrong class's score and where it
@@ -613,7 +639,7 @@ fig.colorbar(im, ax=axes[1:].tolist(), fraction=0.04, label="gradient of the sco
 # narrowed the gap. A saliency map is a local, first-order explanation (it says what a *small* change would do),
 # but it is cheap: one backward pass.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Why it works: weight sharing and translation
 #
 # Handwritten digits are not all in the same place: MNIST centres each digit by its centre of mass, but strokes
@@ -631,7 +657,13 @@ fig.colorbar(im, ax=axes[1:].tolist(), fraction=0.04, label="gradient of the sco
 # slicing): moving right by `dx` means that columns `0 … W−dx−1` of the input land in columns `dx … W−1`, and the
 # uncovered border keeps the background value.
 
-# %% tags=["nbval-check-output"]
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before running the shift cells, ask the room to sketch how the accuracy of each network will
+# fall as the digits move by up to 6 pixels. A tempting guess is that both suffer alike; the MLP, with a separate weight
+# for every pixel, collapses within a few pixels, while the CNN keeps most of its accuracy over those same shifts.
+# Stress that the CNN is only roughly invariant: at the largest shifts its curve falls steeply too.
+
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 def shift_by_hand(images, dx, dy, fill=0.0):
     """Move the last two dimensions of `images` dx pixels right and dy pixels down (negative: left, up)."""
     h, w = images.shape[-2:]
@@ -659,7 +691,7 @@ inner = (slice(None), slice(None), slice(4, -4), slice(4, -4))  # stay clear of 
 print(f"conv(shift(x)) == shift(conv(x)) for a shift of (dx, dy) = ({dx}, {dy}):",
       torch.allclose(shifted_then_conv[inner], conv_then_shifted[inner], atol=1e-5))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Now the real test: shift whole validation digits (the first 3,000) by 0 to 6 pixels, in each of the four
 # directions (left, right, up, down), and measure the accuracy of our CNN and of the MLP. Neither network saw
 # shifted digits in training.
@@ -680,7 +712,7 @@ print(f"{'shift (pixels)':19s}" + "".join(f"{s:7d}" for s in shifts))
 for name, accs in curves.items():
     print(f"{name:19s}" + "".join(f"{a:7.1%}" for a in accs))
 
-# %%
+# %% alt="Left, validation accuracy against a shift of 0 to 6 pixels for the CNN (our LeNet) and the MLP (784, 500, 10): the MLP's accuracy collapses within a few pixels while the CNN's declines far more slowly. Right, a 9 shifted right by 0, 2, 4 and 6 pixels." slideshow={"slide_type": "subslide"}
 fig, axes = plt.subplot_mosaic([["curve", "s0", "s2"], ["curve", "s4", "s6"]], figsize=(12, 4.4),
                                 width_ratios=[2.6, 1, 1])
 for name, accs in curves.items():
@@ -695,7 +727,7 @@ for s in (0, 2, 4, 6):
     ax.set(title=f"shifted right by {s}", xticks=[], yticks=[])
 fig.tight_layout()
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 check(curves["CNN (our LeNet)"][3] > curves["MLP (784, 500, 10)"][3] + 0.1,
       "at a 3-pixel shift the CNN beats the MLP by more than 10 points")
 print(f"at a shift of 3 pixels: CNN {curves['CNN (our LeNet)'][3]:.1%}, MLP {curves['MLP (784, 500, 10)'][3]:.1%}")
@@ -706,7 +738,7 @@ print(f"at a shift of 3 pixels: CNN {curves['CNN (our LeNet)'][3]:.1%}, MLP {cur
 # window a feature falls in, and the fully connected head does care about position on its coarse grid. Training on
 # randomly shifted digits (*data augmentation*, exercise 2 and notebook 11) makes it more robust still.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Your own handwriting
 #
 # A network trained on MNIST has only ever seen digits made the way MNIST made them (LeCun, Cortes and Burges
@@ -722,7 +754,14 @@ print(f"at a shift of 3 pixels: CNN {curves['CNN (our LeNet)'][3]:.1%}, MLP {cur
 # the cell uses the course's example: a 7 that the package draws itself as a phone photo of paper would look
 # (dark ink, light paper, a lamp at the top left, off-centre), so that this notebook runs anywhere without a file.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Run this section live with a digit from the room: set `MY_DIGIT` to the file name of a photo of
+# a digit written on paper (in Colab, upload it first), or in Colab set `DRAW = True` and let a volunteer draw one.
+# Before the readings of the four versions appear, ask which skipped step will hurt most. For the example 7, the photo
+# shrunk as it is and the digit left in a corner were misread, while the digit left dark on white is a gamble: networks
+# trained with other seeds read it differently (the paragraph after the figure).
+
+# %% slideshow={"slide_type": "subslide"}
 MY_DIGIT = None  # e.g. "my_digit.jpg": a photo of one digit, dark on light or light on dark
 DRAW = False  # True in Colab: draw the digit on a canvas instead
 
@@ -750,7 +789,7 @@ print(f"{'the example photo' if using_example else 'your digit'}: {tuple(photo.s
 # average into grey instead of vanishing), and paste into a 28×28 field shifted so that the ink's centre of mass
 # lands on pixel (14, 14), where MNIST's own digits have theirs on average.
 
-# %%
+# %% alt="Five grey images of one photo of a 7 going through MNIST's steps: the 240\u00d7240 photo with dark ink on light paper, inverted to white on black, cropped to the ink (127\u00d795), scaled to a longer side of 20 pixels (20\u00d715), and centred in a 28\u00d728 field." slideshow={"slide_type": "subslide"} tags=["slides-split-output"]
 def mnist_steps(photo):
     """A photo of one digit through MNIST's steps; returns every intermediate image, the last one 28×28."""
     gray = to_gray(photo)  # one channel, floats in [0, 1]
@@ -804,14 +843,14 @@ print("the CNN reads:", ", ".join(f"{d} ({probs[d]:.1%})" for d in top3))
 if using_example:
     check(probs.argmax().item() == 7, "the CNN reads the example photo, made MNIST-style, as a 7")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Skip a step, and the reading suffers.** Shortcuts a first attempt often takes: shrink the whole photo to 28×28
 # as it is (dark ink on light paper, the digit small and off-centre, every step skipped at once); do every step
 # but the inversion (we take the finished digit with its brightness flipped back, `1 - my_digit`: dark ink on a
 # white field); or do every step but leave the digit in a corner of the field instead of centring it (moved with
 # `shift_images` from the translation section). The CNN scores all four versions:
 
-# %%
+# %% alt="Four versions of the same 7, each titled with the CNN's reading and its probability: after every step (white on black, centred) a 7 at 100%; the photo shrunk as it is, dark on light grey, an 8; the digit pushed into the top-left corner a 1; the digit left dark on white a 7, at only 20%." tags=["slides-split-output"]
 def in_corner(digit):
     """The same 28×28 digit moved so that its ink touches the top-left corner."""
     rows = torch.nonzero(digit.amax(dim=1) > 0).flatten()
@@ -842,7 +881,7 @@ if using_example:
     check(all(readings[name].argmax().item() != 7 for name in ("photo shrunk as it is", "not centred")),
           "shrinking the photo as it is, and leaving the digit in a corner, make the CNN misread the example 7")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The printed lines give what the CNN read each time and how much probability was left for the 7. Shrunk as it
 # is, the photo skips every step at once, and the CNN misreads it; the two single-step versions tell the causes
 # apart. Left in the corner, the strokes sit several pixels away from where MNIST puts them (the line above says
@@ -855,7 +894,7 @@ if using_example:
 # The network knows only the handwriting it was trained on.
 
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Beyond digits: the same network on Fashion-MNIST
 #
 # Is 99% a sign that this network is very good, or that MNIST is easy? **Fashion-MNIST** (Xiao, Rasul and
@@ -865,7 +904,7 @@ if using_example:
 # our LeNet (`LeNet()`) with the very same recipe (four epochs), choose nothing on it, and score its test set once.
 # The target, 90%, sits a little below what this recipe measured (about 91%), so that it holds from run to run.
 
-# %%
+# %% alt="Ten Fashion-MNIST validation images in a row, each titled with its class: shirt, sneakers, ankle boots, coats and a dress, small grey pictures of clothes and shoes on a white background." tags=["slides-split-output"]
 from mnist_course.data import FASHION_CLASSES
 
 (fx_train, f_labels_train), (fx_val, f_labels_val), (fx_test, f_labels_test) = load_splits(dataset="fashion")
@@ -896,7 +935,8 @@ print("test accuracy per class:", ", ".join(f"{FASHION_CLASSES[c]} {a:.0%}" for 
 # printed above). MNIST is an easy benchmark: 99% on it says less about a method than it seems, which is why new
 # ideas are usually also tested on harder data such as Fashion-MNIST. The per-class accuracies show where the
 # difficulty lies: compare the classes of tops, whose outlines are alike, with trousers, bags and shoes.
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - A convolutional layer applies many learned kernels to all input channels at once and outputs one **feature
@@ -922,7 +962,8 @@ print("test accuracy per class:", ", ".join(f"{FASHION_CLASSES[c]} {a:.0%}" for 
 #   centre of mass at the centre of 28×28, white on black) before the CNN can read it. For the example 7, the photo
 #   shrunk as it is and the digit left in a corner were misread; left dark on white, the reading was a gamble that
 #   depends on the trained network (the readings are printed in that section).
-#
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
 #
 # The exercises whose answer is a value, a tensor or a function check it for you: run
@@ -1066,7 +1107,7 @@ print("test accuracy per class:", ", ".join(f"{FASHION_CLASSES[c]} {a:.0%}" for 
 #    ```
 #    </details>
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Questionnaire
 #
 # Answer each question in your own words first, then open the answer to compare.

@@ -11,7 +11,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 11 · Deep Convolutional Networks
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/11_deep_convolutional_networks.ipynb)
@@ -38,7 +38,7 @@
 # - transfer learning: reuse a network trained on digits 0–4 to learn 5–9 from ten examples each, and test
 #   whether its early layers should learn more slowly (discriminative learning rates).
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # Colab only: install the course package from the same ref as this notebook (main). Colab already has torch,
 # NumPy and the rest, so --no-deps leaves them alone. Elsewhere this cell does nothing: in a checkout, `make lab`
 # installs the package into .venv and opens the notebooks (see the README).
@@ -58,7 +58,7 @@ if "google.colab" in sys.modules:
             "runtime and run this cell again; if it still fails, report it at https://github.com/mnist-course/mnist-course/issues"
         )
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 import copy
 import functools
 from collections import OrderedDict
@@ -95,12 +95,12 @@ X_train, y_train = standardize(x_train[:n_train], mean, std).unsqueeze(1), label
 X_val, y_val = standardize(x_val[:n_eval], mean, std).unsqueeze(1), labels_val[:n_eval]
 X_test, y_test = standardize(x_test[:n_eval], mean, std).unsqueeze(1), labels_test[:n_eval]
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 print("training images:  ", tuple(X_train.shape), X_train.dtype)
 print("validation images:", tuple(X_val.shape))
 print("test images:      ", tuple(X_test.shape))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The network: a deep stack of small convolutions
 #
 # Our network has three **stages**. Each starts with a 3×3 convolution, halves the image with 2×2 max pooling
@@ -121,7 +121,7 @@ print("test images:      ", tuple(X_test.shape))
 # batch norm's statistics are computed on the pooled maps, so the network computes almost the same thing
 # (notebook 10), but normalizes a quarter as many pixels.)
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 class ResidualBlock(nn.Module):
     """Two 3×3 convolutions with batch norm, added to the block's shortcut: relu(shortcut(x) + F(x))."""
 
@@ -170,7 +170,7 @@ class DeepCNN(nn.Module):
         return self.head(self.stages(x))
 
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The course package holds a copy, `mnist_course.deep.DeepCNN`, with switches that turn batch norm, the residual
 # addition and dropout on and off, so that the ablation at the end can train the very same network with one piece
 # removed. We check that, with its switches at their defaults, it is our network: the package's weights load into
@@ -189,7 +189,7 @@ print("same outputs as mnist_course.deep.DeepCNN:", same)
 print("global average pool == mean over the 7 × 7 positions:", gap_is_mean, tuple(maps.shape), "→", (64, 96))
 print("weights in the head:", count_parameters(lesson_net.head))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## What each layer sees: the receptive field
 #
 # Why stack small kernels instead of using large ones? A 3×3 **convolution** looks at 3×3 pixels of the layer
@@ -199,7 +199,14 @@ print("weights in the head:", count_parameters(lesson_net.head))
 # VGG networks (Simonyan and Zisserman, 2014) and everything after them deep. The rule: a layer with kernel size k
 # adds (k − 1) × (the product of the strides before it) pixels to the receptive field.
 
-# %% tags=["nbval-check-output"]
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Ask the room to compute, with the rule on this slide, the receptive field after stage 1 (a
+# 3×3 convolution, then a 2×2 max pooling) before you run the next cell, then compare with the printed table. A
+# common misconception is that pooling only shrinks the image: it also doubles the step of every later layer, which is
+# why the field jumps so far in stage 2. In the figure that follows, point out that the visible patch may be smaller
+# than the computed field, for the reasons given just before it.
+
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 def receptive_fields(model: nn.Module) -> list[int]:
     """Receptive field (in input pixels, per side) of one unit after each stage."""
     field, step, fields = 1, 1, []
@@ -226,13 +233,13 @@ with torch.no_grad():
         print(f"stage {i}  {str(tuple(h.shape)):16s} {count_parameters(stage):10,d} {field:>10d} × {field}")
 print(f"total parameters: {count_parameters(probe_model):,d} (notebook 10's LeNet: {count_parameters(LeNet()):,d})")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # We can also *see* a receptive field: the gradient of one unit in the middle of a stage's output with respect to
 # the input image is non-zero only on pixels inside the receptive field. The visible patch can be smaller: max
 # pooling passes the gradient to one of four inputs, a ReLU that is off passes none, and a field larger than the
 # image (stage 3's) is cut at 28 pixels.
 
-# %%
+# %% alt="Four panels in a row: an input digit 9, then heat maps of the absolute gradient of one centre unit with respect to the input pixels after stages 1, 2 and 3, titled 'field 4 px', 'field 26 px' and 'field 34 px (> image)'. The bright patch grows from a few pixels to most of the image." slideshow={"slide_type": "subslide"}
 digit = X_val[:1].clone().requires_grad_(True)
 fields = receptive_fields(probe_model)
 fig, axes = plt.subplots(1, 4, figsize=(10, 2.8))
@@ -253,11 +260,11 @@ for ax in axes:
 fig.suptitle("|gradient of one centre unit w.r.t. the input pixels|: non-zero only inside its receptive field")
 fig.tight_layout()
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 assert all(e <= f for e, f in zip(extents, fields)), (extents, fields)
 print("visible footprint (pixels across) per stage:", extents, "- never more than computed:", fields)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Batch normalization: a learned scaling of every channel
 #
 # Notebook 10 measured what batch norm buys a small LeNet, without opening it up. Here is what it computes. For a
@@ -273,7 +280,7 @@ print("visible footprint (pixels across) per stage:", extents, "- never more tha
 # no batch to average over, so `model.eval()` switches to running averages of $\mu_c$ and $\sigma_c^2$ collected
 # during training. We write it by hand and compare it with PyTorch's layer.
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 def batch_norm(h: torch.Tensor, gamma: torch.Tensor, beta: torch.Tensor, eps: float = 1e-5) -> torch.Tensor:
     """Batch norm in training mode: standardize each channel over batch and positions, then scale and shift."""
     mu = h.mean(dim=(0, 2, 3), keepdim=True)
@@ -303,7 +310,14 @@ print("channel stds after: ", [round(v, 3) + 0.0 for v in ours.std(dim=(0, 2, 3)
 # with PyTorch's default initialization, with Kaiming's, and with batch norm, and plots the standard deviation
 # after every layer. (The convolutions have no biases here, so that everything we measure comes from the digits.)
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before revealing the figure, ask the room to sketch the three curves: which stack's signal
+# fades with depth, and which keep their size? Then stress the point of the paragraph after it: Kaiming initialization
+# keeps the size only at the start, while batch norm restores it at every step of training. A knob to try live: a larger
+# `depth` in the figure's cell; the default-initialization line keeps falling by about the same factor per layer, while
+# the other two stay roughly flat.
+
+# %% alt="Line plot, log scale, of the activations' standard deviation after each of twelve layers of untrained 3\u00d73 convolution stacks. With the default initialization and no batch norm the line falls steadily to about 10\u207b\u2075; with Kaiming initialization, and with batch norm, it stays flat just below 1." slideshow={"slide_type": "subslide"} tags=["slides-split-output"]
 def conv_stack(depth: int, batchnorm: bool, channels: int = 16, kaiming: bool = False) -> nn.Sequential:
     layers: list[nn.Module] = []
     for i in range(depth):
@@ -351,7 +365,7 @@ print(f"after {depth} layers the activations' std is {plain[-1]:.1e} with the de
       f"{kaiming[-1]:.2f} with Kaiming's (after layer 1: {kaiming[0]:.2f}) and {with_bn[-1]:.2f} with batch norm")
 print(f"with the default initialization each layer divides it by {shrink:.2f} on average")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # With the default initialization the activations shrink by about the same factor at every layer (printed above):
 # after twelve layers almost nothing of the digit is left, and the gradients on the way back shrink the same way.
 # Kaiming's initialization keeps the size, but only at the start: once training changes the weights, nothing holds
@@ -361,7 +375,7 @@ print(f"with the default initialization each layer divides it by {shrink:.2f} on
 # is what **optimization** in few epochs needs. The ablation below measures what removing it costs, with the
 # network without it trained at several learning rates.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Residual connections: a highway for the gradient
 #
 # A **[residual block](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#residual-connection)** (He et al., 2015), our `ResidualBlock` above, computes `out = relu(x + F(x))`, where `F`
@@ -381,7 +395,13 @@ print(f"with the default initialization each layer divides it by {shrink:.2f} on
 # loss). The package's `deep.ResidualBlock(channels, batchnorm=False, residual=False)` is the same block with batch
 # norm and the addition switched off (its convolutions then get biases, as a layer without batch norm needs).
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Ask the room to predict how the first layer's gradient in the plain stacks changes as blocks
+# are added: does it fall by a constant amount or by a constant factor per pair of convolutions? On the figure's log
+# axis a constant factor is a straight line. Point out that both stacks start from the same seed and the same
+# weights: the only difference is the `+ x`.
+
+# %% alt="Line plot of the first layer's gradient norm (log scale) against the number of convolutions in the blocks, 2 to 32, for untrained stacks without batch norm. Plain blocks fall along a straight line to about 10\u207b\u00b9\u2074; residual blocks stay flat, just above 10\u207b\u00b2." slideshow={"slide_type": "subslide"} tags=["slides-split-output"]
 def block_stack(blocks: int, residual: bool, channels: int = 16) -> nn.Sequential:
     return nn.Sequential(
         nn.Conv2d(1, channels, 3, padding=1), nn.ReLU(),
@@ -424,7 +444,7 @@ resnet18 = torchvision.models.resnet18(weights=None)  # architecture only: nothi
 print(f"for scale: torchvision's ResNet-18 (for 224×224 photos) has {count_parameters(resnet18):,d} parameters, "
       f"our network {count_parameters(lesson_net):,d}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Without the skip, each additional pair of convolutions shrinks the first layer's gradient by roughly the same factor
 # (its average is printed above). A constant factor per step is exponential decay, which is why the figure puts the
 # gradient on a log scale and the number of convolutions on a linear one: on those axes it is a straight line, which
@@ -445,7 +465,7 @@ print(f"for scale: torchvision's ResNet-18 (for 224×224 photos) has {count_para
 # load torchvision's weights into it name for name and compare the two networks' outputs on a random batch of
 # small "photos"; we also check our block against the package's copy, `deep.ResidualBlock`.
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 def resnet18_from_our_blocks(num_classes: int = 1000) -> nn.Sequential:
     """ResNet-18 for 3-channel photos: a 7×7 stem, four stages of two ResidualBlocks, global average pool, linear."""
     def stage(c_in, c_out, stride):  # the first block may change the shape, the second keeps it
@@ -477,7 +497,7 @@ print("ResNet-18 built from our ResidualBlock computes torchvision's outputs:", 
 print("downsampling block:", tuple(block_in.shape), "→", tuple(block_out.shape), "| shortcut:", down.downsample[0])
 print("the package's deep.ResidualBlock(64, 128, stride=2) gives the same outputs:", same_block)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Dropout
 #
 # **Dropout** (notebook 06; Srivastava et al., 2014) sets each value to zero with probability p during training and
@@ -494,7 +514,7 @@ print("training mode, values:", drop(ones).unique().tolist())
 drop.eval()
 print("eval mode, unchanged:", torch.equal(drop(ones), ones))
 
-# %%
+# %% alt="A row of six panels on one colour scale from 0 to 2: a handwritten 9, then five copies of it after dropout (p = 0.5). In each copy many stroke pixels are missing, a different random set each time, and the surviving pixels are darker than the original: doubled." slideshow={"slide_type": "subslide"}
 drop.train()
 torch.manual_seed(0)
 digit = x_val[0].float() / 255
@@ -504,7 +524,7 @@ fig = show_images(torch.cat([digit[None], masks]), ["original"] + [f"dropout {i 
                   title="Dropout (p = 0.5) on the pixels of a digit, one colour scale: the survivors are doubled")
 fig.colorbar(fig.axes[0].images[0], ax=fig.axes, shrink=0.7, label="pixel value")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Data augmentation: random shifts and rotations
 #
 # A digit moved by a pixel or turned by a few degrees is still the same digit. **[Data augmentation](https://github.com/mnist-course/mnist-course/blob/main/GLOSSARY.md#data-augmentation)** turns this
@@ -527,7 +547,7 @@ fig.colorbar(fig.axes[0].images[0], ax=fig.axes, shrink=0.7, label="pixel value"
 # border, which for MNIST is background. `augment` then draws one angle and one shift per image, uniformly, from an
 # explicit `torch.Generator`, so that a run can be repeated exactly.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 def shift_rotate_by_hand(x, angles, shifts):
     """Rotate image i of the N×C×H×W batch x by angles[i] degrees, then shift it by shifts[i] = (dx, dy) pixels."""
     _, _, h, w = x.shape
@@ -557,7 +577,7 @@ same = [augment_by_hand(X_val[:64], generator=torch.Generator().manual_seed(7)),
         augment(X_val[:64], generator=torch.Generator().manual_seed(7))]
 print("augment_by_hand equals the package's augment:", torch.equal(*same))
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 batch = X_val[:8]
 moved = shift_rotate(batch, torch.zeros(8), torch.tensor([[2.0, -1.0]]).repeat(8, 1))  # 2 right, 1 up
 rolled = batch.roll((-1, 2), dims=(2, 3))  # roll wraps around: compare away from the edges it wrapped
@@ -569,14 +589,14 @@ print("four quarter turns give the digit back:", torch.allclose(turned, batch, a
 again = [augment(batch, generator=torch.Generator().manual_seed(1)) for _ in range(2)]
 print("same generator seed, same augmented batch:", torch.equal(*again))
 
-# %%
+# %% alt="A grid of handwritten digits, four rows of ten: the top row shows ten validation digits, each row below the same digits after a random shift (up to \u00b12 px) and rotation (up to \u00b110\u00b0). Every copy is slightly moved or tilted and still clearly the same digit." slideshow={"slide_type": "subslide"}
 g = torch.Generator().manual_seed(0)
 originals = X_val[:10]
 rows = [originals] + [augment(originals, max_shift=2, max_rotation=10, generator=g) for _ in range(3)]
 fig = show_images(torch.cat(rows), ncols=10, size=0.9,
                   title="Top row: validation digits; below: three random shifts (±2 px) and rotations (±10°) of each")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Label smoothing
 #
 # Cross-entropy with hard targets keeps pushing the correct score up even when the network is already sure, which
@@ -606,7 +626,7 @@ perfect = F.cross_entropy(target.log(), labels, label_smoothing=eps).item()  # l
 print(f"lowest possible loss with label smoothing 0.1: {loss_floor:.3f} (a network that outputs the target: "
       f"{perfect:.3f})")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The one-cycle learning-rate schedule
 #
 # The last ingredient is about **optimization**. The one-cycle policy (Smith and Topin, 2017) trains in a single
@@ -619,7 +639,7 @@ print(f"lowest possible loss with label smoothing 0.1: {loss_floor:.3f} (a netwo
 # settles into a minimum. With it, a handful of epochs is enough. `torch.optim.lr_scheduler.OneCycleLR` is stepped
 # after every batch, which `fit(..., scheduler=...)` does. The figure shows the schedule of the final training run.
 
-# %%
+# %% alt="Two line plots against the training step, dotted lines at the epoch ends. Left: the learning rate climbs smoothly to its peak of 0.4 just before the first epoch ends, then glides down to near zero. Right: the momentum is the mirror image, from 0.95 down to 0.85 and back." slideshow={"slide_type": "subslide"}
 epochs = pick(3, 1)
 batch_size = 256
 max_lr = 0.4
@@ -647,12 +667,12 @@ for ax in axes:
     ax.grid(alpha=0.3)
 fig.tight_layout()
 
-# %% tags=["nbval-check-output"]
+# %% slideshow={"slide_type": "subslide"} tags=["nbval-check-output"]
 peak = int(np.argmax(lrs))
 print(f"{total_steps} steps; learning rate {lrs[0]:.3g} at the start, {lrs[peak]:.3g} at step {peak} "
       f"({peak / total_steps:.0%} of the way), {lrs[-1]:.1e} at the end")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## The final recipe
 #
 # Everything together, in one function that the rest of the notebook reuses:
@@ -673,7 +693,7 @@ print(f"{total_steps} steps; learning rate {lrs[0]:.3g} at the start, {lrs[peak]
 # CPU convolutions prefer. We measure what it buys for one training step of our network, the same mathematics
 # with the numbers in a different order in memory.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 def train_model(model, x, y, *, epochs, max_lr, batch_size, augmentation=True, one_cycle=True, label_smoothing=0.1,
                 val=None, seed=0, verbose=True):
     """Train `model` on (x, y) with the notebook's recipe; return fit's History. The settings after `*` must be
@@ -718,12 +738,19 @@ print(f"one training step of {batch_size} digits: {layout['slow'] * 1000:.0f} ms
       f"{layout['fast'] * 1000:.0f} ms with {'channels_last' if dev.type == 'cpu' else 'the same layout'} "
       f"({layout['ratio']:.2f}×)")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Now the real run: the 50,000 training digits, three epochs, the validation accuracy printed after each. The
 # course's budget for this cell is one minute on a two-core CPU.
 #
 # The training goes through `train_or_load` from `mnist_course.lecture`, which here simply trains; in a lecture
 # prepared beforehand it loads the stored run instead (the README's section "Teaching with it: lecture mode").
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before running, ask the room whether the training accuracy of the first epoch will be above or
+# below the validation accuracy, and why. The training accuracy is a running average over augmented digits while the
+# weights move from random, so it starts far behind; the figure after the run shows it. If the room cannot wait for
+# the training, run `make lecture` before class and open the course with `make lab-lecture`: this cell then loads the
+# prepared run (the README's lecture mode), as do the ablation's cells below.
 
 # %%
 final_settings = {"epochs": epochs, "max_lr": max_lr, "batch_size": batch_size}  # trains the model AND keys the cache
@@ -735,7 +762,7 @@ history = train_or_load(
 )
 print(f"training time: {history.seconds:.0f} s for {epochs} epochs (budget: 60 s on a 2-core CPU)")
 
-# %%
+# %% alt="Two line plots over the three epochs of the final run. Left: the training loss falls toward the dashed floor set by label smoothing (0.50), ending just above it. Right: training accuracy on augmented digits starts far below validation accuracy on clean digits, edges above it in epoch 2 and ends just below it in epoch 3." slideshow={"slide_type": "subslide"}
 fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.3))
 epoch_numbers = history.column("epoch")
 ax_loss.plot(epoch_numbers, history.column("loss"), marker="o", label="training loss")
@@ -753,7 +780,7 @@ for ax in (ax_loss, ax_acc):
 fig.suptitle("The final model, epoch by epoch")
 fig.tight_layout()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The training loss ends just above the floor of about 0.50 that label smoothing sets, not near zero. The two
 # accuracies measure different things: the training accuracy is a running average over augmented digits while the
 # weights move (so in the first epoch, which starts from random weights, it lags far behind), the validation
@@ -775,7 +802,7 @@ result = record("DeepCNN test accuracy", test_accuracy, 0.992)
 # %% tags=["nbval-check-output"]
 print(result.verdict)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Ablation: what each ingredient is worth
 #
 # An **ablation** removes one ingredient at a time from the recipe and measures what is lost. Training every
@@ -800,7 +827,14 @@ print(result.verdict)
 # rotation of up to 15 degrees (drawn once, the same for every variant): digits written a little off-centre or
 # slanted, as a student's handwriting would be.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Before running the three ablation cells, ask the room to rank the five ingredients the ablation
+# varies (batch norm, the one-cycle schedule, the residual connection, augmentation, dropout) by what removing (or
+# adding) them will cost. Some expect the residual connection or dropout to matter most; in this short run batch norm
+# dominates, and augmentation pays off only on the moved digits. Also ask why each variant needs its own learning rate
+# (this section's second paragraph answers it).
+
+# %% slideshow={"slide_type": "subslide"}
 ablation_size, ablation_epochs, n_ablation_val = pick(7_000, 256), pick(2, 1), pick(5_000, 500)
 ablation_rates = [max_lr, max_lr / 4, max_lr / 16]  # one grid for every variant: 0.4, 0.1, 0.025
 subset = torch.randperm(len(X_train), generator=torch.Generator().manual_seed(1))[:ablation_size]
@@ -846,7 +880,7 @@ def run_ablation(names):
               + f"{best:10g}{val_accs[best]:8.2%} | {'':13s}{moved[best]:7.2%}{moved[max_lr]:8.2%}")
 
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The eighteen trainings run in three cells of two variants (three rates each). First the recipe itself and the
 # network without batch norm:
 
@@ -865,7 +899,7 @@ run_ablation(["− one-cycle (constant rate)", "− residual connection"])
 # %%
 run_ablation(["− augmentation", "+ dropout 0.2"])
 
-# %%
+# %% alt="Two horizontal bar charts of accuracy per ablation variant: validation digits (left) and moved validation digits (right), grey bars at the recipe's rate 0.4, coloured bars at each variant's best rate. Without batch norm both fall off the scale (45.6%, 42.6%); without augmentation moved digits drop to 84.0%; other rows stay near the recipe." slideshow={"slide_type": "subslide"} tags=["slides-hide-input"]
 def ablation_score(name, digits, rate=None):
     """A variant's accuracy (%) on the validation digits ("val") or the moved ones ("moved"), at `rate`, or at its
     own best rate (tuned) when `rate` is None."""
@@ -897,7 +931,7 @@ fig.suptitle(f"Ablation after a short run ({ablation_epochs} epochs on {ablation
              f"removed (or added), at {max_lr:g} and at the best of the rates {', '.join(f'{r:g}' for r in ablation_rates)}")
 fig.tight_layout()
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 print(f"{'what the ingredient is worth (points)':46s}{'tuned':>7s}{'at ' + format(max_lr, 'g'):>8s}")
 for ingredient, name, digits in [("batch norm", "− batch norm", "val"),
                                  ("the one-cycle schedule", "− one-cycle (constant rate)", "val"),
@@ -922,7 +956,7 @@ check(recipe_moved - ablation_score("− augmentation", "moved") > 2,
 check(all(abs(recipe - ablation_score(name, "val")) < 2 for name in ["− residual connection", "+ dropout 0.2"]),
       "at their own best rates, the residual connection and dropout change the short run by less than 2 points")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # How to read it, from the tuned column (the lines above print both columns):
 #
 # - Removing **batch norm** costs by far the most in a run this short: without it the network stays far below the
@@ -959,7 +993,7 @@ check(all(abs(recipe - ablation_score(name, "val")) < 2 for name in ["− residu
 # missing ingredient or to a rate that does not suit the network without it. When you compare two recipes, give each
 # its own best setting of whatever the change could interact with.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Error analysis: the hardest test digits
 #
 # Which digits does the final model get wrong? Its recipe is fixed and its test accuracy recorded, so reading its
@@ -967,7 +1001,7 @@ check(all(abs(recipe - ablation_score(name, "val")) < 2 for name in ["− residu
 # (`reduction="none"`) and show those with the highest loss: the ones the network is most sure about and wrong,
 # or least sure about when right. Each title shows the true label → the prediction.
 
-# %%
+# %% alt="Two rows of ten handwritten test digits, the twenty with the highest loss, each titled true label \u2192 prediction in red: all are wrong. Many are ambiguous or malformed even for a person, such as closed-top 4s read as 9, barred 7s read as 2, a filled blob and a scribble."
 logits = predict(model, X_test)
 losses = F.cross_entropy(logits, y_test, reduction="none")
 preds = logits.argmax(dim=1)
@@ -975,16 +1009,16 @@ hardest = losses.argsort(descending=True)[:20]
 fig = show_images(X_test[hardest], y_test[hardest], preds[hardest], ncols=10, size=1.1,
                   title="The 20 test digits with the highest loss (true → predicted; red: wrong)")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 errors = int((preds != y_test).sum())
 assert errors == round((1 - test_accuracy) * len(y_test))
 print(f"{errors} of {len(y_test):,d} test digits wrong; {int((preds[hardest] != y_test[hardest]).sum())} of the "
       f"20 hardest are errors. Their losses: {losses[hardest[0]]:.1f} down to {losses[hardest[-1]]:.1f}")
 
-# %%
+# %% alt="Confusion matrix of the final model on the test digits, true digit in rows, predicted in columns, with the correct counts on the diagonal. Off the diagonal the errors are scattered over many cells of 1 to 4; the darkest are 7 taken for 2 and 9 taken for 4." slideshow={"slide_type": "subslide"}
 fig = plot_confusion(y_test, preds, title="Final model: true (rows) vs predicted")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 confusion = torch.zeros(10, 10, dtype=torch.long)
 # add 1 at (true, predicted) for every digit
 confusion.index_put_((y_test, preds), torch.ones(len(y_test), dtype=torch.long), accumulate=True)
@@ -1003,7 +1037,7 @@ check(sum(n <= 2 for n, _, _ in pairs) >= len(pairs) / 2, "most confused pairs o
 # the printed share of the errors, and most pairs occur once or twice. At this level, more accuracy comes mostly from
 # more training and from averaging several networks (ensembles), not from fixing one blind spot.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Transfer learning: new digits from ten examples each
 #
 # A trained network's early layers detect strokes, curves and corners that are useful beyond the classes it was
@@ -1027,7 +1061,7 @@ low_val = y_val < 5
 print(f"pretrained on {int(low.sum()):,d} digits 0–4 in {pretraining.seconds:.0f} s; accuracy on the validation "
       f"digits 0–4: {evaluate(pretrained, X_val[low_val], y_val[low_val])['accuracy']:.2%}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Fine-tuning copies the pretrained network, replaces its last layer by a new one for the five new classes (5–9 become
 # labels 0–4), and trains *all* weights for a hundred steps with a small learning rate, 10⁻³, on the fifty examples,
 # augmented, with AdamW: notebook 04's Adam, whose weight decay shrinks every weight by lr · λ · w at each step,
@@ -1042,7 +1076,8 @@ print(f"pretrained on {int(low.sum()):,d} digits 0–4 in {pretraining.seconds:.
 # will see. With far fewer examples (a handful, whose statistics are noisy), or when the early layers are frozen
 # (exercise 4), one may keep those layers in evaluation mode instead, so that their statistics stay those of the
 # large pretraining set.
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # A third contestant tries a common refinement, **discriminative learning rates** (Howard and Ruder, 2018, who call
 # it discriminative fine-tuning): the layers near the input detect general strokes and should change little, while
 # the new last layer starts from nothing and must learn fast, so each part gets its own rate. A PyTorch optimizer
@@ -1058,7 +1093,8 @@ print(f"pretrained on {int(low.sum()):,d} digits 0–4 in {pretraining.seconds:.
 # |---|---|---|
 # | **little new data** | freeze the pretrained layers, train only a new last layer on their features | keep the early layers (general strokes), but the late ones, shaped for the old classes, must change or go (CS231n suggests a linear classifier on the features of an earlier layer); with few examples this is the hardest case |
 # | **much new data** | fine-tune everything, the early layers with smaller rates | fine-tune everything at full rate, or train from scratch |
-#
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Our case is the top right one: fifty examples, and classes the network has never seen. The images are the same
 # kind, handwritten digits, so the first layers' strokes carry over; but the later stages learned to tell 0–4 apart,
 # and 5–9 need other combinations of those strokes. Our reading of the guide (CS231n's own advice for this case is the
@@ -1068,6 +1104,13 @@ print(f"pretrained on {int(low.sum()):,d} digits 0–4 in {pretraining.seconds:.
 # The fifty examples are drawn by a small function: for each new digit, the indices of all its examples, shuffled by
 # an explicit generator, and the first ten of them. The course package holds the same function (with checks of its
 # input); we check that they pick the same digits.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Presenter's notes.** Have the room commit to a prediction before running the comparison: will fine-tuning beat
+# training from scratch, and will the ten times slower stages help or hurt? Use the four-case table to argue it. The
+# stored run answers both: fine-tuning wins on average but narrowly, by no more than the differences between draws, and
+# the slowed stages fall behind both. A common misconception is that holding the pretrained layers back is always the
+# safe choice; here the later stages must change to read digits they have never seen.
 
 # %% tags=["nbval-check-output"]
 def per_class_subset(y, classes, per_class, generator=None):
@@ -1085,7 +1128,7 @@ assert torch.equal(ours_few, package_few)
 print("same indices as mnist_course.deep.per_class_subset:", torch.equal(ours_few, package_few))
 print("examples drawn of each digit 5–9:", [int((y_train[ours_few] == d).sum()) for d in range(5, 10)])
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 def few_shot_train(model, x, y, steps, lr=1e-3, stage_lr=None, seed=0):
     """Train on a tiny labelled set: full batch, augmented, AdamW. The head learns at `lr`, the convolutional
     stages at `stage_lr` (the same `lr` unless given: discriminative rates when it is smaller)."""
@@ -1131,7 +1174,7 @@ for name, accs in transfer.items():
     print(f"{name.replace(chr(10), ' '):32s} accuracy on the {len(y_new_val):,d} validation digits 5–9: mean {np.mean(accs):.2%}  "
           f"(draws: {', '.join(f'{a:.2%}' for a in accs)})")
 
-# %%
+# %% alt="Validation accuracy on digits 5\u20139 with ten labelled examples per digit: a line for each method's mean and dots for three random draws. Fine-tuned has the highest mean (95.0%), just above from scratch (94.1%); fine-tuned with stages 10\u00d7 slower is lowest (89.9%), with the widest spread." slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(7, 3.6))
 means = [100 * np.mean(a) for a in transfer.values()]
 # the axis does not start at 0, so the means are marked by lines, not bars whose lengths would mislead
@@ -1146,7 +1189,7 @@ ax.set(ylabel="validation accuracy on digits 5–9 (%)",
        title="Ten labelled examples per digit\n(lines: mean; dots: three random draws of the examples)")
 fig.tight_layout()
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 gain = np.mean(transfer["fine-tuned"]) - np.mean(transfer["from scratch"])
 check(gain > 0, "fine-tuning beats training from scratch on average")
 scratch_errors, tuned_errors = 1 - np.mean(transfer["from scratch"]), 1 - np.mean(transfer["fine-tuned"])
@@ -1166,7 +1209,7 @@ def stage_change(model):
 print(f"how far the stages' weights moved (last draw, relative to their size): fine-tuned {stage_change(tuned):.1%}, "
       f"stages 10× slower {stage_change(slow):.1%}")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The pretrained network never saw a 5, 6, 7, 8 or 9, yet it is a better starting point than random weights: its
 # convolutions already respond to the strokes all digits are made of. Fine-tuning ends ahead of training from scratch on
 # the same fifty examples on average (the printed means), but the gain is small here, no larger than the differences
@@ -1184,7 +1227,7 @@ print(f"how far the stages' weights moved (last draw, relative to their size): f
 # compares how far the stages' weights moved). Which refinement helps depends on how far the
 # new task is from the old one, so it is chosen like any other setting: on validation digits.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary
 #
 # - A deep **stack of small convolutions** sees the whole digit: each 3×3 layer widens the receptive field by
@@ -1217,7 +1260,7 @@ print(f"how far the stages' weights moved (last draw, relative to their size): f
 #   (printed above), below even training from scratch: features learned on 0–4 must still change to read 5–9, and
 #   the slow stages moved much less, as our reading of the four-case guide predicts for little data and a new task.
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercises
 #
 # The solutions give their networks and results their own names, so the lesson's `model`, `history` and
@@ -1370,7 +1413,7 @@ print(f"how far the stages' weights moved (last draw, relative to their size): f
 #    mode is then worth a try.
 #    </details>
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Questionnaire
 #
 # Answer each question in your own words first, then open the answer to compare.
