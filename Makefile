@@ -75,13 +75,13 @@ glossary: install  ## write GLOSSARY.md from docs/glossary.txt (the course's ter
 release: install  ## cut release VERSION=x.y.z: version, CHANGELOG entry required, commit, tag vx.y.z, back to main
 	$(PY) -m tools.release $(VERSION)
 
-lab: install  ## open JupyterLab on notebooks/
+lab: install  ## open JupyterLab on notebooks/ (RISE installed: Alt+R presents the open notebook as live slides)
 	$(VENV)/bin/jupyter lab notebooks
 
 lecture: install  ## before class: run the course once with the lecture cache on, so long trainings load in class
 	$(PY) -m tools.run_course --lecture $(NB)
 
-lab-lecture: install  ## JupyterLab with the lecture cache on: prepared long trainings load instead of training live
+lab-lecture: install  ## JupyterLab with the lecture cache on (and RISE): prepared long trainings load instead of training live
 	MNIST_COURSE_LECTURE_CACHE=1 $(VENV)/bin/jupyter lab notebooks
 
 bench: install  ## time the course's way against the usual tutorial way (about six minutes); writes bench/results.json (committed)

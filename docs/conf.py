@@ -45,6 +45,7 @@ course_ref = ref()  # the one ref of badges and setup cells: the launch button o
 html_theme = "sphinx_book_theme"
 html_title = "mnist-course"
 html_static_path = ["_static"]
+html_js_files = ["a11y.js"]  # the theme's search button: its accessible name holds its visible text (issue 27)
 html_favicon = "_static/favicon.svg"  # declared, so browsers do not ask for a missing /favicon.ico
 html_last_updated_fmt = None
 html_copy_source = False

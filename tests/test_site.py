@@ -70,12 +70,13 @@ def test_course_table_lists_every_notebook_in_order_with_its_time():
     names = site_build.notebook_names()
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     text = site_build.course_markdown(names, LEDGER, readme)
-    assert text.startswith("| # | Notebook | What it teaches | Time on a 2-core CPU |\n|---|---|---|---:|\n")
+    assert text.startswith("| # | Notebook | What it teaches | Deck | Time on a 2-core CPU |\n|---|---|---|---|---:|\n")
     lines = [line for line in text.splitlines() if line.startswith("| ") and line[2:4].isdigit()]
     assert [line[2:4] for line in lines] == [n[:2] for n in names]
     assert lines[0].endswith("| under ½ min |")  # 13.3 s, phrased as in README's time column
     assert lines[6].endswith("| under 1½ min |") and lines[1].endswith("| not yet measured |")
     assert all(f"</notebooks/{n}>" in line for n, line in zip(names, lines))
+    assert all(f'<a href="slides/{n}.slides.html">slides</a>' in line for n, line in zip(names, lines))
     assert "1.3 minutes in all, on a 2-core Example CPU @ 2.20GHz (no GPU)" in text
     empty = site_build.course_markdown(names, None, readme)
     assert "| Time |" in empty and "in all" not in empty

@@ -128,6 +128,7 @@ def test_make_check_runs_every_check_and_reports_each(tmp_path):
         "-m tools.prose_numbers",
         "-m tools.glossary --check",
         "-m tools.spread --render --check",
+        "-m tools.slides --check",
     ]
     proc = subprocess.run([sys.executable, "-m", "tools.check"], cwd=ROOT, capture_output=True, text=True)
     for name in names:

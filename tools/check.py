@@ -14,6 +14,7 @@ Runs, each in its own process so that one failure does not hide the next:
   python -m tools.glossary --check        GLOSSARY.md against docs/glossary.txt; every entry's sections exist, every
                                           term is linked where a notebook teaches it, every notebook link names an entry
   python -m tools.spread --render --check CONTRIBUTING's seed-spread section against notebooks/spreads.json
+  python -m tools.slides --check          every notebook's slide structure, and an alt text for every figure
 Every source is committed, so a clean clone (CI) checks exactly what a developer's machine checks; a missing
 source is a failure naming the command that writes it. Exits 1 when any check fails.
 """
@@ -35,6 +36,7 @@ CHECKS = (
     ["-m", "tools.prose_numbers"],
     ["-m", "tools.glossary", "--check"],
     ["-m", "tools.spread", "--render", "--check"],
+    ["-m", "tools.slides", "--check"],
 )
 
 

@@ -18,6 +18,9 @@ README's tables. Without a ledger the pages say "not yet measured"; an unreadabl
 file and the fix. The one-line "what it teaches" of each notebook is the README's hand-written course table,
 where people edit it. No number is typed by hand.
 
+The slide decks are built after the pages by tools/slides.py (`make site` runs both); each page links its deck, and
+:func:`for_the_site` gives each figure its cell's alt text and leaves the speaker-notes cells to the deck.
+
 Everything builds offline: MathJax comes from the sphinx-mathjax-offline package, and the notebooks' Colab badge
 image (hosted by Colab) is replaced in the staged copy by docs/_static/colab-badge.svg; its link is unchanged.
 """
@@ -36,6 +39,7 @@ import time
 from pathlib import Path
 
 from tools import glossary_source as glossary
+from tools import slide_cells as slides
 from tools.ledger import Ledger, ledger_path, short_phrase
 from tools.markdown import table
 from tools.repo_url import ROOT
@@ -108,9 +112,10 @@ def course_markdown(names: list[str], ledger: Ledger | None, readme: str) -> str
     for name in names:
         title, line = info[name] if name in info else (_notebook_title(name), "")
         time_cell = short_phrase(seconds[name]) if name in seconds else "not yet measured"
-        rows.append([name[:2], f"{{doc}}`{title} </notebooks/{name}>`", line, time_cell])
+        deck = f'<a href="slides/{slides.deck_file(name)}">slides</a>'
+        rows.append([name[:2], f"{{doc}}`{title} </notebooks/{name}>`", line, deck, time_cell])
     column = ledger.time_column() if seconds else "Time"
-    text = table(["#", "Notebook", "What it teaches", column], rows, "lllr")
+    text = table(["#", "Notebook", "What it teaches", "Deck", column], rows, "llllr")
     if seconds:
         total = sum(seconds.values())
         text += f"\n\nWall-clock time of each notebook's last full run, {total / 60:.1f} minutes in all, "
@@ -217,6 +222,28 @@ def glossary_terms_on_site(notebook_json: str, terms: dict[str, str]) -> str:
     return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
+def for_the_site(notebook_json: str, name: str) -> str:
+    """What the site's page shows of a stored notebook: each figure with its cell's ``alt`` text (MyST-NB reads it
+    from ``mystnb.image.alt``), without the speaker-notes cells (they belong to the deck), and with a link to the
+    notebook's slide deck under its title. A notebook without slide metadata or alt texts changes only by the link."""
+    nb = json.loads(notebook_json)
+    cells = []
+    for cell in nb["cells"]:
+        if slides.is_notes(cell):
+            continue
+        alt = slides.alt_text(cell)
+        if alt and cell["cell_type"] == "code":
+            cell["metadata"].setdefault("mystnb", {}).setdefault("image", {})["alt"] = alt
+        cells.append(cell)
+    link = (
+        f'<a class="deck-link" href="../slides/{slides.deck_file(name)}">Present this notebook as slides</a> '
+        "(reveal.js, from the stored outputs; press <kbd>s</kbd> in the deck for the speaker notes)"
+    )
+    cells.insert(1, {"cell_type": "markdown", "id": "deck-link", "metadata": {}, "source": link})
+    nb["cells"] = cells
+    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+
+
 def glossary_markdown(names: list[str]) -> str:
     """The site's glossary page, from docs/glossary.txt, its section links checked against the stored notebooks."""
     entries = glossary.read_source()
@@ -245,7 +272,7 @@ def stage() -> list[str]:
         rel = Path("notebooks") / f"{name}.ipynb"
         expected.add(rel)
         stored = (NOTEBOOKS / f"{name}.ipynb").read_text(encoding="utf-8")
-        _write(SRC / rel, glossary_terms_on_site(localize_badge(stored), terms))
+        _write(SRC / rel, for_the_site(glossary_terms_on_site(localize_badge(stored), terms), name))
     expected.add(Path("glossary.md"))
     _write(SRC / "glossary.md", glossary_markdown(names))
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -283,7 +310,10 @@ def main() -> int:
         return code
     shutil.rmtree(OUT / ".doctrees", ignore_errors=True)
     (OUT / ".nojekyll").touch()  # GitHub Pages must serve _static/ and _images/ as they are
-    print(f"site: {len(names)} notebooks -> {OUT.relative_to(ROOT)}/index.html in {seconds:.0f} s")
+
+    print(
+        f"site: {len(names)} notebooks -> {OUT.relative_to(ROOT)}/index.html in {seconds:.0f} s (decks: python -m tools.slides)"
+    )
     return 0
 
 

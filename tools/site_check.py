@@ -15,6 +15,12 @@ Every HTML page of the site is opened, and the test asserts:
 - the glossary page holds every entry of docs/glossary.txt, and each notebook page links the terms it teaches to
   it (the build turned the notebooks' GitHub glossary links into links to the site's own page).
 
+Issue 27 adds: every slide deck of build/site/slides/ is opened at 1280x720 and stepped through slide by slide (no
+slide's content overflows after the deck's own shrink-to-fit, no JavaScript error, every image decodes, screenshots
+of each deck's first two slides in build/site-shots/slides/); axe-core (tools/vendor.py) audits every page and every
+slide (no serious or critical WCAG 2 A/AA violation); no image's alt text is a file name and every figure's says what
+it shows; and RISE presents a notebook live in JupyterLab, running its cells inside the slides.
+
 It saves screenshots of the landing page and of one notebook page at a desktop and a phone width under
 build/site-shots/, and a summary in build/site-shots/report.json. Where Chromium is not installed the tests are
 skipped with a message that says so; they never pass without a browser.
@@ -69,7 +75,8 @@ INSPECT = """
   const maths = [...document.querySelectorAll('span.math, div.math')];
   return {
     title: document.title,
-    images: [...document.images].map(i => ({src: i.currentSrc || i.src, complete: i.complete, width: i.naturalWidth})),
+    images: [...document.images].map(i => ({src: i.currentSrc || i.src, complete: i.complete, width: i.naturalWidth,
+                                         alt: i.getAttribute('alt'), figure: !!i.closest('.cell_output')})),
     math: maths.length,
     typeset: maths.filter(m => m.querySelector('mjx-container')).length,
     mathErrors: document.querySelectorAll('mjx-merror, .MathJax_Error').length,
@@ -84,6 +91,84 @@ INSPECT = """
   };
 })()
 """
+
+
+# Runs in a deck after its load event: steps through every slide (each horizontal slide and the subslides below
+# it, every fragment shown), lets the deck fit the slide, measures its content against the slide, checks its
+# images, and runs axe-core on it when axe was injected. One record per slide.
+DECK_INSPECT = """
+(async () => {
+  await new Promise(r => (window.Reveal && Reveal.isReady()) ? r() : Reveal.on('ready', r));
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) { await MathJax.startup.promise; }
+  await Promise.all([...document.images].map(i => i.complete ? null :
+    new Promise(r => { i.addEventListener('load', r); i.addEventListener('error', r); })));
+  const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const config = Reveal.getConfig();
+  const audit = async (context) => {
+    if (!window.axe) return [];
+    const result = await axe.run(context, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+                                           resultTypes: ['violations']});
+    return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+      .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 2).map(n => n.target.join(' ')).join('; '));
+  };
+  const slides = [];
+  const tops = Reveal.getHorizontalSlides();
+  for (let h = 0; h < tops.length; h++) {
+    const count = Math.max(1, tops[h].querySelectorAll(':scope > section').length);
+    for (let v = 0; v < count; v++) {
+      Reveal.slide(h, v);
+      const slide = Reveal.getCurrentSlide();
+      slide.querySelectorAll('.fragment').forEach(f => f.classList.add('visible'));
+      await frame();
+      if (window.fitSlide) fitSlide(slide);
+      await frame();
+      const box = slide.getBoundingClientRect(), scale = Reveal.getScale();
+      let bottom = 0, right = 0;
+      for (const el of slide.querySelectorAll('*')) {
+        if (el.closest('aside.notes')) continue;
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 && r.height === 0) continue;
+        bottom = Math.max(bottom, (r.bottom - box.top) / scale);
+        right = Math.max(right, (r.right - box.left) / scale);
+      }
+      const heading = slide.querySelector('h1, h2, h3, h4');
+      const code = slide.querySelector('.jp-InputArea pre, pre');
+      slides.push({
+        index: h + '.' + v, height: Math.ceil(bottom), width: Math.ceil(right),
+        zoom: parseFloat(slide.style.zoom || '1'),
+        title: heading ? heading.textContent.replace('¶', '').trim() :
+               (code ? code.textContent.trim().split('\\n')[0].slice(0, 60) : ''),
+        images: [...slide.querySelectorAll('img')].map(i => ({alt: i.alt, src: i.src.slice(0, 80),
+                                                            ok: i.complete && i.naturalWidth > 0})),
+        notes: slide.querySelectorAll('aside.notes').length,
+        axe: await audit(slide),
+      });
+    }
+  }
+  Reveal.slide(0, 0);
+  await frame();
+  return {width: config.width, height: config.height, slides: slides, chrome: await audit(document),
+          links: [...document.querySelectorAll('a[href]')].map(a => a.href)};
+})()
+"""
+
+
+AXE_PAGE = """
+(async () => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+                                          resultTypes: ['violations']});
+  return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 2).map(n => n.target.join(' ')).join('; '));
+})()
+"""
+
+
+@functools.cache
+def axe_source() -> str:
+    """axe-core's browser script (tools/vendor.py pins the version and its hash)."""
+    from tools.vendor import AXE, fetch
+
+    return (fetch(AXE) / "axe.min.js").read_text(encoding="utf-8")
 
 
 def find_chromium() -> str | None:
@@ -258,12 +343,14 @@ def visit():
     server = Server(SITE)
     browser = Browser(executable)
     pages = sorted(str(p.relative_to(SITE)) for p in SITE.rglob("*.html") if not p.name.startswith("_"))
-    pages = [p for p in pages if not p.startswith(("_static/", "_sources/"))]
+    pages = [p for p in pages if not p.startswith(("_static/", "_sources/", "slides/"))]  # decks: see `decks`
     seen = {"base": server.base, "pages": {}, "search_hits": 0}
     try:
         for page in pages:
             events = browser.open(server.base + page, DESKTOP)
             report = browser.evaluate(INSPECT)
+            browser.evaluate(axe_source())
+            report["axe"] = browser.evaluate(AXE_PAGE)
             time.sleep(0.05)  # let late network events of the page arrive
             report["problems"] = problems_in(events, server.base)  # events is the live list: late ones included
             seen["pages"][page] = report
@@ -289,6 +376,227 @@ def visit():
         browser.close()
         server.close()
     yield seen
+
+
+SLIDE = {"width": 1280, "height": 720, "deviceScaleFactor": 1, "mobile": False}
+SLIDE_SHOTS = SHOTS / "slides"
+
+
+@pytest.fixture(scope="module")
+def decks():
+    """Open every deck of build/site/slides/ at 1280x720 in headless Chromium, step through every slide, audit each
+    with axe-core; yield what was seen, and keep a screenshot of each deck's first two slides."""
+    from tools.slide_cells import deck_file
+
+    if not (SITE / "slides").is_dir():
+        pytest.fail("build/site/slides/ is missing: run `make site` (it builds the decks) first")
+    executable = find_chromium()
+    if executable is None:
+        pytest.skip("Chromium is not installed (no /usr/bin/chromium): the decks were built but not tested")
+    server = Server(SITE)
+    browser = Browser(executable)
+    seen = {"base": server.base, "decks": {}, "screenshots": []}
+    SLIDE_SHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        for name in notebook_names():
+            url = server.base + "slides/" + deck_file(name)
+            if not (SITE / "slides" / deck_file(name)).exists():
+                seen["decks"][name] = None
+                continue
+            events = browser.open(url, SLIDE)
+            browser.evaluate(axe_source())
+            report = browser.evaluate(DECK_INSPECT)
+            for slide in (0, 1):
+                browser.evaluate(f"Reveal.slide({slide}, 0)")
+                time.sleep(0.1)
+                shot = SLIDE_SHOTS / f"{name}-{slide + 1}.png"
+                browser.screenshot(shot)
+                seen["screenshots"].append(shot)
+            time.sleep(0.05)
+            report["problems"] = problems_in(events, server.base)
+            seen["decks"][name] = report
+    finally:
+        browser.close()
+        server.close()
+    yield seen
+
+
+def test_every_notebook_has_a_deck(decks):
+    missing = [name for name, report in decks["decks"].items() if report is None]
+    assert missing == [], f"no deck in build/site/slides/ for {missing}: run make site"
+    for name, report in decks["decks"].items():
+        assert (report["width"], report["height"]) == (SLIDE["width"], SLIDE["height"]), name
+        assert len(report["slides"]) >= 10, f"{name}: {len(report['slides'])} slides; is its slide metadata there?"
+
+
+def test_no_slide_overflows(decks):
+    """Every slide's content, after the deck's own shrink-to-fit (never below tools.slides.MIN_ZOOM), lies inside
+    the 1280x720 slide."""
+    bad = []
+    for name, report in decks["decks"].items():
+        for s in report["slides"]:
+            if s["height"] > report["height"] + 1 or s["width"] > report["width"] + 1:
+                bad.append(
+                    f"{name} slide {s['index']} ({s['title']!r}): content {s['width']}x{s['height']} at zoom "
+                    f"{s['zoom']} in a {report['width']}x{report['height']} slide"
+                )
+    assert bad == [], "slides that overflow:\n" + "\n".join(bad)
+
+
+def test_decks_load_cleanly_and_every_image_decodes(decks):
+    bad = {name: report["problems"] for name, report in decks["decks"].items() if report["problems"]}
+    assert bad == {}
+    broken = [
+        f"{name} slide {s['index']}: {i['src']}"
+        for name, report in decks["decks"].items()
+        for s in report["slides"]
+        for i in s["images"]
+        if not i["ok"]
+    ]
+    assert broken == []
+
+
+def test_decks_link_to_their_pages_and_back(decks, visit):
+    from tools.slide_cells import deck_file
+
+    base = visit["base"]
+    for name, report in decks["decks"].items():
+        links = {h.replace(decks["base"], base) for h in report["links"]}
+        assert f"{base}notebooks/{name}.html" in links, f"{name}'s deck does not link its notebook page"
+        page = visit["pages"][f"notebooks/{name}.html"]
+        assert f"{base}slides/{deck_file(name)}" in page["links"], f"notebooks/{name}.html does not link its deck"
+        assert f"{base}slides/{deck_file(name)}" in visit["pages"]["index.html"]["links"], f"landing: no {name} deck"
+        deck = f"{base}slides/{deck_file(name)}"
+        internal = {h for h in links if h.startswith(base) and urldefrag(h)[0] != deck}  # not reveal's own #/3/1
+        bad = sorted(f"{h}: {why}" for h in internal if (why := link_problem(h, base)))
+        assert bad == [], name
+
+
+def test_every_figure_has_a_descriptive_alt_text(decks, visit):
+    """Issue 27: no image's alt text is a file name; every figure (a notebook output) says what it shows."""
+    from tools.slide_cells import FILE_NAME, alt_problem
+
+    bad = []
+    for page, report in visit["pages"].items():
+        for image in report["images"]:
+            alt = image["alt"] or ""
+            if image["figure"]:  # a notebook's output: it must say what it shows
+                why = alt_problem(alt)
+            else:  # the theme's logo, the Colab badge: a short name is right, a file name is not
+                why = "has no alt text" if not alt.strip() else (alt_problem(alt) if FILE_NAME.search(alt) else None)
+            if why:
+                bad.append(f"{page}: {image['src'].rsplit('/', 1)[-1]} {why}")
+    for name, report in decks["decks"].items():
+        for s in report["slides"]:
+            for image in s["images"]:
+                figure = image["src"].startswith("data:image/png")
+                why = alt_problem(image["alt"]) if figure else (None if image["alt"] else "has no alt text")
+                if why:
+                    bad.append(f"{name} deck slide {s['index']}: an image {why}")
+    assert bad == [], "\n".join(bad)
+
+
+def test_accessibility_audit(decks, visit):
+    """axe-core (WCAG 2.0/2.1 A and AA rules) on every page of the site and every slide of every deck: no serious or
+    critical violation."""
+    bad = [f"{page}: {v}" for page, report in visit["pages"].items() for v in report["axe"]]
+    for name, report in decks["decks"].items():
+        bad += [f"{name} deck: {v}" for v in report["chrome"]]
+        bad += [f"{name} deck slide {s['index']}: {v}" for s in report["slides"] for v in s["axe"]]
+    assert bad == [], "\n".join(bad)
+
+
+def test_slide_screenshots(decks):
+    assert len(decks["screenshots"]) == 2 * len(notebook_names())
+    for shot in decks["screenshots"]:
+        assert shot.stat().st_size > 5_000, shot
+
+
+RISE_NOTEBOOK = "01_random_walk"
+
+
+def _press(browser: Browser, key: str, code: int, modifiers: int = 0) -> None:
+    for kind in ("rawKeyDown", "keyUp"):
+        event = {"type": kind, "key": key, "code": key, "windowsVirtualKeyCode": code, "modifiers": modifiers}
+        browser.send("Input.dispatchKeyEvent", event, session=True)
+
+
+def test_rise_presents_a_notebook_live(tmp_path):
+    """Issue 27: in JupyterLab with RISE (what `make lab` installs), a notebook opens as slides, one per slide cell of
+    its metadata, and Shift+Enter runs its cells inside the slideshow on a live kernel. The notebook is a
+    copy with its outputs cleared, in a temporary folder, so the output seen is the one the kernel just printed (and
+    JupyterLab's autosave cannot touch notebooks/)."""
+    import importlib.util
+    import socket
+    import sys
+    import urllib.request
+
+    if importlib.util.find_spec("jupyterlab_rise") is None:
+        pytest.fail("jupyterlab-rise is not installed: it is in pyproject's dev extra, which `make lab` installs")
+    executable = find_chromium()
+    if executable is None:
+        pytest.skip("Chromium is not installed (no /usr/bin/chromium): RISE was not tested in a browser")
+    stored = json.loads((ROOT / "notebooks" / f"{RISE_NOTEBOOK}.ipynb").read_text(encoding="utf-8"))
+    for cell in stored["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    (tmp_path / "deck.ipynb").write_text(json.dumps(stored), encoding="utf-8")
+    slides_in_metadata = sum(c["metadata"].get("slideshow", {}).get("slide_type") == "slide" for c in stored["cells"])
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    lab = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", f"--port={port}", "--ip=127.0.0.1",
+         "--IdentityProvider.token=", "--ServerApp.password=", f"--ServerApp.root_dir={tmp_path}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    browser = None
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api", timeout=2)
+                break
+            except OSError:
+                if lab.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("jupyter lab did not start (run `make lab` to see why)")
+                time.sleep(0.5)
+        browser = Browser(executable)
+        browser.open(f"http://127.0.0.1:{port}/rise/deck.ipynb", SLIDE)
+        count = "document.querySelectorAll('.reveal .slides > section').length"
+        deadline = time.monotonic() + 90
+        while not browser.evaluate(count):
+            assert time.monotonic() < deadline, "RISE did not render the notebook as slides"
+            time.sleep(0.5)
+        time.sleep(2)  # let the kernel connect
+        shown = browser.evaluate("document.querySelectorAll('.reveal .slides > section').length")
+        assert shown == slides_in_metadata, f"RISE shows {shown} slides, the metadata has {slides_in_metadata}"
+        for kind in ("mousePressed", "mouseReleased"):  # focus the notebook on its first slide, then command mode
+            browser.send("Input.dispatchMouseEvent",
+                         {"type": kind, "x": 600, "y": 160, "button": "left", "clickCount": 1}, session=True)  # fmt: skip
+        time.sleep(0.5)
+        _press(browser, "Escape", 27)
+        for _ in range(3):  # the title (Markdown), the Colab setup cell, the imports: each run, then the next
+            _press(browser, "Enter", 13, modifiers=8)
+            time.sleep(1)
+        output = (
+            "(() => { const c = [...document.querySelectorAll('.jp-CodeCell')]"
+            ".find(c => c.textContent.includes('dev = device()'));"
+            " return c ? c.querySelector('.jp-OutputArea').textContent : ''; })()"
+        )
+        deadline = time.monotonic() + 120
+        while "fastest device here" not in (text := browser.evaluate(output)):
+            assert time.monotonic() < deadline, f"the imports cell did not run inside the slides: {text!r}"
+            time.sleep(0.5)
+        assert browser.evaluate("document.querySelector('.reveal') !== null")
+    finally:
+        if browser is not None:
+            browser.close()
+        lab.terminate()
+        try:
+            lab.wait(15)
+        except subprocess.TimeoutExpired:
+            lab.kill()
 
 
 def _notebook_pages(seen: dict) -> dict[str, dict]:
