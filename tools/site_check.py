@@ -506,10 +506,22 @@ def test_accessibility_audit(decks, visit):
     assert bad == [], "\n".join(bad)
 
 
-def test_slide_screenshots(decks):
+def test_slide_screenshots(decks, capsys):
     assert len(decks["screenshots"]) == 2 * len(notebook_names())
     for shot in decks["screenshots"]:
         assert shot.stat().st_size > 5_000, shot
+    slides = [s for report in decks["decks"].values() for s in report["slides"]]
+    summary = {
+        "decks": len(decks["decks"]),
+        "slides": len(slides),
+        "slides_shrunk_to_fit": sum(s["zoom"] < 1 for s in slides),
+        "smallest_zoom": min(s["zoom"] for s in slides),
+        "figures": sum(i["src"].startswith("data:image/png") for s in slides for i in s["images"]),
+        "slides_with_notes": sum(s["notes"] > 0 for s in slides),
+    }
+    (SHOTS / "decks.json").write_text(json.dumps(summary, indent=1) + "\n")
+    with capsys.disabled():
+        print("\nsite-test decks:", json.dumps(summary))
 
 
 RISE_NOTEBOOK = "01_random_walk"
