@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import functools
 import json
 import re
 import shutil
@@ -121,21 +122,25 @@ def structure_problems(name: str, nb: dict) -> list[str]:
     return found
 
 
-def timing_notes(name: str) -> dict[str, float]:
-    """{first line of a cell: seconds} for the notebook's slowest cells in the ledger, from NOTE_SECONDS up."""
+@functools.cache
+def _ledger():
+    """The committed ledger, read once per build (None where there is none)."""
     from tools.ledger import Ledger, ledger_path
 
     path = ledger_path()
-    if not path.exists():
+    return Ledger.read(path) if path.exists() else None
+
+
+def timing_notes(name: str) -> dict[str, float]:
+    """{first line of a cell: seconds} for the notebook's slowest cells in the ledger, from NOTE_SECONDS up."""
+    ledger = _ledger()
+    if ledger is None:
         return {}
-    ledger = Ledger.read(path)
     return {c.first_line: c.seconds for c in ledger.cells if c.notebook == name and c.seconds >= NOTE_SECONDS}
 
 
 def _machine(name: str) -> str:
-    from tools.ledger import Ledger, ledger_path
-
-    return Ledger.read(ledger_path()).machine_of(name).short()
+    return _ledger().machine_of(name).short()
 
 
 def split_questionnaire(cell: dict) -> list[dict]:
